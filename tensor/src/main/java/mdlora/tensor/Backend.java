@@ -1,0 +1,73 @@
+package mdlora.tensor;
+
+import mdlora.tensor.cpu.VectorBackend;
+
+/**
+ * The kernels every numeric operation reaches: matrix products, elementwise maps, reductions and
+ * the fused operations. {@link VectorBackend} (JDK Vector API on the CPU) is the implementation
+ * today; a GPU backend is one more implementation of this interface, not a rewrite of its callers.
+ * Operations return new contiguous tensors unless they say they write into an argument.
+ */
+public interface Backend {
+
+    /** The backend operations run on now (the Vector API CPU backend unless {@link #use} chose another). */
+    static Backend current() {
+        return Holder.current;
+    }
+
+    /** Makes {@code backend} the one every operation runs on. */
+    static void use(Backend backend) {
+        Holder.current = java.util.Objects.requireNonNull(backend, "backend");
+    }
+
+    /** Short name for logs and benchmark tables. */
+    String name();
+
+    /** Matrix product with NumPy semantics (1-D promotion, broadcast batch axes); transposed views cost no copy. */
+    Tensor matmul(Tensor a, Tensor b);
+
+    Tensor unary(UnaryOp op, Tensor x);
+
+    /** {@code op(a, b)} with NumPy broadcasting. */
+    Tensor binary(BinaryOp op, Tensor a, Tensor b);
+
+    /** {@code op(x, s)} for every element. */
+    Tensor binaryScalar(BinaryOp op, Tensor x, float s);
+
+    /** Reduction over sorted, distinct axes. */
+    Tensor reduce(ReduceOp op, Tensor x, int[] axes, boolean keepDims);
+
+    /** Index of the maximum along {@code axis} (first on ties), axis removed. */
+    Tensor argmax(Tensor x, int axis);
+
+    /** Softmax, or log-softmax when {@code log}, along {@code axis}. */
+    Tensor softmax(Tensor x, int axis, boolean log);
+
+    /**
+     * Layer norm over the last axis: {@code (x - mean) / sqrt(var + eps) * weight + bias} (biased variance).
+     * {@code weight} and {@code bias} may be null. When {@code meanOut}/{@code rstdOut} are given
+     * (contiguous, one element per row) the row statistics are written there for the backward pass.
+     */
+    Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor meanOut, Tensor rstdOut);
+
+    /** Sum of every element, accumulated in double. */
+    double sumAll(Tensor x);
+
+    /** Writes {@code src}, broadcast to {@code dst}'s shape, into {@code dst}. */
+    void copy(Tensor src, Tensor dst);
+
+    void fill(Tensor dst, float value);
+
+    /** {@code y += alpha * x}, x broadcast to y's shape. */
+    void axpy(float alpha, Tensor x, Tensor y);
+
+    /** {@code x *= s}. */
+    void scale(Tensor x, float s);
+}
+
+/** Holds the current backend; separate so the interface stays free of state. */
+final class Holder {
+    static volatile Backend current = new VectorBackend();
+
+    private Holder() {}
+}

@@ -1,0 +1,99 @@
+package mdlora.tensor;
+
+/**
+ * Seeded random numbers (xoshiro128++ state, SplitMix64 seeding). Tensors are filled sequentially,
+ * so a seed gives the same numbers whatever the thread count.
+ */
+public final class Rng {
+    private int s0, s1, s2, s3;
+    private double spareNormal = Double.NaN;
+
+    public Rng(long seed) {
+        long z = seed;
+        long a = splitMix(z += 0x9E3779B97F4A7C15L), b = splitMix(z += 0x9E3779B97F4A7C15L);
+        s0 = (int) a;
+        s1 = (int) (a >>> 32);
+        s2 = (int) b;
+        s3 = (int) (b >>> 32);
+        if ((s0 | s1 | s2 | s3) == 0) s0 = 1;
+    }
+
+    private static long splitMix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Next 32 random bits. */
+    public int nextInt() {
+        int result = Integer.rotateLeft(s0 + s3, 7) + s0;
+        int t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = Integer.rotateLeft(s3, 11);
+        return result;
+    }
+
+    /** Uniform integer in {@code [0, bound)}. */
+    public int nextInt(int bound) {
+        if (bound <= 0) throw new IllegalArgumentException("bound must be positive, got " + bound);
+        long m = (nextInt() & 0xFFFFFFFFL) * bound;
+        return (int) (m >>> 32);
+    }
+
+    /** Uniform double in [0, 1) with 53 random bits. */
+    public double nextDouble() {
+        long hi = nextInt() & 0xFFFFFFFFL, lo = nextInt() & 0xFFFFFFFFL;
+        return ((hi << 21) ^ (lo >>> 11)) * 0x1.0p-53;
+    }
+
+    /** Standard normal deviate (Box-Muller, both values used). */
+    public double nextGaussian() {
+        if (!Double.isNaN(spareNormal)) {
+            double v = spareNormal;
+            spareNormal = Double.NaN;
+            return v;
+        }
+        double u1 = 1.0 - nextDouble(), u2 = nextDouble();
+        double r = Math.sqrt(-2.0 * Math.log(u1));
+        spareNormal = r * Math.sin(2 * Math.PI * u2);
+        return r * Math.cos(2 * Math.PI * u2);
+    }
+
+    /** A new generator whose stream is independent of this one's (for worker threads and sub-tasks). */
+    public Rng fork() {
+        return new Rng(((long) nextInt() << 32) ^ (nextInt() & 0xFFFFFFFFL));
+    }
+
+    /** Tensor of normal deviates with the given mean and standard deviation. */
+    public Tensor normal(float mean, float std, int... shape) {
+        float[] d = new float[Shape.numel(shape)];
+        for (int i = 0; i < d.length; i++) d[i] = (float) (mean + std * nextGaussian());
+        return Tensor.of(d, shape);
+    }
+
+    /** Tensor of uniform deviates in {@code [low, high)}. */
+    public Tensor uniform(float low, float high, int... shape) {
+        float[] d = new float[Shape.numel(shape)];
+        for (int i = 0; i < d.length; i++) d[i] = (float) (low + (high - low) * nextDouble());
+        return Tensor.of(d, shape);
+    }
+
+    /**
+     * PyTorch's {@code kaiming_uniform_(w, a=sqrt(5))}, the default init of {@code nn.Linear}: bound =
+     * gain * sqrt(3 / fanIn) with gain = sqrt(2 / (1 + a^2)), i.e. bound = 1 / sqrt(fanIn).
+     */
+    public Tensor kaimingUniform(int fanIn, int... shape) {
+        return kaimingUniform(fanIn, Math.sqrt(5), shape);
+    }
+
+    /** Kaiming uniform with negative slope {@code a} (PyTorch's leaky_relu gain). */
+    public Tensor kaimingUniform(int fanIn, double a, int... shape) {
+        double gain = Math.sqrt(2.0 / (1 + a * a));
+        float bound = (float) (gain * Math.sqrt(3.0 / fanIn));
+        return uniform(-bound, bound, shape);
+    }
+}

@@ -1,0 +1,70 @@
+package mdlora.tensor;
+
+import java.util.Arrays;
+
+/** Shape arithmetic shared by tensors and kernels: sizes, row-major strides, broadcasting, axis normalisation. */
+public final class Shape {
+    private Shape() {}
+
+    /** Number of elements of a shape; fails on negative sizes or more than {@code Integer.MAX_VALUE} elements. */
+    public static int numel(int... shape) {
+        long n = 1;
+        for (int s : shape) {
+            if (s < 0) throw new IllegalArgumentException("negative size in shape " + str(shape));
+            n *= s;
+            if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("shape " + str(shape) + " has more than 2^31-1 elements");
+        }
+        return (int) n;
+    }
+
+    /** Row-major (C order) strides of a contiguous tensor of this shape. */
+    public static int[] contiguousStrides(int... shape) {
+        int[] strides = new int[shape.length];
+        int s = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            strides[i] = s;
+            s *= Math.max(shape[i], 1);
+        }
+        return strides;
+    }
+
+    /** Maps a possibly negative axis (-1 = last) to {@code [0, rank)}. */
+    public static int axis(int axis, int rank) {
+        int a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a >= rank) throw new IllegalArgumentException("axis " + axis + " out of range for rank " + rank);
+        return a;
+    }
+
+    /** NumPy broadcasting of two shapes; the error names both. */
+    public static int[] broadcast(int[] a, int[] b) {
+        int rank = Math.max(a.length, b.length);
+        int[] out = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            int da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
+            int db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
+            if (da != db && da != 1 && db != 1)
+                throw new IllegalArgumentException("shapes " + str(a) + " and " + str(b) + " cannot be broadcast together");
+            out[i] = da == 1 ? db : da;
+        }
+        return out;
+    }
+
+    /** Sorted, distinct, normalised axes; no axes given means all axes. */
+    public static int[] axes(int[] axes, int rank) {
+        if (axes.length == 0) {
+            int[] all = new int[rank];
+            for (int i = 0; i < rank; i++) all[i] = i;
+            return all;
+        }
+        int[] out = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) out[i] = axis(axes[i], rank);
+        Arrays.sort(out);
+        for (int i = 1; i < out.length; i++)
+            if (out[i] == out[i - 1]) throw new IllegalArgumentException("axis repeated in " + Arrays.toString(axes));
+        return out;
+    }
+
+    public static String str(int... shape) {
+        return Arrays.toString(shape);
+    }
+}

@@ -1,0 +1,477 @@
+package mdlora.tensor;
+
+import java.util.Arrays;
+
+/**
+ * A float32 tensor: a window onto a {@code float[]} storage described by shape, strides and offset.
+ * Reshape (when possible), transpose, permute, slice, select and expand are views that share
+ * storage; {@link #contiguous()} and {@link #copy()} are the explicit copies. Numeric operations run
+ * on the current {@link Backend} and return new contiguous tensors; methods ending in
+ * {@code InPlace} write into this tensor's storage.
+ */
+public final class Tensor {
+    private final float[] data;
+    private final int offset;
+    private final int[] shape;
+    private final int[] strides;
+
+    private Tensor(float[] data, int offset, int[] shape, int[] strides) {
+        this.data = data;
+        this.offset = offset;
+        this.shape = shape;
+        this.strides = strides;
+    }
+
+    // ---------------------------------------------------------------- creation
+
+    /** Wraps {@code data} (not copied) as a contiguous tensor of the given shape. */
+    public static Tensor of(float[] data, int... shape) {
+        int n = Shape.numel(shape);
+        if (data.length != n)
+            throw new IllegalArgumentException("data has " + data.length + " elements but shape " + Shape.str(shape) + " needs " + n);
+        return new Tensor(data, 0, shape.clone(), Shape.contiguousStrides(shape));
+    }
+
+    /** A view with explicit storage layout; kernels and loaders use it, most code never needs to. */
+    public static Tensor view(float[] data, int offset, int[] shape, int[] strides) {
+        if (shape.length != strides.length)
+            throw new IllegalArgumentException("shape " + Shape.str(shape) + " and strides " + Shape.str(strides) + " differ in rank");
+        long lo = offset, hi = offset;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] == 0) { lo = offset; hi = offset - 1; break; }
+            long span = (long) (shape[i] - 1) * strides[i];
+            if (span < 0) lo += span; else hi += span;
+        }
+        if (hi >= lo && (lo < 0 || hi >= data.length))
+            throw new IllegalArgumentException("view " + Shape.str(shape) + " strides " + Shape.str(strides) + " offset " + offset
+                    + " reaches outside a storage of " + data.length + " elements");
+        return new Tensor(data, offset, shape.clone(), strides.clone());
+    }
+
+    public static Tensor zeros(int... shape) {
+        return of(new float[Shape.numel(shape)], shape);
+    }
+
+    public static Tensor full(float value, int... shape) {
+        float[] d = new float[Shape.numel(shape)];
+        Arrays.fill(d, value);
+        return of(d, shape);
+    }
+
+    public static Tensor ones(int... shape) {
+        return full(1f, shape);
+    }
+
+    /** A rank-0 tensor. */
+    public static Tensor scalar(float value) {
+        return of(new float[] {value});
+    }
+
+    /** {@code [0, 1, ..., n-1]}. */
+    public static Tensor arange(int n) {
+        float[] d = new float[n];
+        for (int i = 0; i < n; i++) d[i] = i;
+        return of(d, n);
+    }
+
+    /** The n x n identity matrix. */
+    public static Tensor eye(int n) {
+        float[] d = new float[n * n];
+        for (int i = 0; i < n; i++) d[i * n + i] = 1f;
+        return of(d, n, n);
+    }
+
+    // ---------------------------------------------------------------- layout
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** Size along {@code axis} (negative counts from the end). */
+    public int size(int axis) {
+        return shape[Shape.axis(axis, shape.length)];
+    }
+
+    public int[] strides() {
+        return strides.clone();
+    }
+
+    public int stride(int axis) {
+        return strides[Shape.axis(axis, shape.length)];
+    }
+
+    public int offset() {
+        return offset;
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    public int numel() {
+        return Shape.numel(shape);
+    }
+
+    /** The backing storage, shared with every view of it. Kernels index it with {@link #offset()} and {@link #strides()}. */
+    public float[] storage() {
+        return data;
+    }
+
+    /** True when the elements lie in row-major order with no gaps, starting at {@link #offset()}. */
+    public boolean isContiguous() {
+        int expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && strides[i] != expected) return false;
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    public boolean sameShape(Tensor other) {
+        return Arrays.equals(shape, other.shape);
+    }
+
+    // ---------------------------------------------------------------- element access
+
+    private int index(int... idx) {
+        if (idx.length != shape.length)
+            throw new IllegalArgumentException("index of rank " + idx.length + " for a tensor of shape " + Shape.str(shape));
+        int p = offset;
+        for (int i = 0; i < idx.length; i++) {
+            if (idx[i] < 0 || idx[i] >= shape[i])
+                throw new IndexOutOfBoundsException("index " + Arrays.toString(idx) + " out of range for shape " + Shape.str(shape));
+            p += idx[i] * strides[i];
+        }
+        return p;
+    }
+
+    public float get(int... idx) {
+        return data[index(idx)];
+    }
+
+    public void set(float value, int... idx) {
+        data[index(idx)] = value;
+    }
+
+    /** The value of a one-element tensor. */
+    public float item() {
+        if (numel() != 1) throw new IllegalStateException("item() needs one element, shape is " + Shape.str(shape));
+        return data[offset];
+    }
+
+    /** The elements in row-major order, always a fresh array. */
+    public float[] toArray() {
+        if (isContiguous()) return Arrays.copyOfRange(data, offset, offset + numel());
+        return contiguous().data;
+    }
+
+    /** Storage in row-major order: this tensor's own array when it is contiguous and spans it all, else a copy. */
+    public float[] contiguousData() {
+        Tensor c = contiguous();
+        return c.offset == 0 && c.data.length == c.numel() ? c.data : c.toArray();
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /** Same elements in a new shape (one size may be -1): a view when the layout allows, else a copy. */
+    public Tensor reshape(int... newShape) {
+        int[] s = inferShape(newShape);
+        if (isContiguous()) return new Tensor(data, offset, s, Shape.contiguousStrides(s));
+        return contiguous().reshape(s);
+    }
+
+    private int[] inferShape(int[] newShape) {
+        int[] s = newShape.clone();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] == -1) {
+                if (infer >= 0) throw new IllegalArgumentException("reshape " + Shape.str(newShape) + ": only one size may be -1");
+                infer = i;
+            } else known *= s[i];
+        }
+        int n = numel();
+        if (infer >= 0) {
+            if (known == 0 || n % known != 0)
+                throw new IllegalArgumentException("cannot reshape " + Shape.str(shape) + " into " + Shape.str(newShape));
+            s[infer] = (int) (n / known);
+        }
+        if (Shape.numel(s) != n) throw new IllegalArgumentException("cannot reshape " + Shape.str(shape) + " into " + Shape.str(newShape));
+        return s;
+    }
+
+    /** Merges axes {@code [start, end]} into one. */
+    public Tensor flatten(int start, int end) {
+        int a = Shape.axis(start, rank()), b = Shape.axis(end, rank());
+        int[] s = new int[rank() - (b - a)];
+        int merged = 1;
+        for (int i = a; i <= b; i++) merged *= shape[i];
+        System.arraycopy(shape, 0, s, 0, a);
+        s[a] = merged;
+        System.arraycopy(shape, b + 1, s, a + 1, rank() - b - 1);
+        return reshape(s);
+    }
+
+    /** Swaps two axes (a view). */
+    public Tensor transpose(int axis0, int axis1) {
+        int a = Shape.axis(axis0, rank()), b = Shape.axis(axis1, rank());
+        int[] perm = new int[rank()];
+        for (int i = 0; i < perm.length; i++) perm[i] = i;
+        perm[a] = b;
+        perm[b] = a;
+        return permute(perm);
+    }
+
+    /** The matrix transpose of the last two axes (a view). */
+    public Tensor mT() {
+        return transpose(-2, -1);
+    }
+
+    /** Reorders axes: result axis i is this tensor's axis {@code order[i]} (a view). */
+    public Tensor permute(int... order) {
+        if (order.length != rank()) throw new IllegalArgumentException("permute " + Arrays.toString(order) + " for rank " + rank());
+        int[] s = new int[rank()], st = new int[rank()];
+        boolean[] seen = new boolean[rank()];
+        for (int i = 0; i < order.length; i++) {
+            int a = Shape.axis(order[i], rank());
+            if (seen[a]) throw new IllegalArgumentException("permute " + Arrays.toString(order) + " repeats axis " + a);
+            seen[a] = true;
+            s[i] = shape[a];
+            st[i] = strides[a];
+        }
+        return new Tensor(data, offset, s, st);
+    }
+
+    /** Elements {@code [start, end)} along {@code axis} (a view). */
+    public Tensor slice(int axis, int start, int end) {
+        int a = Shape.axis(axis, rank());
+        if (start < 0 || end > shape[a] || start > end)
+            throw new IndexOutOfBoundsException("slice [" + start + ", " + end + ") of axis " + a + " with size " + shape[a]);
+        int[] s = shape.clone();
+        s[a] = end - start;
+        return new Tensor(data, offset + start * strides[a], s, strides.clone());
+    }
+
+    /** Index {@code index} along {@code axis}, dropping that axis (a view). */
+    public Tensor select(int axis, int index) {
+        int a = Shape.axis(axis, rank());
+        if (index < 0 || index >= shape[a]) throw new IndexOutOfBoundsException("index " + index + " of axis " + a + " with size " + shape[a]);
+        return new Tensor(data, offset + index * strides[a], remove(shape, a), remove(strides, a));
+    }
+
+    /** Inserts an axis of size 1 (a view). */
+    public Tensor unsqueeze(int axis) {
+        int a = Shape.axis(axis, rank() + 1);
+        int stride = a < rank() ? strides[a] * shape[a] : 1;
+        return new Tensor(data, offset, insert(shape, a, 1), insert(strides, a, stride));
+    }
+
+    /** Removes an axis of size 1 (a view). */
+    public Tensor squeeze(int axis) {
+        int a = Shape.axis(axis, rank());
+        if (shape[a] != 1) throw new IllegalArgumentException("squeeze axis " + a + " of shape " + Shape.str(shape) + ": size is not 1");
+        return new Tensor(data, offset, remove(shape, a), remove(strides, a));
+    }
+
+    /** Broadcasts to {@code target} (NumPy rules) with zero strides, without copying. */
+    public Tensor expand(int... target) {
+        if (target.length < rank()) throw new IllegalArgumentException("cannot expand " + Shape.str(shape) + " to " + Shape.str(target));
+        int lead = target.length - rank();
+        int[] st = new int[target.length];
+        for (int i = 0; i < target.length; i++) {
+            if (i < lead) continue;
+            int own = shape[i - lead];
+            if (own == target[i]) st[i] = strides[i - lead];
+            else if (own != 1) throw new IllegalArgumentException("cannot expand " + Shape.str(shape) + " to " + Shape.str(target));
+        }
+        return new Tensor(data, offset, target.clone(), st);
+    }
+
+    /** This tensor if contiguous, else a contiguous copy. */
+    public Tensor contiguous() {
+        return isContiguous() ? this : copy();
+    }
+
+    /** A contiguous copy with its own storage. */
+    public Tensor copy() {
+        Tensor out = zeros(shape);
+        out.copyFromInPlace(this);
+        return out;
+    }
+
+    private static int[] remove(int[] a, int i) {
+        int[] r = new int[a.length - 1];
+        System.arraycopy(a, 0, r, 0, i);
+        System.arraycopy(a, i + 1, r, i, a.length - i - 1);
+        return r;
+    }
+
+    private static int[] insert(int[] a, int i, int v) {
+        int[] r = new int[a.length + 1];
+        System.arraycopy(a, 0, r, 0, i);
+        r[i] = v;
+        System.arraycopy(a, i, r, i + 1, a.length - i);
+        return r;
+    }
+
+    // ---------------------------------------------------------------- joining
+
+    /** Joins tensors of equal shapes except along {@code axis}. */
+    public static Tensor concat(int axis, Tensor... parts) {
+        if (parts.length == 0) throw new IllegalArgumentException("concat of no tensors");
+        int a = Shape.axis(axis, parts[0].rank());
+        int[] s = parts[0].shape();
+        int total = 0;
+        for (Tensor p : parts) {
+            if (p.rank() != s.length) throw new IllegalArgumentException("concat: ranks differ, " + Shape.str(s) + " and " + Shape.str(p.shape));
+            for (int i = 0; i < s.length; i++)
+                if (i != a && p.shape[i] != s[i])
+                    throw new IllegalArgumentException("concat along " + a + ": shapes " + Shape.str(parts[0].shape) + " and " + Shape.str(p.shape) + " differ");
+            total += p.shape[a];
+        }
+        s[a] = total;
+        Tensor out = zeros(s);
+        int at = 0;
+        for (Tensor p : parts) {
+            out.slice(a, at, at + p.shape[a]).copyFromInPlace(p);
+            at += p.shape[a];
+        }
+        return out;
+    }
+
+    /** Stacks tensors of one shape along a new axis. */
+    public static Tensor stack(int axis, Tensor... parts) {
+        Tensor[] u = new Tensor[parts.length];
+        for (int i = 0; i < parts.length; i++) u[i] = parts[i].unsqueeze(axis);
+        return concat(axis, u);
+    }
+
+    // ---------------------------------------------------------------- arithmetic (new tensors)
+
+    private static Backend be() {
+        return Backend.current();
+    }
+
+    public Tensor add(Tensor o) { return be().binary(BinaryOp.ADD, this, o); }
+    public Tensor sub(Tensor o) { return be().binary(BinaryOp.SUB, this, o); }
+    public Tensor mul(Tensor o) { return be().binary(BinaryOp.MUL, this, o); }
+    public Tensor div(Tensor o) { return be().binary(BinaryOp.DIV, this, o); }
+    public Tensor maximum(Tensor o) { return be().binary(BinaryOp.MAX, this, o); }
+    public Tensor minimum(Tensor o) { return be().binary(BinaryOp.MIN, this, o); }
+    public Tensor pow(Tensor o) { return be().binary(BinaryOp.POW, this, o); }
+    /** 1 where this &gt; o, else 0. */
+    public Tensor gt(Tensor o) { return be().binary(BinaryOp.GT, this, o); }
+    /** 1 where this == o, else 0. */
+    public Tensor eq(Tensor o) { return be().binary(BinaryOp.EQ, this, o); }
+
+    public Tensor add(float s) { return be().binaryScalar(BinaryOp.ADD, this, s); }
+    public Tensor sub(float s) { return be().binaryScalar(BinaryOp.SUB, this, s); }
+    public Tensor mul(float s) { return be().binaryScalar(BinaryOp.MUL, this, s); }
+    public Tensor div(float s) { return be().binaryScalar(BinaryOp.DIV, this, s); }
+    public Tensor pow(float s) { return be().binaryScalar(BinaryOp.POW, this, s); }
+    public Tensor maximum(float s) { return be().binaryScalar(BinaryOp.MAX, this, s); }
+    public Tensor minimum(float s) { return be().binaryScalar(BinaryOp.MIN, this, s); }
+    public Tensor gt(float s) { return be().binaryScalar(BinaryOp.GT, this, s); }
+
+    public Tensor neg() { return be().unary(UnaryOp.NEG, this); }
+    public Tensor abs() { return be().unary(UnaryOp.ABS, this); }
+    public Tensor exp() { return be().unary(UnaryOp.EXP, this); }
+    public Tensor log() { return be().unary(UnaryOp.LOG, this); }
+    public Tensor tanh() { return be().unary(UnaryOp.TANH, this); }
+    public Tensor sqrt() { return be().unary(UnaryOp.SQRT, this); }
+    public Tensor square() { return be().unary(UnaryOp.SQUARE, this); }
+    public Tensor reciprocal() { return be().unary(UnaryOp.RECIPROCAL, this); }
+    public Tensor sigmoid() { return be().unary(UnaryOp.SIGMOID, this); }
+    public Tensor relu() { return be().unary(UnaryOp.RELU, this); }
+    /** GELU, erf form (PyTorch's default). */
+    public Tensor gelu() { return be().unary(UnaryOp.GELU, this); }
+    /** erf, elementwise. */
+    public Tensor erf() { return be().unary(UnaryOp.ERF, this); }
+
+    /** Matrix product with NumPy/PyTorch semantics: 1-D operands promoted, leading axes broadcast. */
+    public Tensor matmul(Tensor o) { return be().matmul(this, o); }
+
+    /** Sum over {@code axes} (all when none given). */
+    public Tensor sum(boolean keepDims, int... axes) { return be().reduce(ReduceOp.SUM, this, Shape.axes(axes, rank()), keepDims); }
+    public Tensor sum(int... axes) { return sum(false, axes); }
+    public Tensor mean(boolean keepDims, int... axes) { return be().reduce(ReduceOp.MEAN, this, Shape.axes(axes, rank()), keepDims); }
+    public Tensor mean(int... axes) { return mean(false, axes); }
+    public Tensor max(boolean keepDims, int... axes) { return be().reduce(ReduceOp.MAX, this, Shape.axes(axes, rank()), keepDims); }
+    public Tensor max(int... axes) { return max(false, axes); }
+    public Tensor min(boolean keepDims, int... axes) { return be().reduce(ReduceOp.MIN, this, Shape.axes(axes, rank()), keepDims); }
+    public Tensor min(int... axes) { return min(false, axes); }
+    /** Index of the largest element along {@code axis} (first on ties), as floats. */
+    public Tensor argmax(int axis) { return be().argmax(this, Shape.axis(axis, rank())); }
+
+    /** Softmax along {@code axis}. */
+    public Tensor softmax(int axis) { return be().softmax(this, Shape.axis(axis, rank()), false); }
+    /** Log-softmax along {@code axis}. */
+    public Tensor logSoftmax(int axis) { return be().softmax(this, Shape.axis(axis, rank()), true); }
+
+    /** Layer norm over the last axis with optional affine weight and bias (either may be null). */
+    public Tensor layerNorm(Tensor weight, Tensor bias, float eps) { return be().layerNorm(this, weight, bias, eps, null, null); }
+
+    /** Sum of all elements as a double-precision scalar. */
+    public double sumAll() {
+        return be().sumAll(this);
+    }
+
+    // ---------------------------------------------------------------- in place
+
+    /** Copies {@code src} (broadcast to this shape) into this tensor's elements. */
+    public Tensor copyFromInPlace(Tensor src) {
+        be().copy(src, this);
+        return this;
+    }
+
+    public Tensor fillInPlace(float value) {
+        be().fill(this, value);
+        return this;
+    }
+
+    /** this += alpha * x (x broadcast to this shape). */
+    public Tensor addInPlace(Tensor x, float alpha) {
+        be().axpy(alpha, x, this);
+        return this;
+    }
+
+    public Tensor addInPlace(Tensor x) {
+        return addInPlace(x, 1f);
+    }
+
+    /** this *= s. */
+    public Tensor mulInPlace(float s) {
+        be().scale(this, s);
+        return this;
+    }
+
+    // ---------------------------------------------------------------- comparison and printing
+
+    /** True when shapes match and |a - b| &lt;= atol + rtol * |b| everywhere (NaN never close). */
+    public boolean allClose(Tensor other, double rtol, double atol) {
+        if (!sameShape(other)) return false;
+        float[] a = toArray(), b = other.toArray();
+        for (int i = 0; i < a.length; i++) {
+            double d = Math.abs(a[i] - b[i]);
+            if (!(d <= atol + rtol * Math.abs(b[i]))) return false;
+        }
+        return true;
+    }
+
+    /** True when any element is NaN or infinite. */
+    public boolean hasNonFinite() {
+        for (float v : toArray()) if (!Float.isFinite(v)) return true;
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        float[] a = toArray();
+        StringBuilder sb = new StringBuilder("Tensor").append(Shape.str(shape)).append(' ');
+        int n = Math.min(a.length, 8);
+        sb.append('[');
+        for (int i = 0; i < n; i++) sb.append(i > 0 ? ", " : "").append(a[i]);
+        if (a.length > n) sb.append(", ...");
+        return sb.append(']').toString();
+    }
+}

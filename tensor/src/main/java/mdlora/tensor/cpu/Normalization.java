@@ -1,0 +1,114 @@
+package mdlora.tensor.cpu;
+
+import static mdlora.tensor.cpu.VectorMath.F;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import mdlora.tensor.Parallel;
+import mdlora.tensor.ReduceOp;
+import mdlora.tensor.Shape;
+import mdlora.tensor.Tensor;
+
+/** Softmax, log-softmax and layer norm over rows of the last axis. */
+final class Normalization {
+    private static final int L = F.length();
+
+    private Normalization() {}
+
+    static Tensor softmax(Tensor x, int axis, boolean log) {
+        int last = x.rank() - 1;
+        if (axis != last) return softmax(x.transpose(axis, last), last, log).transpose(axis, last).contiguous();
+        Tensor c = x.contiguous();
+        int n = x.size(last), rows = n == 0 ? 0 : x.numel() / n;
+        float[] in = c.storage(), out = new float[x.numel()];
+        int base = c.offset();
+        Parallel.range(rows, Math.max(1, StridedLoop.GRAIN / Math.max(n, 1)), (s, e) -> {
+            for (int r = s; r < e; r++) softmaxRow(in, base + r * n, out, r * n, n, log);
+        });
+        return Tensor.of(out, x.shape());
+    }
+
+    /** One row: subtract the max, exponentiate, normalise (or subtract the log of the sum). */
+    static void softmaxRow(float[] in, int io, float[] out, int oo, int n, boolean log) {
+        float max = Reductions.reduceRow(ReduceOp.MAX, in, io, n);
+        int i = 0;
+        FloatVector acc = FloatVector.zero(F);
+        for (int up = F.loopBound(n); i < up; i += L) {
+            FloatVector e = FloatVector.fromArray(F, in, io + i).sub(max).lanewise(VectorOperators.EXP);
+            acc = acc.add(e);
+            if (!log) e.intoArray(out, oo + i);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(in[io + i] - max);
+            sum += e;
+            if (!log) out[oo + i] = e;
+        }
+        if (log) {
+            float shift = max + (float) Math.log(sum);
+            i = 0;
+            for (int up = F.loopBound(n); i < up; i += L) FloatVector.fromArray(F, in, io + i).sub(shift).intoArray(out, oo + i);
+            for (; i < n; i++) out[oo + i] = in[io + i] - shift;
+        } else {
+            float inv = 1f / sum;
+            i = 0;
+            for (int up = F.loopBound(n); i < up; i += L) FloatVector.fromArray(F, out, oo + i).mul(inv).intoArray(out, oo + i);
+            for (; i < n; i++) out[oo + i] *= inv;
+        }
+    }
+
+    static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor meanOut, Tensor rstdOut) {
+        int n = x.size(-1);
+        int rows = n == 0 ? 0 : x.numel() / n;
+        checkVector("weight", weight, n, x);
+        checkVector("bias", bias, n, x);
+        checkStats("mean", meanOut, rows);
+        checkStats("rstd", rstdOut, rows);
+        Tensor c = x.contiguous();
+        float[] in = c.storage(), out = new float[x.numel()];
+        int base = c.offset();
+        float[] w = weight == null ? null : weight.contiguousData();
+        float[] b = bias == null ? null : bias.contiguousData();
+        Parallel.range(rows, Math.max(1, StridedLoop.GRAIN / Math.max(n, 1)), (s, e) -> {
+            for (int r = s; r < e; r++) {
+                int io = base + r * n, oo = r * n;
+                float mean = Reductions.reduceRow(ReduceOp.SUM, in, io, n) / n;
+                FloatVector acc = FloatVector.zero(F);
+                int i = 0;
+                for (int up = F.loopBound(n); i < up; i += L) {
+                    FloatVector d = FloatVector.fromArray(F, in, io + i).sub(mean);
+                    acc = d.fma(d, acc);
+                }
+                float var = acc.reduceLanes(VectorOperators.ADD);
+                for (; i < n; i++) { float d = in[io + i] - mean; var += d * d; }
+                float rstd = (float) (1.0 / Math.sqrt(var / n + eps));
+                if (meanOut != null) meanOut.storage()[meanOut.offset() + r] = mean;
+                if (rstdOut != null) rstdOut.storage()[rstdOut.offset() + r] = rstd;
+                i = 0;
+                for (int up = F.loopBound(n); i < up; i += L) {
+                    FloatVector y = FloatVector.fromArray(F, in, io + i).sub(mean).mul(rstd);
+                    if (w != null) y = y.mul(FloatVector.fromArray(F, w, i));
+                    if (b != null) y = y.add(FloatVector.fromArray(F, b, i));
+                    y.intoArray(out, oo + i);
+                }
+                for (; i < n; i++) {
+                    float y = (in[io + i] - mean) * rstd;
+                    if (w != null) y *= w[i];
+                    if (b != null) y += b[i];
+                    out[oo + i] = y;
+                }
+            }
+        });
+        return Tensor.of(out, x.shape());
+    }
+
+    private static void checkVector(String what, Tensor t, int n, Tensor x) {
+        if (t != null && (t.rank() != 1 || t.size(0) != n))
+            throw new IllegalArgumentException("layerNorm: " + what + " has shape " + Shape.str(t.shape()) + ", input " + Shape.str(x.shape()) + " needs [" + n + "]");
+    }
+
+    private static void checkStats(String what, Tensor t, int rows) {
+        if (t != null && (!t.isContiguous() || t.numel() != rows))
+            throw new IllegalArgumentException("layerNorm: " + what + " output must be contiguous with " + rows + " elements, has shape " + Shape.str(t.shape()));
+    }
+}

@@ -1,0 +1,164 @@
+package mdlora.tensor.cpu;
+
+import java.util.Arrays;
+import mdlora.tensor.Backend;
+import mdlora.tensor.BinaryOp;
+import mdlora.tensor.ReduceOp;
+import mdlora.tensor.Shape;
+import mdlora.tensor.Tensor;
+import mdlora.tensor.UnaryOp;
+
+/** The CPU backend: JDK Vector API kernels over the shared fork-join pool. */
+public final class VectorBackend implements Backend {
+
+    @Override
+    public String name() {
+        return "cpu-vector" + VectorMath.F.vectorBitSize();
+    }
+
+    @Override
+    public Tensor matmul(Tensor a, Tensor b) {
+        if (a.rank() == 0 || b.rank() == 0)
+            throw new IllegalArgumentException("matmul needs operands of rank >= 1, got " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()));
+        Tensor x = a.rank() == 1 ? a.unsqueeze(0) : a;
+        Tensor y = b.rank() == 1 ? b.unsqueeze(-1) : b;
+        int m = x.size(-2), k = x.size(-1), n = y.size(-1);
+        if (y.size(-2) != k)
+            throw new IllegalArgumentException("matmul: shapes " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()) + " do not align (" + k + " vs " + y.size(-2) + ")");
+        int[] batch = Shape.broadcast(Arrays.copyOf(x.shape(), x.rank() - 2), Arrays.copyOf(y.shape(), y.rank() - 2));
+        x = x.expand(concat(batch, m, k));
+        y = y.expand(concat(batch, k, n));
+        MatrixLayout la = MatrixLayout.of(x), lb = MatrixLayout.of(y);
+        Tensor out = Tensor.zeros(concat(batch, m, n));
+        int count = Shape.numel(batch);
+        int[] ao = la.offsets(batch), bo = lb.offsets(batch), co = new int[count];
+        for (int p = 0; p < count; p++) co[p] = p * m * n;
+        Gemm.sgemmBatched(count, la.transposed, lb.transposed, m, n, k, 1f,
+                la.t.storage(), ao, la.ld, lb.t.storage(), bo, lb.ld, 0f, out.storage(), co, n);
+        int[] shape = out.shape();
+        if (a.rank() == 1) shape = remove(shape, shape.length - 2);
+        if (b.rank() == 1) shape = remove(shape, shape.length - 1);
+        return out.reshape(shape);
+    }
+
+    /** How a matrix (the last two axes) sits in storage: row-major or transposed, with its leading dimension. */
+    private record MatrixLayout(Tensor t, boolean transposed, int ld) {
+        static MatrixLayout of(Tensor t) {
+            int r = t.size(-2), c = t.size(-1), sr = t.stride(-2), sc = t.stride(-1);
+            if ((sc == 1 || c == 1) && (r == 1 || sr >= c)) return new MatrixLayout(t, false, r == 1 ? c : sr);
+            if ((sr == 1 || r == 1) && (c == 1 || sc >= r)) return new MatrixLayout(t, true, c == 1 ? r : sc);
+            Tensor copy = t.contiguous();
+            return new MatrixLayout(copy, false, c);
+        }
+
+        /** Storage offset of each matrix in the (already broadcast) batch, row-major over the batch axes. */
+        int[] offsets(int[] batch) {
+            int count = Shape.numel(batch);
+            int[] offs = new int[count];
+            int[] st = t.strides();
+            for (int p = 0; p < count; p++) {
+                int rem = p, off = t.offset();
+                for (int i = batch.length - 1; i >= 0; i--) {
+                    off += (rem % batch[i]) * st[i];
+                    rem /= batch[i];
+                }
+                offs[p] = off;
+            }
+            return offs;
+        }
+    }
+
+    private static int[] concat(int[] head, int... tail) {
+        int[] r = Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, r, head.length, tail.length);
+        return r;
+    }
+
+    private static int[] remove(int[] a, int i) {
+        int[] r = new int[a.length - 1];
+        System.arraycopy(a, 0, r, 0, i);
+        System.arraycopy(a, i + 1, r, i, a.length - i - 1);
+        return r;
+    }
+
+    @Override
+    public Tensor unary(UnaryOp op, Tensor x) {
+        Tensor out = Tensor.zeros(x.shape());
+        float[] o = out.storage(), d = x.storage();
+        StridedLoop.run(x.shape(), (n, off, str) -> Elementwise.unary(op, n, d, off[1], str[1], o, off[0], str[0]), out, x);
+        return out;
+    }
+
+    @Override
+    public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        int[] shape = Shape.broadcast(a.shape(), b.shape());
+        Tensor out = Tensor.zeros(shape);
+        float[] o = out.storage(), da = a.storage(), db = b.storage();
+        StridedLoop.run(shape, (n, off, str) -> Elementwise.binary(op, n, da, off[1], str[1], db, off[2], str[2], o, off[0], str[0]),
+                out, a.expand(shape), b.expand(shape));
+        return out;
+    }
+
+    @Override
+    public Tensor binaryScalar(BinaryOp op, Tensor x, float s) {
+        Tensor out = Tensor.zeros(x.shape());
+        float[] o = out.storage(), d = x.storage(), sv = {s};
+        StridedLoop.run(x.shape(), (n, off, str) -> Elementwise.binary(op, n, d, off[1], str[1], sv, 0, 0, o, off[0], str[0]), out, x);
+        return out;
+    }
+
+    @Override
+    public Tensor reduce(ReduceOp op, Tensor x, int[] axes, boolean keepDims) {
+        return Reductions.reduce(op, x, axes, keepDims);
+    }
+
+    @Override
+    public Tensor argmax(Tensor x, int axis) {
+        return Reductions.argmax(x, axis);
+    }
+
+    @Override
+    public Tensor softmax(Tensor x, int axis, boolean log) {
+        return Normalization.softmax(x, axis, log);
+    }
+
+    @Override
+    public Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor meanOut, Tensor rstdOut) {
+        return Normalization.layerNorm(x, weight, bias, eps, meanOut, rstdOut);
+    }
+
+    @Override
+    public double sumAll(Tensor x) {
+        return Reductions.sumAll(x);
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        float[] s = src.storage(), d = dst.storage();
+        StridedLoop.run(dst.shape(), (n, off, str) -> {
+            if (str[0] == 1 && str[1] == 1) System.arraycopy(s, off[1], d, off[0], n);
+            else for (int i = 0; i < n; i++) d[off[0] + i * str[0]] = s[off[1] + i * str[1]];
+        }, dst, src.expand(dst.shape()));
+    }
+
+    @Override
+    public void fill(Tensor dst, float value) {
+        float[] d = dst.storage();
+        StridedLoop.run(dst.shape(), (n, off, str) -> {
+            if (str[0] == 1) Arrays.fill(d, off[0], off[0] + n, value);
+            else for (int i = 0; i < n; i++) d[off[0] + i * str[0]] = value;
+        }, dst);
+    }
+
+    @Override
+    public void axpy(float alpha, Tensor x, Tensor y) {
+        float[] dx = x.storage(), dy = y.storage();
+        StridedLoop.run(y.shape(), (n, off, str) -> Elementwise.axpy(n, alpha, dx, off[1], str[1], dy, off[0], str[0]), y, x.expand(y.shape()));
+    }
+
+    @Override
+    public void scale(Tensor x, float s) {
+        float[] d = x.storage(), sv = {s};
+        StridedLoop.run(x.shape(), (n, off, str) -> Elementwise.binary(BinaryOp.MUL, n, d, off[0], str[0], sv, 0, 0, d, off[0], str[0]), x);
+    }
+}
