@@ -63,6 +63,23 @@ public interface Backend {
 
     /** {@code x *= s}. */
     void scale(Tensor x, float s);
+
+    // ---------------------------------------------------------------- gradients of the fused operations
+
+    /** Gradient of GELU (erf form) at {@code x} for output gradient {@code g}: {@code g * (Phi(x) + x phi(x))}. */
+    Tensor geluBackward(Tensor x, Tensor g);
+
+    /**
+     * Gradient of softmax along {@code axis} from its output {@code y}: {@code y (g - sum(g y))}; or of
+     * log-softmax when {@code log} ({@code y} is then the log-probabilities): {@code g - exp(y) sum(g)}.
+     */
+    Tensor softmaxBackward(Tensor y, Tensor g, int axis, boolean log);
+
+    /**
+     * Gradients of layer norm over the last axis given the statistics saved by the forward pass:
+     * {@code {dx, dweight, dbias}}; the last two are null when {@code weight} is null or {@code affineGrads} is false.
+     */
+    Tensor[] layerNormBackward(Tensor x, Tensor mean, Tensor rstd, Tensor weight, Tensor g, boolean affineGrads);
 }
 
 /** Holds the current backend; separate so the interface stays free of state. */

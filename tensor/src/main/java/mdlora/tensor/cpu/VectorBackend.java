@@ -161,4 +161,19 @@ public final class VectorBackend implements Backend {
         float[] d = x.storage(), sv = {s};
         StridedLoop.run(x.shape(), (n, off, str) -> Elementwise.binary(BinaryOp.MUL, n, d, off[0], str[0], sv, 0, 0, d, off[0], str[0]), x);
     }
+
+    @Override
+    public Tensor geluBackward(Tensor x, Tensor g) {
+        return Gradients.geluBackward(x, g);
+    }
+
+    @Override
+    public Tensor softmaxBackward(Tensor y, Tensor g, int axis, boolean log) {
+        return Gradients.softmaxBackward(y, g, axis, log);
+    }
+
+    @Override
+    public Tensor[] layerNormBackward(Tensor x, Tensor mean, Tensor rstd, Tensor weight, Tensor g, boolean affineGrads) {
+        return Gradients.layerNormBackward(x, mean, rstd, weight, g, affineGrads);
+    }
 }

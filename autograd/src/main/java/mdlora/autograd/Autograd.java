@@ -1,0 +1,44 @@
+package mdlora.autograd;
+
+/**
+ * Global switches of the engine, per thread: whether operations record a graph (see {@link #noGrad()}),
+ * and whether every result and gradient is checked for NaN/Inf (anomaly detection).
+ */
+public final class Autograd {
+    private static final ThreadLocal<boolean[]> GRAD_ENABLED = ThreadLocal.withInitial(() -> new boolean[] {true});
+    private static volatile boolean detectAnomalies;
+
+    private Autograd() {}
+
+    /** A scope in which no operation records a graph; close it (try-with-resources) to restore the previous state. */
+    public static NoGrad noGrad() {
+        boolean[] flag = GRAD_ENABLED.get();
+        boolean previous = flag[0];
+        flag[0] = false;
+        return () -> flag[0] = previous;
+    }
+
+    /** Whether operations on this thread record a graph now. */
+    public static boolean isGradEnabled() {
+        return GRAD_ENABLED.get()[0];
+    }
+
+    /**
+     * When on, every operation's result and every gradient is checked for NaN or infinity, and the first one
+     * found raises an {@link ArithmeticException} naming the operation. Costs a pass over each tensor.
+     */
+    public static void setAnomalyDetection(boolean on) {
+        detectAnomalies = on;
+    }
+
+    public static boolean anomalyDetection() {
+        return detectAnomalies;
+    }
+
+    /** The scope returned by {@link #noGrad()}. */
+    @FunctionalInterface
+    public interface NoGrad extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,143 @@
+package mdlora.autograd;
+
+import mdlora.tensor.Backend;
+import mdlora.tensor.Rng;
+import mdlora.tensor.Shape;
+import mdlora.tensor.Tensor;
+
+/**
+ * The neural-network operations (PyTorch's {@code torch.nn.functional}), each one node in the graph
+ * with a hand-written backward: fewer saved tensors and fewer passes than composing them from
+ * elementwise pieces.
+ */
+public final class Functional {
+    private Functional() {}
+
+    private static Backend be() {
+        return Backend.current();
+    }
+
+    /** GELU, erf form (PyTorch's default). */
+    public static Variable gelu(Variable x) {
+        Tensor in = x.data();
+        return Variable.result("gelu", in.gelu(), g -> new Tensor[] {be().geluBackward(in, g)}, x);
+    }
+
+    public static Variable softmax(Variable x, int axis) {
+        int a = Shape.axis(axis, x.rank());
+        Tensor y = x.data().softmax(a);
+        return Variable.result("softmax", y, g -> new Tensor[] {be().softmaxBackward(y, g, a, false)}, x);
+    }
+
+    public static Variable logSoftmax(Variable x, int axis) {
+        int a = Shape.axis(axis, x.rank());
+        Tensor y = x.data().logSoftmax(a);
+        return Variable.result("log_softmax", y, g -> new Tensor[] {be().softmaxBackward(y, g, a, true)}, x);
+    }
+
+    /** Layer norm over the last axis; {@code weight} and {@code bias} ([D]) may be null (a bias needs a weight). */
+    public static Variable layerNorm(Variable x, Variable weight, Variable bias, float eps) {
+        if (weight == null && bias != null) throw new IllegalArgumentException("layerNorm: a bias needs a weight");
+        Tensor in = x.data();
+        int rows = in.size(-1) == 0 ? 0 : in.numel() / in.size(-1);
+        Tensor mean = Tensor.zeros(rows), rstd = Tensor.zeros(rows);
+        Tensor w = weight == null ? null : weight.data();
+        Tensor y = be().layerNorm(in, w, bias == null ? null : bias.data(), eps, mean, rstd);
+        Variable[] inputs = weight == null ? new Variable[] {x} : bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
+        boolean affine = inputs.length > 1 && (weight.requiresGrad() || (bias != null && bias.requiresGrad()));
+        return Variable.result("layer_norm", y,
+                g -> java.util.Arrays.copyOf(be().layerNormBackward(in, mean, rstd, w, g, affine), inputs.length), inputs);
+    }
+
+    /**
+     * {@code x W^T + b} for {@code weight} [out, in] and optional {@code bias} [out], over any leading axes of x,
+     * as one matrix product. A frozen weight costs no weight-gradient product.
+     */
+    public static Variable linear(Variable x, Variable weight, Variable bias) {
+        int in = weight.size(1), out = weight.size(0);
+        if (x.size(-1) != in)
+            throw new IllegalArgumentException("linear: input " + Shape.str(x.shape()) + " does not end in " + in + " (weight " + Shape.str(weight.shape()) + ")");
+        if (bias != null && (bias.rank() != 1 || bias.size(0) != out))
+            throw new IllegalArgumentException("linear: bias " + Shape.str(bias.shape()) + " does not match weight " + Shape.str(weight.shape()));
+        int[] outShape = x.shape();
+        outShape[outShape.length - 1] = out;
+        Tensor x2 = x.data().reshape(-1, in), w = weight.data();
+        Tensor y = x2.matmul(w.mT());
+        if (bias != null) y.addInPlace(bias.data());
+        Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
+        int[] inShape = x.shape();
+        return Variable.result("linear", y.reshape(outShape), g -> {
+            Tensor g2 = g.reshape(-1, out);
+            Tensor[] d = new Tensor[inputs.length];
+            if (x.requiresGrad()) d[0] = g2.matmul(w).reshape(inShape);
+            if (weight.requiresGrad()) d[1] = g2.mT().matmul(x2);
+            if (bias != null && bias.requiresGrad()) d[2] = g2.sum(0);
+            return d;
+        }, inputs);
+    }
+
+    /**
+     * Mean cross-entropy of {@code logits} [B, C] against class indices, with optional label smoothing
+     * (PyTorch's definition: the target is (1 - s) one-hot + s / C).
+     */
+    public static Variable crossEntropy(Variable logits, int[] targets, float labelSmoothing) {
+        if (logits.rank() != 2)
+            throw new IllegalArgumentException("crossEntropy: logits must be [batch, classes], got " + Shape.str(logits.shape()));
+        int b = logits.size(0), c = logits.size(1);
+        if (targets.length != b)
+            throw new IllegalArgumentException("crossEntropy: " + targets.length + " targets for a batch of " + b);
+        if (labelSmoothing < 0 || labelSmoothing > 1) throw new IllegalArgumentException("crossEntropy: label smoothing must be in [0, 1], got " + labelSmoothing);
+        for (int t : targets)
+            if (t < 0 || t >= c) throw new IllegalArgumentException("crossEntropy: target " + t + " out of range for " + c + " classes");
+        Tensor logp = logits.data().logSoftmax(1);
+        float[] lp = logp.contiguousData();
+        double loss = 0;
+        for (int i = 0; i < b; i++) {
+            double rowSum = 0;
+            for (int j = 0; j < c; j++) rowSum += lp[i * c + j];
+            loss -= (1 - labelSmoothing) * lp[i * c + targets[i]] + labelSmoothing / c * rowSum;
+        }
+        float mean = (float) (loss / b);
+        return Variable.result("cross_entropy", Tensor.scalar(mean), g -> {
+            float scale = g.item() / b;
+            float[] d = logp.exp().contiguousData();
+            for (int i = 0; i < b; i++) {
+                for (int j = 0; j < c; j++) d[i * c + j] = (d[i * c + j] - labelSmoothing / c) * scale;
+                d[i * c + targets[i]] -= (1 - labelSmoothing) * scale;
+            }
+            return new Tensor[] {Tensor.of(d, b, c)};
+        }, logits);
+    }
+
+    /** Inverted dropout: zeroes each element with probability {@code p} and scales the rest by 1/(1-p); identity when not training. */
+    public static Variable dropout(Variable x, float p, boolean training, Rng rng) {
+        if (p < 0 || p >= 1) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
+        if (!training || p == 0) return x;
+        float keep = 1 - p, scale = 1 / keep;
+        float[] m = new float[Shape.numel(x.shape())];
+        for (int i = 0; i < m.length; i++) m[i] = rng.nextDouble() < keep ? scale : 0f;
+        Tensor mask = Tensor.of(m, x.shape());
+        return Variable.result("dropout", x.data().mul(mask), g -> new Tensor[] {g.mul(mask)}, x);
+    }
+
+    /**
+     * Scaled dot-product attention {@code softmax(q k^T * scale) v} as one node: q [..., N, d], k [..., M, d],
+     * v [..., M, e]. Only the attention probabilities are saved for backward.
+     */
+    public static Variable attention(Variable q, Variable k, Variable v, float scale) {
+        Tensor qd = q.data(), kd = k.data(), vd = v.data();
+        if (qd.size(-1) != kd.size(-1) || kd.size(-2) != vd.size(-2))
+            throw new IllegalArgumentException("attention: q " + Shape.str(qd.shape()) + ", k " + Shape.str(kd.shape()) + ", v " + Shape.str(vd.shape()) + " do not fit");
+        Tensor scores = qd.matmul(kd.mT());
+        scores.mulInPlace(scale);
+        Tensor p = scores.softmax(-1);
+        Tensor out = p.matmul(vd);
+        return Variable.result("attention", out, g -> {
+            Tensor dv = v.requiresGrad() ? p.mT().matmul(g) : null;
+            if (!q.requiresGrad() && !k.requiresGrad()) return new Tensor[] {null, null, dv};
+            Tensor ds = be().softmaxBackward(p, g.matmul(vd.mT()), p.rank() - 1, false);
+            ds.mulInPlace(scale);
+            return new Tensor[] {q.requiresGrad() ? ds.matmul(kd) : null, k.requiresGrad() ? ds.mT().matmul(qd) : null, dv};
+        }, q, k, v);
+    }
+}
