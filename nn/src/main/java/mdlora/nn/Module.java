@@ -1,0 +1,240 @@
+package mdlora.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import mdlora.autograd.Variable;
+import mdlora.tensor.Shape;
+import mdlora.tensor.Tensor;
+
+/**
+ * A node of the model tree, as PyTorch's {@code nn.Module}: named parameters, buffers and child
+ * modules, addressed by dotted paths ({@code blocks.0.attn.qkv.weight}); a state dict; train/eval
+ * mode; freezing by name pattern. Subclasses register what they own in their constructor and define
+ * their own {@code forward}.
+ */
+public abstract class Module {
+    private final Map<String, Variable> parameters = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+
+    /** Registers a trainable parameter initialised to {@code value} (not copied). */
+    protected Variable registerParameter(String name, Tensor value) {
+        checkName(name);
+        Variable p = Variable.parameter(value);
+        parameters.put(name, p);
+        return p;
+    }
+
+    /** Registers a buffer: state saved in the state dict that is not trained. */
+    protected Tensor registerBuffer(String name, Tensor value) {
+        checkName(name);
+        buffers.put(name, value);
+        return value;
+    }
+
+    /** Registers a child module under {@code name} and returns it. */
+    protected <M extends Module> M registerModule(String name, M module) {
+        checkName(name);
+        children.put(name, module);
+        return module;
+    }
+
+    private void checkName(String name) {
+        if (name.isEmpty() || name.contains("."))
+            throw new IllegalArgumentException("module member name '" + name + "' must be non-empty and contain no '.'");
+        if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name))
+            throw new IllegalArgumentException("'" + name + "' is already registered in " + getClass().getSimpleName());
+    }
+
+    /** The direct child called {@code name}. */
+    public Module child(String name) {
+        Module m = children.get(name);
+        if (m == null) throw new IllegalArgumentException(getClass().getSimpleName() + " has no child '" + name + "' (children: " + children.keySet() + ")");
+        return m;
+    }
+
+    /**
+     * Replaces the child at dotted {@code path} (how adapters are injected); the owner must read the child
+     * through {@link #child} or refresh its field in {@link #childReplaced}.
+     */
+    public void replaceModule(String path, Module replacement) {
+        int dot = path.lastIndexOf('.');
+        Module owner = dot < 0 ? this : module(path.substring(0, dot));
+        String name = path.substring(dot + 1);
+        if (!owner.children.containsKey(name)) throw new IllegalArgumentException("no module at '" + path + "'");
+        owner.children.put(name, replacement);
+        owner.childReplaced(name, replacement);
+    }
+
+    /** Called after {@link #replaceModule} swapped the child {@code name}; modules that cache children in fields update them here. */
+    protected void childReplaced(String name, Module replacement) {}
+
+    /** The module at dotted {@code path} ("" is this module). */
+    public Module module(String path) {
+        Module m = this;
+        if (path.isEmpty()) return m;
+        for (String part : path.split("\\.")) m = m.child(part);
+        return m;
+    }
+
+    // ---------------------------------------------------------------- traversal
+
+    /** Every parameter by dotted path, in registration order. */
+    public Map<String, Variable> namedParameters() {
+        Map<String, Variable> out = new LinkedHashMap<>();
+        visit("", (prefix, m) -> m.parameters.forEach((n, p) -> out.put(prefix + n, p)));
+        return out;
+    }
+
+    /** Every buffer by dotted path. */
+    public Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        visit("", (prefix, m) -> m.buffers.forEach((n, b) -> out.put(prefix + n, b)));
+        return out;
+    }
+
+    /** Every module by dotted path, this one first under "". */
+    public Map<String, Module> namedModules() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        visit("", (prefix, m) -> out.put(prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1), m));
+        return out;
+    }
+
+    private interface Visitor {
+        void visit(String prefix, Module m);
+    }
+
+    private void visit(String prefix, Visitor v) {
+        v.visit(prefix, this);
+        children.forEach((n, c) -> c.visit(prefix + n + ".", v));
+    }
+
+    public List<Variable> parameters() {
+        return new ArrayList<>(namedParameters().values());
+    }
+
+    /** Parameters that currently require gradients, in order. */
+    public List<Variable> trainableParameters() {
+        List<Variable> out = new ArrayList<>();
+        for (Variable p : namedParameters().values()) if (p.requiresGrad()) out.add(p);
+        return out;
+    }
+
+    public long parameterCount() {
+        long n = 0;
+        for (Variable p : namedParameters().values()) n += p.data().numel();
+        return n;
+    }
+
+    public long trainableParameterCount() {
+        long n = 0;
+        for (Variable p : trainableParameters()) n += p.data().numel();
+        return n;
+    }
+
+    public void zeroGrad() {
+        for (Variable p : namedParameters().values()) p.zeroGrad();
+    }
+
+    // ---------------------------------------------------------------- modes and freezing
+
+    /** Sets training mode here and below (dropout active, train-time sampling). */
+    public Module train(boolean on) {
+        visit("", (prefix, m) -> m.training = on);
+        return this;
+    }
+
+    public Module eval() {
+        return train(false);
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    /**
+     * Sets {@code requiresGrad} of every parameter whose dotted name matches one of the glob patterns
+     * ({@code *} any run of characters, {@code ?} one character); returns how many matched.
+     */
+    public int setRequiresGrad(boolean on, String... globs) {
+        List<Pattern> patterns = new ArrayList<>();
+        for (String g : globs) patterns.add(glob(g));
+        int matched = 0;
+        for (var e : namedParameters().entrySet()) {
+            for (Pattern p : patterns) {
+                if (p.matcher(e.getKey()).matches()) {
+                    e.getValue().requiresGrad(on);
+                    matched++;
+                    break;
+                }
+            }
+        }
+        return matched;
+    }
+
+    /** Freezes every parameter (then unfreeze what should train with {@link #setRequiresGrad}). */
+    public Module freeze() {
+        for (Variable p : namedParameters().values()) p.requiresGrad(false);
+        return this;
+    }
+
+    static Pattern glob(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            switch (c) {
+                case '*' -> re.append(".*");
+                case '?' -> re.append('.');
+                default -> re.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(re.toString());
+    }
+
+    // ---------------------------------------------------------------- state dict
+
+    /** Parameters and buffers by dotted name (the live tensors, not copies). */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        namedParameters().forEach((n, p) -> out.put(n, p.data()));
+        out.putAll(namedBuffers());
+        return out;
+    }
+
+    /**
+     * Copies {@code state} into this module's parameters and buffers. Shape mismatches are always an
+     * error; missing and unexpected keys are an error when {@code strict}. Nothing is written unless the
+     * whole load can succeed. Returns the missing and unexpected keys.
+     */
+    public LoadReport loadStateDict(Map<String, Tensor> state, boolean strict) {
+        Map<String, Tensor> own = stateDict();
+        List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), mismatched = new ArrayList<>();
+        for (var e : own.entrySet()) {
+            Tensor src = state.get(e.getKey());
+            if (src == null) missing.add(e.getKey());
+            else if (!src.sameShape(e.getValue()))
+                mismatched.add(e.getKey() + ": checkpoint " + Shape.str(src.shape()) + " vs model " + Shape.str(e.getValue().shape()));
+        }
+        for (String k : new TreeSet<>(state.keySet())) if (!own.containsKey(k)) unexpected.add(k);
+        if (!mismatched.isEmpty() || (strict && (!missing.isEmpty() || !unexpected.isEmpty()))) {
+            StringBuilder sb = new StringBuilder("state dict does not fit the model");
+            if (!mismatched.isEmpty()) sb.append("; shape mismatches: ").append(mismatched);
+            if (strict && !missing.isEmpty()) sb.append("; missing keys: ").append(missing);
+            if (strict && !unexpected.isEmpty()) sb.append("; unexpected keys: ").append(unexpected);
+            throw new IllegalArgumentException(sb.toString());
+        }
+        for (var e : own.entrySet()) {
+            Tensor src = state.get(e.getKey());
+            if (src != null) e.getValue().copyFromInPlace(src);
+        }
+        return new LoadReport(Collections.unmodifiableList(missing), Collections.unmodifiableList(unexpected));
+    }
+
+    /** Keys a non-strict load left untouched ({@code missing}) or ignored ({@code unexpected}). */
+    public record LoadReport(List<String> missing, List<String> unexpected) {}
+}
