@@ -14,6 +14,7 @@ import mdlora.tensor.Rng;
 import mdlora.tensor.Shape;
 import mdlora.tensor.Tensor;
 import mdlora.tensor.io.Json;
+import mdlora.tensor.io.JsonException;
 import mdlora.tensor.io.SafetensorsFile;
 import mdlora.tensor.io.SafetensorsWriter;
 
@@ -54,19 +55,13 @@ public final class ViTCheckpoint {
      * eps by layout (timm 1e-6, Hugging Face 1e-12), mean and std 0.5.
      */
     public static ViTCheckpoint read(Path file) throws IOException {
-        Map<String, Tensor> raw = new LinkedHashMap<>();
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            for (String name : f.names()) raw.put(name, f.tensor(name));
+            for (String name : f.names()) tensors.put(name, f.tensor(name));
         }
         Hints hints = Hints.beside(file);
-        boolean hf = isHuggingFace(raw);
         try {
-            Map<String, Tensor> timm = hf ? fromHuggingFace(raw) : raw;
-            int width = patchWeight(timm).size(0);
-            ViTConfig config = inferConfig(timm, hints.heads == null ? Math.max(1, width / 64) : hints.heads,
-                    hints.eps == null ? defaultEps(hf) : hints.eps);
-            if (hints.mean != null) config = config.withNormalization(hints.mean, hints.std);
-            return new ViTCheckpoint(timm, config);
+            return create(tensors, hints);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
@@ -74,9 +69,16 @@ public final class ViTCheckpoint {
 
     /** A checkpoint from tensors in memory (either layout); eps by layout, mean and std 0.5. */
     public static ViTCheckpoint of(Map<String, Tensor> tensors, int heads) {
+        return create(tensors, new Hints(heads, null, null, null));
+    }
+
+    private static ViTCheckpoint create(Map<String, Tensor> tensors, Hints hints) {
         boolean hf = isHuggingFace(tensors);
         Map<String, Tensor> timm = hf ? fromHuggingFace(tensors) : new LinkedHashMap<>(tensors);
-        return new ViTCheckpoint(timm, inferConfig(timm, heads, defaultEps(hf)));
+        int width = patchWeight(timm).size(0);
+        ViTConfig config = inferConfig(timm, hints.heads == null ? Math.max(1, width / 64) : hints.heads,
+                hints.eps == null ? (hf ? 1e-12f : 1e-6f) : hints.eps);
+        return new ViTCheckpoint(timm, hints.mean == null ? config : config.withNormalization(hints.mean, hints.std));
     }
 
     /** Writes {@code model}'s state dict (timm's names for a {@link VisionTransformer}) as safetensors. */
@@ -136,9 +138,10 @@ public final class ViTCheckpoint {
      * {@code align_corners=False}, no antialiasing), as timm's {@code resample_abs_pos_embed} with bilinear mode.
      */
     public static Tensor resamplePosEmbed(Tensor pos, int grid) {
-        int tokens = pos.size(1) - 1, d = pos.size(2), old = (int) Math.round(Math.sqrt(tokens));
-        if (pos.rank() != 3 || pos.size(0) != 1 || tokens < 1 || old * old != tokens)
+        int tokens = pos.rank() == 3 ? pos.size(1) - 1 : 0, old = (int) Math.round(Math.sqrt(tokens));
+        if (pos.size(0) != 1 || tokens < 1 || old * old != tokens)
             throw new IllegalArgumentException("pos_embed " + Shape.str(pos.shape()) + " is not [1, 1 + g*g, D] for a square patch grid g x g");
+        int d = pos.size(2);
         float[] in = pos.contiguousData(), out = new float[(1 + grid * grid) * d];
         System.arraycopy(in, 0, out, 0, d);
         Interpolation axis = new Interpolation(old, grid); // the same along rows and columns: the grids are square
@@ -175,10 +178,6 @@ public final class ViTCheckpoint {
     }
 
     // ---------------------------------------------------------------- configuration
-
-    private static float defaultEps(boolean huggingFace) {
-        return huggingFace ? 1e-12f : 1e-6f;
-    }
 
     private static Tensor patchWeight(Map<String, Tensor> timm) {
         Tensor w = timm.get("patch_embed.proj.weight");
@@ -223,7 +222,12 @@ public final class ViTCheckpoint {
         }
 
         private static Map<String, Object> json(Path p) throws IOException {
-            return Files.isRegularFile(p) ? Json.parseObject(Files.readString(p)) : Map.of();
+            if (!Files.isRegularFile(p)) return Map.of();
+            try {
+                return Json.parseObject(Files.readString(p));
+            } catch (JsonException e) {
+                throw new IllegalArgumentException(p + ": " + e.getMessage(), e);
+            }
         }
 
         private static ViTConfig.Rgb rgb(Object... candidates) {

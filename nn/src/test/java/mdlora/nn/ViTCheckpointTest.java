@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,19 @@ class ViTCheckpointTest {
         assertEquals(config, read.config());
         Map<String, Tensor> copy = read.toModel().stateDict();
         model.stateDict().forEach((name, t) -> assertTrue(t.allClose(copy.get(name), 0, 0), name));
+    }
+
+    @Test
+    void headsComeFromAConfigJsonBesideTheFileWhichMustBeValid(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("model.safetensors");
+        ViTCheckpoint.save(new VisionTransformer(new ViTConfig(16, 8, 128, 1, 2, 64, 3, 1e-6f, ViTConfig.HALF, ViTConfig.HALF), rng), file);
+        Files.writeString(dir.resolve("config.json"), "{\"num_attention_heads\": 8, \"layer_norm_eps\": 1e-5}");
+        ViTConfig config = ViTCheckpoint.read(file).config();
+        assertEquals(8, config.heads());
+        assertEquals(1e-5f, config.layerNormEps());
+        Files.writeString(dir.resolve("config.json"), "{\"num_attention_heads\": 8,}");
+        var e = assertThrows(IllegalArgumentException.class, () -> ViTCheckpoint.read(file));
+        assertTrue(e.getMessage().contains("config.json"), e.getMessage());
     }
 
     @Test

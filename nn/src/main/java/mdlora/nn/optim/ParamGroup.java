@@ -12,6 +12,7 @@ public final class ParamGroup {
     private final double weightDecay;
     private double lr;
 
+    /** {@code params} with learning rate {@code lr} and weight decay {@code weightDecay} (both >= 0). */
     public ParamGroup(List<Variable> params, double lr, double weightDecay) {
         if (!(lr >= 0) || !(weightDecay >= 0))
             throw new IllegalArgumentException("learning rate and weight decay must be >= 0, got lr " + lr + ", weight decay " + weightDecay);
@@ -39,19 +40,23 @@ public final class ParamGroup {
         return groups;
     }
 
+    /** The parameters, unmodifiable. */
     public List<Variable> params() {
         return params;
     }
 
+    /** The current learning rate. */
     public double lr() {
         return lr;
     }
 
+    /** Sets the learning rate (what schedules do). */
     public void setLr(double lr) {
         if (!(lr >= 0)) throw new IllegalArgumentException("learning rate must be >= 0, got " + lr);
         this.lr = lr;
     }
 
+    /** The weight decay coefficient. */
     public double weightDecay() {
         return weightDecay;
     }
