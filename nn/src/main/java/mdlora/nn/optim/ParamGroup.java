@@ -24,14 +24,14 @@ public final class ParamGroup {
     /**
      * The trainable parameters of {@code named} in two groups, as timm's {@code param_groups_weight_decay}: no
      * decay for vectors and scalars (biases, norm weights), parameters named in {@code noDecay} (a ViT's
-     * {@code cls_token} and {@code pos_embed}) or ending in ".bias"; {@code weightDecay} for the rest. An empty
-     * group is left out.
+     * {@code cls_token} and {@code pos_embed}, also under a prefix such as {@code backbone.}) or ending in ".bias";
+     * {@code weightDecay} for the rest. Frozen parameters are left out, and so is an empty group.
      */
     public static List<ParamGroup> splitWeightDecay(Map<String, Variable> named, double lr, double weightDecay, Set<String> noDecay) {
         List<Variable> decay = new ArrayList<>(), plain = new ArrayList<>();
         named.forEach((name, p) -> {
             if (!p.requiresGrad()) return;
-            boolean exempt = p.rank() <= 1 || name.endsWith(".bias") || noDecay.contains(name) || noDecay.stream().anyMatch(n -> name.endsWith("." + n));
+            boolean exempt = p.rank() <= 1 || name.endsWith(".bias") || noDecay.stream().anyMatch(n -> name.equals(n) || name.endsWith("." + n));
             (exempt ? plain : decay).add(p);
         });
         List<ParamGroup> groups = new ArrayList<>();
