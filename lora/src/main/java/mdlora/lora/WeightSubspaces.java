@@ -17,7 +17,7 @@ public record WeightSubspaces(int k, Subspace column, Subspace nullSpace) {
 
     /** Splits the space of {@code weight} (the layer at {@code path}, for messages) at {@code tau}. */
     public static WeightSubspaces of(String path, Tensor weight, double tau, boolean fullNullSpace) {
-        Svd svd = Svd.thin(weight);
+        Svd svd = Svd.of(weight);
         int d = weight.size(0), rank = svd.s().size(0);
         int k = Svd.effectiveRank(svd.s(), tau);
         Tensor u = svd.u();

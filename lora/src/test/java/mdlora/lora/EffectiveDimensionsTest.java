@@ -19,7 +19,7 @@ class EffectiveDimensionsTest {
         LoraBranch b = new LoraBranch(12, 20, 4, 0.5f, false, Subspace.spannedBy(Orthogonal.random(20, rng).slice(1, 0, 9)),
                 LoraInit.SUBSPACE_RANDOM, MixerInit.KAIMING_UNIFORM, rng);
         EffectiveDimensions.Curve c = EffectiveDimensions.curve("fc", "shared", b);
-        float[] direct = Svd.thin(b.delta()).s().toArray();
+        float[] direct = Svd.of(b.delta()).s().toArray();
         for (int k = 0; k < 4; k++) assertEquals(direct[k], c.singularValues()[k], 1e-4 * direct[0]);
         assertEquals(1.0, c.cumulative()[3], 1e-9);
     }
