@@ -57,6 +57,7 @@ public final class LoraLinear extends Module implements Layer, DomainAware {
         return path;
     }
 
+    /** The frozen linear layer. */
     public Linear base() {
         return base;
     }
@@ -71,6 +72,7 @@ public final class LoraLinear extends Module implements Layer, DomainAware {
         return domains;
     }
 
+    /** Whether this layer has domain LoRAs (else only a shared one). */
     public boolean hasDomains() {
         return !domains.isEmpty();
     }
@@ -154,6 +156,7 @@ public final class LoraLinear extends Module implements Layer, DomainAware {
         merged = false;
     }
 
+    /** Whether W currently holds a merged update. */
     public boolean isMerged() {
         return merged;
     }

@@ -122,10 +122,12 @@ public final class MultiDomainLora {
 
     // ---------------------------------------------------------------- access
 
+    /** The model the LoRAs are attached to. */
     public Module model() {
         return model;
     }
 
+    /** The configuration they were attached with. */
     public LoraConfig config() {
         return config;
     }
