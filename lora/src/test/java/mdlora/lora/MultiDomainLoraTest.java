@@ -90,6 +90,14 @@ class MultiDomainLoraTest {
     }
 
     @Test
+    void separationLossGradientsFlowThroughTheProjections() {
+        MultiDomainLora lora = attach(TinyVideo.model(1), LoraConfig.builder().placement(Placement.upperHeavy()).rank(2)
+                .init(LoraInit.SUBSPACE_RANDOM).tau(0.8).lambdaOrth(1).lambdaSeparation(0.5f));
+        LoraLinear l = lora.layers().get("backbone.blocks.1.attn.proj");
+        GradCheck.check("separation loss", lora::separationLoss, List.of(l.domains().get(0).loraB(), l.domains().get(1).loraB()));
+    }
+
+    @Test
     void badDomainsAndDoubleAttachAreRefused() {
         LoraConfig c = LoraConfig.builder().rank(2).build();
         assertThrows(IllegalArgumentException.class, () -> MultiDomainLora.attach(TinyVideo.model(1), c, List.of("hmdb51", "ucf101"), new Rng(0)),
