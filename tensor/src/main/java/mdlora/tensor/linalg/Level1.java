@@ -71,6 +71,24 @@ final class Level1 {
         for (; i < to; i++) y[i] += alpha * x[i];
     }
 
+    /** y[from..to) += a[at] x0 + a[at+1] x1 + a[at+2] x2 + a[at+3] x3 over [from, to): one pass over y for four updates. */
+    static void axpy4(double[] a, int at, double[] x0, double[] x1, double[] x2, double[] x3, double[] y, int from, int to) {
+        var a0 = DoubleVector.broadcast(D, a[at]);
+        var a1 = DoubleVector.broadcast(D, a[at + 1]);
+        var a2 = DoubleVector.broadcast(D, a[at + 2]);
+        var a3 = DoubleVector.broadcast(D, a[at + 3]);
+        int i = from;
+        for (int up = from + ((to - from) & -L); i < up; i += L) {
+            var acc = DoubleVector.fromArray(D, y, i);
+            acc = DoubleVector.fromArray(D, x0, i).fma(a0, acc);
+            acc = DoubleVector.fromArray(D, x1, i).fma(a1, acc);
+            acc = DoubleVector.fromArray(D, x2, i).fma(a2, acc);
+            acc = DoubleVector.fromArray(D, x3, i).fma(a3, acc);
+            acc.intoArray(y, i);
+        }
+        for (; i < to; i++) y[i] += a[at] * x0[i] + a[at + 1] * x1[i] + a[at + 2] * x2[i] + a[at + 3] * x3[i];
+    }
+
     /** x[from..to) *= alpha. */
     static void scale(double alpha, double[] x, int from, int to) {
         int i = from;
@@ -95,5 +113,39 @@ final class Level1 {
             x[i] = c * a - s * b;
             y[i] = s * a + c * b;
         }
+    }
+
+    /**
+     * {@link #rotate} that also returns x' . z for the new x: Jacobi's next pair is (x, z), and
+     * computing its inner product while x' is in registers spares a pass over x and brings z into L1.
+     */
+    static double rotateDot(double[] x, double[] y, double[] z, double c, double s) {
+        int n = x.length, i = 0;
+        var vc = DoubleVector.broadcast(D, c);
+        var vs = DoubleVector.broadcast(D, s);
+        var acc0 = DoubleVector.zero(D);
+        var acc1 = DoubleVector.zero(D);
+        for (int up = n & -(2 * L); i < up; i += 2 * L) {
+            var a0 = DoubleVector.fromArray(D, x, i);
+            var b0 = DoubleVector.fromArray(D, y, i);
+            var a1 = DoubleVector.fromArray(D, x, i + L);
+            var b1 = DoubleVector.fromArray(D, y, i + L);
+            var x0 = a0.mul(vc).sub(b0.mul(vs));
+            var x1 = a1.mul(vc).sub(b1.mul(vs));
+            x0.intoArray(x, i);
+            x1.intoArray(x, i + L);
+            a0.fma(vs, b0.mul(vc)).intoArray(y, i);
+            a1.fma(vs, b1.mul(vc)).intoArray(y, i + L);
+            acc0 = x0.fma(DoubleVector.fromArray(D, z, i), acc0);
+            acc1 = x1.fma(DoubleVector.fromArray(D, z, i + L), acc1);
+        }
+        double d = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            double a = x[i], b = y[i];
+            x[i] = c * a - s * b;
+            y[i] = s * a + c * b;
+            d += x[i] * z[i];
+        }
+        return d;
     }
 }

@@ -21,11 +21,13 @@ final class OneSidedJacobi {
     static final int MAX_SWEEPS = 40;
     /** Columns per block: a pair of blocks of 768-row columns (196 KB) stays in L2. */
     private static final int BLOCK = 16;
+    /** Multiply-adds a parallel task should have at least, so small matrices skip the thread hand-offs. */
+    private static final int TASK_WORK = 1 << 16;
 
     private final double[][] a;
     private final double[] sq;
     private final double tol;
-    private final int blockSize, blocks;
+    private final int blockSize, blocks, grain;
 
     private OneSidedJacobi(double[][] a, double tol) {
         this.a = a;
@@ -33,6 +35,7 @@ final class OneSidedJacobi {
         this.sq = new double[a.length];
         this.blockSize = Math.max(1, Math.min(BLOCK, a.length / 8));
         this.blocks = (a.length + blockSize - 1) / blockSize;
+        this.grain = Math.max(1, TASK_WORK / (blockSize * blockSize * a[0].length));
     }
 
     /**
@@ -54,11 +57,10 @@ final class OneSidedJacobi {
     private long sweep() {
         sortByNorm();
         var rotations = new AtomicLong();
-        Parallel.range(blocks, 1, (s, e) -> {
+        Parallel.range(blocks, grain, (s, e) -> {
             long count = 0;
             for (int b = s; b < e; b++)
-                for (int i = first(b); i < end(b); i++)
-                    for (int j = i + 1; j < end(b); j++) if (rotate(i, j)) count++;
+                for (int i = first(b); i < end(b); i++) count += row(i, i + 1, end(b));
             rotations.addAndGet(count);
         });
         // Circle method: player `players-1` stays put while the others turn round it; with an odd
@@ -66,14 +68,13 @@ final class OneSidedJacobi {
         int players = blocks + (blocks & 1);
         for (int round = 0; round < players - 1; round++) {
             final int r = round;
-            Parallel.range(players / 2, 1, (s, e) -> {
+            Parallel.range(players / 2, grain, (s, e) -> {
                 long count = 0;
                 for (int k = s; k < e; k++) {
                     int p = k == 0 ? players - 1 : (r + k) % (players - 1);
                     int q = k == 0 ? r : (r - k + players - 1) % (players - 1);
                     if (p >= blocks || q >= blocks) continue;
-                    for (int i = first(p); i < end(p); i++)
-                        for (int j = first(q); j < end(q); j++) if (rotate(i, j)) count++;
+                    for (int i = first(p); i < end(p); i++) count += row(i, first(q), end(q));
                 }
                 rotations.addAndGet(count);
             });
@@ -103,23 +104,37 @@ final class OneSidedJacobi {
         return Math.min(a.length, (block + 1) * blockSize);
     }
 
-    /** Orthogonalises columns i and j if they are not yet orthogonal to within tol; true if it rotated. */
-    private boolean rotate(int i, int j) {
-        double ai = sq[i], aj = sq[j];
-        if (ai == 0 || aj == 0) return false;
-        double g = Level1.dot(a[i], a[j], 0, a[i].length);
-        if (Math.abs(g) <= tol * Math.sqrt(ai) * Math.sqrt(aj)) return false;
-        // The angle that zeroes the inner product, in the stable form: t = tan(theta) is the smaller
-        // root of t^2 + 2 zeta t - 1 = 0.
-        double zeta = (aj - ai) / (2 * g);
-        double t = Math.copySign(1, zeta) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
-        double c = 1 / Math.sqrt(1 + t * t);
-        Level1.rotate(a[i], a[j], c, c * t);
-        // The norms follow from the rotation; one that loses most of itself is recomputed, since
-        // the update cancels there (LAPACK's dgesvj does the same).
-        double ni = ai - t * g, nj = aj + t * g;
-        sq[i] = ni < 0.1 * ai ? Level1.dot(a[i], a[i], 0, a[i].length) : ni;
-        sq[j] = nj < 0.1 * aj ? Level1.dot(a[j], a[j], 0, a[j].length) : nj;
-        return true;
+    /**
+     * Orthogonalises column i against columns j0..j1-1 in turn, rotating each pair that is not yet
+     * orthogonal to within tol; returns the number of rotations.
+     */
+    private int row(int i, int j0, int j1) {
+        int rotations = 0;
+        double[] x = a[i];
+        double g = j0 < j1 ? Level1.dot(x, a[j0], 0, x.length) : 0;
+        for (int j = j0; j < j1; j++) {
+            double[] y = a[j], next = j + 1 < j1 ? a[j + 1] : null;
+            double si = sq[i], sj = sq[j];
+            if (si == 0 || sj == 0 || Math.abs(g) <= tol * Math.sqrt(si) * Math.sqrt(sj)) {
+                if (next != null) g = Level1.dot(x, next, 0, x.length);
+                continue;
+            }
+            // The angle that zeroes the inner product, in the stable form: t = tan(theta) is the
+            // smaller root of t^2 + 2 zeta t - 1 = 0.
+            double zeta = (sj - si) / (2 * g);
+            double t = Math.copySign(1, zeta) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+            double c = 1 / Math.sqrt(1 + t * t);
+            double gNext = 0;
+            if (next != null) gNext = Level1.rotateDot(x, y, next, c, c * t);
+            else Level1.rotate(x, y, c, c * t);
+            // The norms follow from the rotation; one that loses most of itself is recomputed, since
+            // the update cancels there (LAPACK's dgesvj does the same).
+            double ni = si - t * g, nj = sj + t * g;
+            sq[i] = ni < 0.1 * si ? Level1.dot(x, x, 0, x.length) : ni;
+            sq[j] = nj < 0.1 * sj ? Level1.dot(y, y, 0, y.length) : nj;
+            g = gNext;
+            rotations++;
+        }
+        return rotations;
     }
 }
