@@ -9,11 +9,11 @@ import mdlora.tensor.Tensor;
  * Thin singular value decomposition A = U diag(S) Vt of an m x n matrix, k = min(m, n): U [m, k] and
  * Vt [k, n] with orthonormal columns and rows, S [k] non-negative and descending.
  *
- * <p>Computed in double precision by one-sided Jacobi ({@link OneSidedJacobi}), which is accurate
- * to the last bits even for tiny singular values. A tall matrix is first reduced by Householder QR
- * (A = Q R, Jacobi on the n x n R^T), a wide one is decomposed as its transpose. Singular
- * vectors of zero singular values are completed to orthonormal sets. The result does not depend on
- * the thread count.
+ * <p>Computed in double precision by one-sided Jacobi ({@link OneSidedJacobi}), accurate far beyond
+ * float rounding, small singular values included. A tall matrix is first reduced by Householder QR
+ * (A = Q R, Jacobi on the n x n R^T), a wide one is decomposed as its transpose. Singular vectors
+ * of zero singular values are completed to orthonormal sets. The result does not depend on the
+ * thread count.
  *
  * @param u  left singular vectors [m, k]
  * @param s  singular values [k], descending
@@ -119,8 +119,8 @@ public record Svd(Tensor u, Tensor s, Tensor vt) {
             cumulative[j] = sum;
         }
         if (sum == 0) return 0;
-        // The last cumulative sum is the total itself, so tau = 1 always finds k = n.
-        for (int j = 0; j < values.length; j++) if (cumulative[j] >= tau * sum) return j + 1;
+        for (int j = 0; j < values.length - 1; j++) if (cumulative[j] >= tau * sum) return j + 1;
+        // The last cumulative sum is the total itself, which holds any tau <= 1 (exactly, for tau = 1).
         return values.length;
     }
 
