@@ -47,7 +47,7 @@ public final class VideoReader implements Clip {
     private int next = -1;
     private long packetsDecoded;
 
-    private VideoReader(Path file, FileChannelWrapper channel, AbstractMP4DemuxerTrack track, String brand) throws IOException {
+    private VideoReader(Path file, FileChannelWrapper channel, AbstractMP4DemuxerTrack track, int movieTimescale, String brand) throws IOException {
         this.file = file;
         this.channel = channel;
         this.track = track;
@@ -58,13 +58,12 @@ public final class VideoReader implements Clip {
         if (meta.getCodecPrivate() == null)
             throw new VideoFormatException(file, "H.264 track without decoder configuration ('avcC' box)", VideoFormatException.reencode(file));
         this.stream = H264Support.fromParameterSets(file, meta.getCodecPrivate());
-        this.samples = SampleTable.of(track.getBox());
+        this.samples = SampleTable.of(track.getBox(), movieTimescale);
         if (samples.frameCount() == 0)
             throw new VideoFormatException(file, "MP4 video track without frames", "replace the file");
         Size size = meta.getVideoCodecMeta().getSize();
-        double seconds = meta.getTotalDuration();
         this.info = new VideoInfo(file, "MP4 (" + brand + ")", "H.264", stream.profile(), size.getWidth(), size.getHeight(),
-                samples.frameCount(), seconds > 0 ? samples.frameCount() / seconds : 0);
+                samples.frameCount(), samples.fps());
     }
 
     private static String codecName(String fourcc) {
@@ -95,7 +94,7 @@ public final class VideoReader implements Clip {
             }
             if (!(demuxer.getVideoTrack() instanceof AbstractMP4DemuxerTrack track))
                 throw new VideoFormatException(file, "MP4 without a video track", "check that this is the video you meant");
-            return new VideoReader(file, channel, track, brand);
+            return new VideoReader(file, channel, track, demuxer.getMovie().getTimescale(), brand);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;

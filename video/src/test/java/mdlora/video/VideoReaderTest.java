@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class VideoReaderTest {
     @ParameterizedTest
-    @ValueSource(strings = {"baseline", "main", "high", "odd", "opengop"})
+    @ValueSource(strings = {"baseline", "main", "high", "odd", "opengop", "trimmed"})
     void framesMatchFfmpegInPresentationOrder(String name) throws IOException {
         byte[] yuv = TestClips.reference(name, "yuv420p"), rgb = TestClips.reference(name, "rgb24");
         try (VideoReader reader = VideoReader.open(TestClips.clip(name + ".mp4"))) {
