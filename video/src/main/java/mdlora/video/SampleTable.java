@@ -22,7 +22,7 @@ import org.jcodec.containers.mp4.boxes.TrakBox;
  */
 final class SampleTable {
     private final int[] presentationToDecode;
-    private final int[] decodeToPresentation;
+    private final int sampleCount;
     private final int[] syncSamples;
     private final double seconds;
 
@@ -38,9 +38,7 @@ final class SampleTable {
         presentationToDecode = IntStream.range(0, n).filter(i -> shown[i]).boxed()
                 .sorted(Comparator.<Integer>comparingLong(i -> compositionTimes[i]).thenComparingInt(i -> i))
                 .mapToInt(Integer::intValue).toArray();
-        decodeToPresentation = new int[n];
-        Arrays.fill(decodeToPresentation, -1);
-        for (int p = 0; p < presentationToDecode.length; p++) decodeToPresentation[presentationToDecode[p]] = p;
+        sampleCount = n;
         this.syncSamples = syncSamples == null ? IntStream.range(0, n).toArray() : syncSamples.clone();
         this.seconds = (double) IntStream.of(presentationToDecode).mapToLong(i -> durations[i]).sum() / timescale;
     }
@@ -83,6 +81,11 @@ final class SampleTable {
         }
         if (!anyMediaEdit) Arrays.fill(shown, true);
         return shown;
+    }
+
+    /** Number of samples (frames in the file, shown or not). */
+    int sampleCount() {
+        return sampleCount;
     }
 
     /** Number of frames presented. */

@@ -58,7 +58,11 @@ public final class VideoReader implements Clip {
         if (meta.getCodecPrivate() == null)
             throw new VideoFormatException(file, "H.264 track without decoder configuration ('avcC' box)", VideoFormatException.reencode(file));
         this.stream = H264Support.fromParameterSets(file, meta.getCodecPrivate());
-        this.samples = SampleTable.of(track.getBox(), movieTimescale);
+        try {
+            this.samples = SampleTable.of(track.getBox(), movieTimescale);
+        } catch (RuntimeException e) {
+            throw new VideoFormatException(file, "damaged MP4 sample tables: " + e, "replace the file or " + VideoFormatException.reencode(file), e);
+        }
         if (samples.frameCount() == 0)
             throw new VideoFormatException(file, "MP4 video track without frames", "replace the file");
         Size size = meta.getVideoCodecMeta().getSize();
@@ -114,6 +118,18 @@ public final class VideoReader implements Clip {
     @Override
     public int frameCount() {
         return samples.frameCount();
+    }
+
+    /**
+     * Checks every frame's slice headers for features jcodec decodes wrongly, without decoding:
+     * {@link #open} checks the parameter sets only, and {@link #read} the frames it decodes.
+     *
+     * @throws VideoFormatException naming the first unsupported feature found
+     */
+    public void verify() throws IOException {
+        seek(0);
+        next = -1;
+        for (int i = 0; i < samples.sampleCount(); i++) stream.check(readPacket(i).getData());
     }
 
     /** The track's frame orders and key frames. */

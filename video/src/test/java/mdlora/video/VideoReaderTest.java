@@ -113,6 +113,18 @@ class VideoReaderTest {
         }
     }
 
+    @Test
+    void verifyFindsUnsupportedSlicesWithoutDecoding() throws IOException {
+        try (VideoReader reader = VideoReader.open(TestClips.clip("temporal.mp4"))) {
+            assertMessage(assertThrows(VideoFormatException.class, reader::verify), "temporal.mp4", "temporal direct prediction");
+            assertEquals(0, reader.packetsDecoded());
+        }
+        try (VideoReader reader = VideoReader.open(TestClips.clip("high.mp4"))) {
+            reader.verify();
+            assertEquals(12, reader.read(IntStream.range(0, 12).toArray()).size());
+        }
+    }
+
     private static void assertMessage(VideoFormatException e, String file, String found) {
         String m = e.getMessage();
         assertTrue(m.contains(file), m);
