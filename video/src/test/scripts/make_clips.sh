@@ -41,6 +41,7 @@ x264 nodeblock 64x48 4 -x264-params no-deblock=1
 x264 noweightp 64x48 8 -bf 3 -x264-params weightp=0
 "${FF[@]}" -f lavfi -i "$SRC" -frames:v 4 -c:v libx265 -x265-params log-level=none -pix_fmt yuv420p hevc.mp4
 "${FF[@]}" -f lavfi -i "$SRC" -frames:v 4 -c:v libxvid avi.avi
+"${FF[@]}" -i high.mp4 -c copy -movflags frag_keyframe+empty_moov fragmented.mp4
 
 # Damaged: cut-off files (movie header at the end, and at the front with the frames cut), random
 # bytes, an empty file.

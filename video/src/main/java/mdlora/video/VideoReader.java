@@ -147,16 +147,9 @@ public final class VideoReader implements Clip {
         return read(frames, Bt601::toRgb);
     }
 
-    /** The luma planes (unsigned, cropped to the picture size) of the given frames; tests compare them with ffmpeg's. */
+    /** The luma planes of the given frames (see {@link Bt601#luma}); tests compare them with ffmpeg's. */
     List<byte[]> readLuma(int... frames) throws IOException {
-        return read(frames, picture -> {
-            int w = info.width(), h = info.height(), stride = picture.getPlaneWidth(0);
-            int x0 = picture.getCrop() == null ? 0 : picture.getCrop().getX(), y0 = picture.getCrop() == null ? 0 : picture.getCrop().getY();
-            byte[] luma = new byte[w * h];
-            for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++) luma[y * w + x] = (byte) (picture.getPlaneData(0)[(y0 + y) * stride + x0 + x] + 128);
-            return luma;
-        });
+        return read(frames, Bt601::luma);
     }
 
     private <T> List<T> read(int[] frames, Function<Picture, T> convert) throws IOException {
@@ -222,6 +215,8 @@ public final class VideoReader implements Clip {
             if (decoder == null) startDecoder();
             frame = decoder.decodeFrame(data, frameBuffer);
         } catch (RuntimeException e) {
+            decoder = null; // its reference frames are unknown now: start afresh at the next key frame
+            next = -1;
             throw damaged("H.264 data of frame " + sample + " (decode order) cannot be decoded: " + e, e);
         }
         if (frame == null) throw damaged("frame " + sample + " (decode order) holds no picture", null);

@@ -88,6 +88,7 @@ class VideoReaderTest {
             "interlaced.mp4       | interlaced H.264",
             "hevc.mp4             | only H.264 can be decoded",
             "avi.avi              | AVI container",
+            "fragmented.mp4       | fragmented MP4",
             "truncated.mp4        | truncated MP4",
             "truncated_frames.mp4 | truncated MP4",
             "random.mp4           | no known video container",
