@@ -126,10 +126,10 @@ public final class Loader implements AutoCloseable {
         return options.train() ? source.train(path, new Rng(slot.seed())) : source.eval(path);
     }
 
-    /** Stops the worker threads. */
+    /** Stops the worker threads; clips not yet started are cancelled, so an open epoch fails rather than waits. */
     @Override
     public void close() {
-        workers.shutdownNow();
+        for (Runnable notStarted : workers.shutdownNow()) ((Future<?>) notStarted).cancel(false);
     }
 
     /** The batches of one epoch, decoded ahead on the loader's workers. */
