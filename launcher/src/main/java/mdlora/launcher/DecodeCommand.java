@@ -1,13 +1,10 @@
 package mdlora.launcher;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import mdlora.tensor.io.SafetensorsWriter;
 import mdlora.video.Clip;
 import mdlora.video.FrameSampler;
 import mdlora.video.Resize;
@@ -91,19 +88,11 @@ public final class DecodeCommand implements Command {
         throw new UserError(option + " needs a positive integer, got '" + text + "'");
     }
 
-    /** safetensors with U8 'frames' and I32 'indices'; to be replaced by mdlora.tensor.io.Safetensors once it is merged. */
+    /** Writes U8 {@code frames} [T,H,W,3] and I32 {@code indices} [T], atomically. */
     private static void writeSafetensors(Path file, List<RgbImage> frames, int[] indices) throws IOException {
-        int t = frames.size(), w = frames.getFirst().width(), h = frames.getFirst().height(), pixels = t * h * w * 3;
-        String json = String.format("{\"frames\":{\"dtype\":\"U8\",\"shape\":[%d,%d,%d,3],\"data_offsets\":[0,%d]},"
-                + "\"indices\":{\"dtype\":\"I32\",\"shape\":[%d],\"data_offsets\":[%d,%d]}}", t, h, w, pixels, t, pixels, pixels + 4 * t);
-        byte[] header = (json + " ".repeat((8 - json.length() % 8) % 8)).getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer head = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).put(header);
-        ByteBuffer ints = ByteBuffer.allocate(4 * t).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i : indices) ints.putInt(i);
-        try (OutputStream os = Files.newOutputStream(file)) {
-            os.write(head.array());
-            for (RgbImage f : frames) os.write(f.pixels());
-            os.write(ints.array());
-        }
+        int t = frames.size(), w = frames.getFirst().width(), h = frames.getFirst().height(), size = h * w * 3;
+        byte[] pixels = new byte[t * size];
+        for (int i = 0; i < t; i++) System.arraycopy(frames.get(i).pixels(), 0, pixels, i * size, size);
+        new SafetensorsWriter().putBytes("frames", pixels, t, h, w, 3).putInts("indices", indices, t).write(file);
     }
 }
