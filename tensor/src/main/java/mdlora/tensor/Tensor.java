@@ -372,6 +372,7 @@ public final class Tensor {
     public Tensor maximum(float s) { return be().binaryScalar(BinaryOp.MAX, this, s); }
     public Tensor minimum(float s) { return be().binaryScalar(BinaryOp.MIN, this, s); }
     public Tensor gt(float s) { return be().binaryScalar(BinaryOp.GT, this, s); }
+    public Tensor eq(float s) { return be().binaryScalar(BinaryOp.EQ, this, s); }
 
     public Tensor neg() { return be().unary(UnaryOp.NEG, this); }
     public Tensor abs() { return be().unary(UnaryOp.ABS, this); }
