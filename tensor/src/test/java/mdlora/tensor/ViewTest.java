@@ -131,7 +131,8 @@ class ViewTest {
         assertNotSame(m.storage(), columns.reshape(6).storage());
         Tensor rows = m.slice(0, 1, 3);
         assertShares(m, rows.reshape(8));
-        assertShares(m, Tensor.of(new float[] {5}, 1).expand(4, 3).reshape(2, 2, 3));
+        Tensor one = Tensor.of(new float[] {5}, 1);
+        assertShares(one, one.expand(4, 3).reshape(2, 2, 3));
     }
 
     /** A random shape with this many elements. */

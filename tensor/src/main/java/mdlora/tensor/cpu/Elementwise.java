@@ -28,7 +28,7 @@ final class Elementwise {
             case SQUARE -> x * x;
             case RECIPROCAL -> 1f / x;
             case SIGMOID -> (float) (1 / (1 + Math.exp(-x)));
-            case RELU -> x > 0 ? x : 0f;
+            case RELU -> Math.max(x, 0f);
             case GELU -> VectorMath.gelu(x);
             case ERF -> VectorMath.erf(x);
         };
@@ -40,8 +40,8 @@ final class Elementwise {
             case SUB -> a - b;
             case MUL -> a * b;
             case DIV -> a / b;
-            case MAX -> Float.isNaN(a) || Float.isNaN(b) ? Float.NaN : Math.max(a, b);
-            case MIN -> Float.isNaN(a) || Float.isNaN(b) ? Float.NaN : Math.min(a, b);
+            case MAX -> Math.max(a, b);
+            case MIN -> Math.min(a, b);
             case POW -> (float) Math.pow(a, b);
             case GT -> a > b ? 1f : 0f;
             case EQ -> a == b ? 1f : 0f;
@@ -92,6 +92,8 @@ final class Elementwise {
             case SUB -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).sub(FloatVector.fromArray(F, b, bo + i)).intoArray(c, co + i); }
             case MUL -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).mul(FloatVector.fromArray(F, b, bo + i)).intoArray(c, co + i); }
             case DIV -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).div(FloatVector.fromArray(F, b, bo + i)).intoArray(c, co + i); }
+            case MAX -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).max(FloatVector.fromArray(F, b, bo + i)).intoArray(c, co + i); }
+            case MIN -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).min(FloatVector.fromArray(F, b, bo + i)).intoArray(c, co + i); }
             default -> { return 0; }
         }
         return i;
@@ -104,6 +106,8 @@ final class Elementwise {
             case SUB -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).sub(s).intoArray(c, co + i); }
             case MUL -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).mul(s).intoArray(c, co + i); }
             case DIV -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).div(s).intoArray(c, co + i); }
+            case MAX -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).max(s).intoArray(c, co + i); }
+            case MIN -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).min(s).intoArray(c, co + i); }
             default -> { return 0; }
         }
         return i;
