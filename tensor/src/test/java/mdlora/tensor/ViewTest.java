@@ -224,6 +224,17 @@ class ViewTest {
     }
 
     @Test
+    void copiesOfLargeTransposedViews() {
+        Tensor m = r.rng.normal(0, 1, 70, 45);
+        Tensor[] views = {m.mT(), m.slice(0, 3, 67).slice(1, 1, 40).mT(),
+                r.rng.normal(0, 1, 3, 40, 2, 33).permute(2, 0, 3, 1), r.rng.normal(0, 1, 33, 5, 64).permute(1, 2, 0)};
+        for (Tensor v : views) assertClose(Reference.values(v), v.contiguous(), v.shape(), 0, 0, "copy of " + Shape.str(v.strides()));
+        Tensor target = Tensor.zeros(80, 50).slice(0, 5, 75).slice(1, 2, 47), source = r.rng.normal(0, 1, 45, 70).mT();
+        target.copyFromInPlace(source);
+        assertClose(Reference.values(source), target, source.shape(), 0, 0, "transposed copy into a slice");
+    }
+
+    @Test
     void emptyTensorsAreContiguous() {
         Tensor z = Tensor.zeros(3, 0, 2);
         assertTrue(z.isContiguous());

@@ -14,6 +14,8 @@ import mdlora.tensor.UnaryOp;
  */
 final class Elementwise {
     private static final int L = F.length();
+    /** Side of the square tiles of a transposing copy: 32 rows and columns of each side fit in L1. */
+    static final int TILE = 32;
 
     private Elementwise() {}
 
@@ -80,6 +82,12 @@ final class Elementwise {
         for (; i < n; i++) c[co + i * cs] = apply(op, a[ao + i * as], b[bo + i * bs]);
     }
 
+    /** c[i] = op(a[i], s) over unit-stride runs. */
+    static void binary(BinaryOp op, int n, float[] a, int ao, float s, float[] c, int co) {
+        int i = vectorScalar(op, n, a, ao, s, c, co);
+        for (; i < n; i++) c[co + i] = apply(op, a[ao + i], s);
+    }
+
     private static boolean commutative(BinaryOp op) {
         return op == BinaryOp.ADD || op == BinaryOp.MUL || op == BinaryOp.MAX || op == BinaryOp.MIN;
     }
@@ -121,5 +129,19 @@ final class Elementwise {
                 FloatVector.fromArray(F, x, xo + i).fma(FloatVector.broadcast(F, alpha), FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
         }
         for (; i < n; i++) y[yo + i * ys] += alpha * x[xo + i * xs];
+    }
+
+    /**
+     * d[i, j] = s[i, j] for i &lt; rows, j &lt; cols, where d is unit-strided along j and s along i:
+     * column tiles of {@link #TILE}, so each cache line of s serves a whole tile of rows of d.
+     */
+    static void copyTiles(int rows, int cols, float[] s, int so, int srs, int scs, float[] d, int dOff, int drs) {
+        for (int j0 = 0; j0 < cols; j0 += TILE) {
+            int j1 = Math.min(cols, j0 + TILE);
+            for (int i = 0; i < rows; i++) {
+                int si = so + i * srs, di = dOff + i * drs;
+                for (int j = j0; j < j1; j++) d[di + j] = s[si + j * scs];
+            }
+        }
     }
 }

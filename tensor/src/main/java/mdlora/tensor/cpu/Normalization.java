@@ -4,12 +4,16 @@ import static mdlora.tensor.cpu.VectorMath.F;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import mdlora.tensor.BinaryOp;
 import mdlora.tensor.Parallel;
 import mdlora.tensor.ReduceOp;
 import mdlora.tensor.Shape;
 import mdlora.tensor.Tensor;
 
-/** Softmax, log-softmax and layer norm over rows of the last axis. */
+/**
+ * Softmax, log-softmax and layer norm over rows of the last axis (softmax along another axis
+ * transposes that axis last and back).
+ */
 final class Normalization {
     private static final int L = F.length();
 
@@ -28,33 +32,24 @@ final class Normalization {
         return Tensor.of(out, x.shape());
     }
 
-    /** One row: subtract the max, exponentiate, normalise (or subtract the log of the sum). */
+    /**
+     * One row: subtract the max, exponentiate, then normalise or (log) subtract the log of the sum.
+     * The exponentials go to {@code out} in both cases (log-softmax then overwrites them), so one
+     * loop without a branch serves both.
+     */
     static void softmaxRow(float[] in, int io, float[] out, int oo, int n, boolean log) {
         float max = Reductions.reduceRow(ReduceOp.MAX, in, io, n);
         int i = 0;
         FloatVector acc = FloatVector.zero(F);
         for (int up = F.loopBound(n); i < up; i += L) {
             FloatVector e = FloatVector.fromArray(F, in, io + i).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(out, oo + i);
             acc = acc.add(e);
-            if (!log) e.intoArray(out, oo + i);
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float e = (float) Math.exp(in[io + i] - max);
-            sum += e;
-            if (!log) out[oo + i] = e;
-        }
-        if (log) {
-            float shift = max + (float) Math.log(sum);
-            i = 0;
-            for (int up = F.loopBound(n); i < up; i += L) FloatVector.fromArray(F, in, io + i).sub(shift).intoArray(out, oo + i);
-            for (; i < n; i++) out[oo + i] = in[io + i] - shift;
-        } else {
-            float inv = 1f / sum;
-            i = 0;
-            for (int up = F.loopBound(n); i < up; i += L) FloatVector.fromArray(F, out, oo + i).mul(inv).intoArray(out, oo + i);
-            for (; i < n; i++) out[oo + i] *= inv;
-        }
+        for (; i < n; i++) sum += out[oo + i] = (float) Math.exp(in[io + i] - max);
+        if (log) Elementwise.binary(BinaryOp.SUB, n, in, io, max + (float) Math.log(sum), out, oo);
+        else Elementwise.binary(BinaryOp.MUL, n, out, oo, 1f / sum, out, oo);
     }
 
     static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor meanOut, Tensor rstdOut) {
