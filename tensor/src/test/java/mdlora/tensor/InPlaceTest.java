@@ -5,6 +5,7 @@ import static mdlora.tensor.Reference.broadcastIndex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class InPlaceTest {
         float apply(float old, double operand);
     }
 
-    private void check(String what, ElementUpdate update, UnaryOperator<Tensor> operandOf, java.util.function.BiConsumer<Tensor, Tensor> op) {
+    private void check(String what, ElementUpdate update, UnaryOperator<Tensor> operandOf, BiConsumer<Tensor, Tensor> op) {
         for (int c = 0; c < 40; c++) {
             int[] shape = r.shape(4, 2000);
             Tensor y = r.writable(shape, r.normal(1));

@@ -8,9 +8,9 @@ import mdlora.tensor.BinaryOp;
 import mdlora.tensor.UnaryOp;
 
 /**
- * Elementwise kernels over one inner run. The switch on the operation sits outside each loop so
- * every vector operator is a constant the JIT turns into instructions; unit-stride runs take the
- * SIMD loop, other strides the scalar one.
+ * Elementwise kernels over one inner run, and the tiled copy of a transposed plane. The switch on
+ * the operation sits outside each loop so every vector operator is a constant the JIT turns into
+ * instructions; unit-stride runs take the SIMD loop, other strides the scalar one.
  */
 final class Elementwise {
     private static final int L = F.length();

@@ -84,9 +84,11 @@ public final class VectorBackend implements Backend {
 
     @Override
     public Tensor unary(UnaryOp op, Tensor x) {
+        // an input strided along its last axis (transposed, broadcast) is gathered first, so the function runs on SIMD lanes
+        Tensor in = x.rank() > 0 && x.size(-1) > 1 && x.stride(-1) != 1 ? x.contiguous() : x;
         Tensor out = Tensor.zeros(x.shape());
-        float[] o = out.storage(), d = x.storage();
-        StridedLoop.run(x.shape(), (n, off, str) -> Elementwise.unary(op, n, d, off[1], str[1], o, off[0], str[0]), out, x);
+        float[] o = out.storage(), d = in.storage();
+        StridedLoop.run(x.shape(), (n, off, str) -> Elementwise.unary(op, n, d, off[1], str[1], o, off[0], str[0]), out, in);
         return out;
     }
 
