@@ -46,7 +46,7 @@ final class Normalization {
             e.intoArray(out, oo + i);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Reductions.sumLanes(acc);
         for (; i < n; i++) sum += out[oo + i] = (float) Math.exp(in[io + i] - max);
         if (log) Elementwise.binary(BinaryOp.SUB, n, in, io, max + (float) Math.log(sum), out, oo);
         else Elementwise.binary(BinaryOp.MUL, n, out, oo, 1f / sum, out, oo);
@@ -97,7 +97,7 @@ final class Normalization {
             sum = sum.add(d);
             sq = d.fma(d, sq);
         }
-        float s = sum.reduceLanes(VectorOperators.ADD), q = sq.reduceLanes(VectorOperators.ADD);
+        float s = Reductions.sumLanes(sum), q = Reductions.sumLanes(sq);
         for (; i < n; i++) {
             float d = in[io + i] - mean;
             s += d;

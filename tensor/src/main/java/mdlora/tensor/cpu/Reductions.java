@@ -126,8 +126,18 @@ final class Reductions {
             a3 = a3.add(FloatVector.fromArray(F, d, off + i + 3 * L));
         }
         for (; i <= n - L; i += L) a0 = a0.add(FloatVector.fromArray(F, d, off + i));
-        float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(a0.add(a1).add(a2.add(a3)));
         for (; i < n; i++) s += d[off + i];
+        return s;
+    }
+
+    /**
+     * The lanes' sum in lane order. reduceLanes(ADD) may reassociate, and does so differently in
+     * compiled and interpreted code, which would make results depend on how warm the JIT is.
+     */
+    static float sumLanes(FloatVector v) {
+        float s = 0;
+        for (int i = 0; i < L; i++) s += v.lane(i);
         return s;
     }
 
