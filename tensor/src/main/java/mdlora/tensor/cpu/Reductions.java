@@ -47,6 +47,7 @@ final class Reductions {
         return result.reshape(dropped);
     }
 
+    /** The reduction of a contiguous, non-empty tensor, one pass per run of reduced axes, innermost first. */
     private static float[] reduceContiguous(ReduceOp op, Tensor x, boolean[] reduced) {
         int[] shape = x.shape(), sizes = new int[shape.length];
         boolean[] isReduced = new boolean[shape.length];
