@@ -97,16 +97,25 @@ final class VectorMath {
         return Math.copySign(1f - erfc(z, sq, Math.fma(z, z, -sq)), x);
     }
 
-    /** x Phi(x) = x/2 (1 + erf(x/sqrt 2)), with 1 + erf(x/sqrt 2) = erfc(|x|/sqrt 2) for negative x. */
-    static FloatVector gelu(FloatVector x) {
+    /** 2 Phi(x) = 1 + erf(x/sqrt 2), as erfc(|x|/sqrt 2) for negative x so the tail keeps its relative accuracy. */
+    static FloatVector twicePhi(FloatVector x) {
         FloatVector a = x.abs().min(GELU_CLAMP), sq = a.mul(a);
         FloatVector e = erfc(a.mul(INV_SQRT2), sq.mul(0.5f), a.fma(a, sq.neg()).mul(0.5f));
-        return x.mul(0.5f).mul(e.neg().add(2f).blend(e, x.compare(LT, 0f)));
+        return e.neg().add(2f).blend(e, x.compare(LT, 0f));
+    }
+
+    static float twicePhi(float x) {
+        float a = Math.min(Math.abs(x), GELU_CLAMP), sq = a * a;
+        float e = erfc(a * INV_SQRT2, sq * 0.5f, Math.fma(a, a, -sq) * 0.5f);
+        return x < 0 ? e : 2f - e;
+    }
+
+    /** x Phi(x). */
+    static FloatVector gelu(FloatVector x) {
+        return x.mul(0.5f).mul(twicePhi(x));
     }
 
     static float gelu(float x) {
-        float a = Math.min(Math.abs(x), GELU_CLAMP), sq = a * a;
-        float e = erfc(a * INV_SQRT2, sq * 0.5f, Math.fma(a, a, -sq) * 0.5f);
-        return 0.5f * x * (x < 0 ? e : 2f - e);
+        return 0.5f * x * twicePhi(x);
     }
 }
