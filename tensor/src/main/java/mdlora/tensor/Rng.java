@@ -90,14 +90,14 @@ public final class Rng {
      * gain * sqrt(3 / fanIn) with gain = sqrt(2 / (1 + a^2)), i.e. bound = 1 / sqrt(fanIn).
      */
     public Tensor kaimingUniform(int fanIn, int... shape) {
-        return kaimingUniform(fanIn, Math.sqrt(5), shape);
+        return kaimingUniformWithSlope(fanIn, Math.sqrt(5), shape);
     }
 
     /**
-     * Kaiming uniform with negative slope {@code a} (PyTorch's leaky_relu gain). Pass {@code a} as a
-     * double literal: {@code kaimingUniform(n, 0, 3, 4)} is the other overload, with shape [0, 3, 4].
+     * Kaiming uniform with negative slope {@code a} (PyTorch's leaky_relu gain); named apart from
+     * {@link #kaimingUniform(int, int...)} so an integer slope cannot be read as a size.
      */
-    public Tensor kaimingUniform(int fanIn, double a, int... shape) {
+    public Tensor kaimingUniformWithSlope(int fanIn, double a, int... shape) {
         if (fanIn < 1) throw new IllegalArgumentException("kaimingUniform: fanIn must be positive, got " + fanIn);
         double gain = Math.sqrt(2.0 / (1 + a * a));
         float bound = (float) (gain * Math.sqrt(3.0 / fanIn));

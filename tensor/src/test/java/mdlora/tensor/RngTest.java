@@ -88,7 +88,7 @@ class RngTest {
             for (float x : w) max = Math.max(max, Math.abs(x));
             assertTrue(max <= bound && max > 0.999 * bound, "fanIn " + fanIn + ": max |w| " + max + ", bound " + bound);
         }
-        float[] relu = new Rng(5).kaimingUniform(50, 0.0, 20_000).toArray();
+        float[] relu = new Rng(5).kaimingUniformWithSlope(50, 0.0, 20_000).toArray();
         double max = 0;
         for (float x : relu) max = Math.max(max, Math.abs(x));
         assertEquals(Math.sqrt(6.0 / 50), max, 1e-3 * Math.sqrt(6.0 / 50));
