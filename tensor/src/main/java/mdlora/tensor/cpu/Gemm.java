@@ -49,7 +49,7 @@ public final class Gemm {
             for (int p = 0; p < batch; p++) scale(beta, c, cOffs[p], m, n, ldc);
             return;
         }
-        BlockedGemm.Plan plan = BlockedGemm.Plan.of(m, n, Operand.of(b, 0, ldb, transB));
+        boolean packA = BlockedGemm.packsA(n, Operand.of(a, 0, lda, transA));
         // Slice each product along its longer side (in tiles) into parts, so that batch * parts spreads evenly over the threads.
         boolean byRows = Math.ceilDiv(m, MR) >= Math.ceilDiv(n, NR);
         int tile = byRows ? MR : NR, tiles = Math.ceilDiv(byRows ? m : n, tile);
@@ -63,9 +63,9 @@ public final class Gemm {
                 int from = tiles * part / parts * tile, to = Math.min(byRows ? m : n, tiles * (part + 1) / parts * tile);
                 Operand pa = Operand.of(a, aOffs[p], lda, transA), pb = Operand.of(b, bOffs[p], ldb, transB);
                 if (byRows)
-                    BlockedGemm.multiply(plan, pa.at(from, 0), pb, to - from, n, k, alpha, beta, c, cOffs[p] + from * ldc, ldc);
+                    BlockedGemm.multiply(packA, pa.at(from, 0), pb, to - from, n, k, alpha, beta, c, cOffs[p] + from * ldc, ldc);
                 else
-                    BlockedGemm.multiply(plan, pa, pb.at(0, from), m, to - from, k, alpha, beta, c, cOffs[p] + from, ldc);
+                    BlockedGemm.multiply(packA, pa, pb.at(0, from), m, to - from, k, alpha, beta, c, cOffs[p] + from, ldc);
             }
         });
     }
