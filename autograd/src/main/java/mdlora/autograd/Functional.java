@@ -4,6 +4,7 @@ import mdlora.tensor.Backend;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Shape;
 import mdlora.tensor.Tensor;
+import mdlora.tensor.cpu.Gemm;
 
 /**
  * The neural-network operations (PyTorch's {@code torch.nn.functional}), each one node in the graph
@@ -139,5 +140,47 @@ public final class Functional {
             ds.mulInPlace(scale);
             return new Tensor[] {q.requiresGrad() ? ds.matmul(kd) : null, k.requiresGrad() ? ds.mT().matmul(qd) : null, dv};
         }, q, k, v);
+    }
+
+    /**
+     * Multi-head self-attention straight from a fused projection, as one node: {@code qkv} [B, N, 3D] holds
+     * each token's queries, keys and values (timm's layout: [q | k | v], each split into {@code heads} heads of
+     * D/heads), the result [B, N, D] the heads' contexts side by side, ready for the output projection.
+     *
+     * <p>Equal to {@link #attention} on the three slices followed by merging the heads, but each (batch, head)
+     * product reads its operands in place through the row stride 3D and writes its result in place (stride D
+     * forward, 3D for the gradient of qkv), so no slice, permute or merge copies are made and the gradient
+     * of qkv is one buffer rather than three zero-padded ones. Only the probabilities are saved.
+     */
+    public static Variable selfAttention(Variable qkv, int heads, float scale) {
+        if (qkv.rank() != 3 || heads <= 0 || qkv.size(2) % (3 * heads) != 0)
+            throw new IllegalArgumentException("selfAttention: qkv must be [B, N, 3D] with D divisible by " + heads + " heads, got " + Shape.str(qkv.shape()));
+        int b = qkv.size(0), n = qkv.size(1), d = qkv.size(2) / 3, hd = d / heads, units = b * heads;
+        float[] x = qkv.data().contiguousData();
+        // offsets of unit (batch i, head h): q, k, v in qkv (row stride 3D), its context in the output (row stride D), its n x n scores
+        int[] q = new int[units], k = new int[units], v = new int[units], ctx = new int[units], nn = new int[units];
+        for (int u = 0; u < units; u++) {
+            int i = u / heads, h = u % heads;
+            q[u] = i * n * 3 * d + h * hd;
+            k[u] = q[u] + d;
+            v[u] = q[u] + 2 * d;
+            ctx[u] = i * n * d + h * hd;
+            nn[u] = u * n * n;
+        }
+        float[] scores = new float[units * n * n];
+        Gemm.sgemmBatched(units, false, true, n, n, hd, scale, x, q, 3 * d, x, k, 3 * d, 0f, scores, nn, n);
+        Tensor p = Tensor.of(scores, b, heads, n, n).softmax(-1);
+        float[] pd = p.contiguousData(), out = new float[b * n * d];
+        Gemm.sgemmBatched(units, false, false, n, hd, n, 1f, pd, nn, n, x, v, 3 * d, 0f, out, ctx, d);
+        return Variable.result("self_attention", Tensor.of(out, b, n, d), g -> {
+            float[] gd = g.contiguousData(), dx = new float[x.length], dp = new float[pd.length];
+            Gemm.sgemmBatched(units, true, false, n, hd, n, 1f, pd, nn, n, gd, ctx, d, 0f, dx, v, 3 * d);
+            Gemm.sgemmBatched(units, false, true, n, n, hd, 1f, gd, ctx, d, x, v, 3 * d, 0f, dp, nn, n);
+            float[] ds = be().softmaxBackward(p, Tensor.of(dp, b, heads, n, n), 3, false).contiguousData();
+            // d(scores)/d(q k^T) is the scale: folded into the two products below
+            Gemm.sgemmBatched(units, false, false, n, hd, n, scale, ds, nn, n, x, k, 3 * d, 0f, dx, q, 3 * d);
+            Gemm.sgemmBatched(units, true, false, n, hd, n, scale, ds, nn, n, x, q, 3 * d, 0f, dx, k, 3 * d);
+            return new Tensor[] {Tensor.of(dx, b, n, 3 * d)};
+        }, qkv);
     }
 }
