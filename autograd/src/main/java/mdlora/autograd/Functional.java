@@ -56,18 +56,11 @@ public final class Functional {
      */
     public static Variable linear(Variable x, Variable weight, Variable bias) {
         int in = weight.size(1), out = weight.size(0);
-        if (x.size(-1) != in)
-            throw new IllegalArgumentException("linear: input " + Shape.str(x.shape()) + " does not end in " + in + " (weight " + Shape.str(weight.shape()) + ")");
-        if (bias != null && (bias.rank() != 1 || bias.size(0) != out))
-            throw new IllegalArgumentException("linear: bias " + Shape.str(bias.shape()) + " does not match weight " + Shape.str(weight.shape()));
-        int[] outShape = x.shape();
-        outShape[outShape.length - 1] = out;
         Tensor x2 = x.data().reshape(-1, in), w = weight.data();
-        Tensor y = x2.matmul(w.mT());
-        if (bias != null) y.addInPlace(bias.data());
+        Tensor y = affine("linear", x, w, bias);
         Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
         int[] inShape = x.shape();
-        return Variable.result("linear", y.reshape(outShape), g -> {
+        return Variable.result("linear", y, g -> {
             Tensor g2 = g.reshape(-1, out);
             Tensor[] d = new Tensor[inputs.length];
             if (x.requiresGrad()) d[0] = g2.matmul(w).reshape(inShape);
@@ -75,6 +68,51 @@ public final class Functional {
             if (bias != null && bias.requiresGrad()) d[2] = g2.sum(0);
             return d;
         }, inputs);
+    }
+
+    /**
+     * {@code x (W + up down)^T + b}: a linear layer with a low-rank update, {@code down} [r, in] and {@code up}
+     * [out, r], as one node. The update is added to W first (out*in*r work, independent of the number of rows),
+     * so the forward pass is one product over the rows, no more than the frozen layer's, and the gradient of x
+     * one more; the backward pass recomputes {@code x down^T} for the factors' gradients rather than keeping
+     * it. Equal to {@code linear(x, W, b) + linear(linear(x, down), up)} up to float rounding, and two thin
+     * products over the rows (and two row-sized sums) cheaper.
+     */
+    public static Variable loraLinear(Variable x, Variable weight, Variable bias, Variable down, Variable up) {
+        int in = weight.size(1), out = weight.size(0);
+        if (down.rank() != 2 || up.rank() != 2 || down.size(1) != in || up.size(0) != out || up.size(1) != down.size(0))
+            throw new IllegalArgumentException("loraLinear: factors down " + Shape.str(down.shape()) + " and up " + Shape.str(up.shape())
+                    + " do not fit weight " + Shape.str(weight.shape()) + " (need [r, in] and [out, r])");
+        Tensor w = weight.data().add(up.data().matmul(down.data()));
+        Tensor y = affine("loraLinear", x, w, bias);
+        Tensor x2 = x.data().reshape(-1, in), dn = down.data(), upd = up.data();
+        Variable[] inputs = bias == null ? new Variable[] {x, weight, down, up} : new Variable[] {x, weight, down, up, bias};
+        int[] inShape = x.shape();
+        return Variable.result("lora_linear", y, g -> {
+            Tensor g2 = g.reshape(-1, out);
+            Tensor[] d = new Tensor[inputs.length];
+            if (x.requiresGrad()) d[0] = g2.matmul(w).reshape(inShape);
+            if (weight.requiresGrad()) d[1] = g2.mT().matmul(x2);
+            // each product's transposed operand is the thin [rows, r] one: packing it costs r * rows copies, not out * rows
+            if (down.requiresGrad()) d[2] = g2.matmul(upd).mT().matmul(x2);
+            if (up.requiresGrad()) d[3] = x2.matmul(dn.mT()).mT().matmul(g2).mT();
+            if (bias != null && bias.requiresGrad()) d[4] = g2.sum(0);
+            return d;
+        }, inputs);
+    }
+
+    /** {@code x w^T + b} over any leading axes of x, as one matrix product; {@code op} names the caller in errors. */
+    private static Tensor affine(String op, Variable x, Tensor w, Variable bias) {
+        int in = w.size(1), out = w.size(0);
+        if (x.size(-1) != in)
+            throw new IllegalArgumentException(op + ": input " + Shape.str(x.shape()) + " does not end in " + in + " (weight " + Shape.str(w.shape()) + ")");
+        if (bias != null && (bias.rank() != 1 || bias.size(0) != out))
+            throw new IllegalArgumentException(op + ": bias " + Shape.str(bias.shape()) + " does not match weight " + Shape.str(w.shape()));
+        int[] outShape = x.shape();
+        outShape[outShape.length - 1] = out;
+        Tensor y = x.data().reshape(-1, in).matmul(w.mT());
+        if (bias != null) y.addInPlace(bias.data());
+        return y.reshape(outShape);
     }
 
     /**
