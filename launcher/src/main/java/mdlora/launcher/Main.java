@@ -7,6 +7,8 @@ import java.util.Map;
 /** Entry point of the {@code mdlora} command: dispatches to the registered {@link Command}s. */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(
+            new DecodeCommand(),
+            new VideoInfoCommand()
     );
 
     private Main() {}

@@ -1,5 +1,7 @@
 package mdlora.tensor.linalg;
 
+import java.util.Arrays;
+
 /**
  * Completes a set of orthonormal columns: each column after the trusted leading ones is made
  * orthonormal to all before it, and one with (almost) nothing outside their span is replaced by a
@@ -43,7 +45,7 @@ final class GramSchmidt {
         int m = q[j].length;
         double[] e = new double[m];
         for (int t = 0; t < m; t++) {
-            java.util.Arrays.fill(e, 0);
+            Arrays.fill(e, 0);
             e[t] = 1;
             double norm = project(q, j, e);
             if (norm * norm >= 0.5 * (m - j) / m) {

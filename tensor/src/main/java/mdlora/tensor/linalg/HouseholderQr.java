@@ -46,12 +46,13 @@ final class HouseholderQr {
         return new HouseholderQr(columns, panels);
     }
 
-    /** The n x n upper-triangular factor R, as columns. */
-    double[][] r() {
+    /** The rows of the n x n upper-triangular factor R, zeros left of the diagonal: the columns of R^T. */
+    double[][] rowsOfR() {
         int n = a.length;
-        double[][] r = new double[n][n];
-        for (int j = 0; j < n; j++) System.arraycopy(a[j], 0, r[j], 0, j + 1);
-        return r;
+        double[][] rows = new double[n][n];
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i <= j; i++) rows[i][j] = a[j][i];
+        return rows;
     }
 
     /** Q times the columns x (each of length n) padded with zeros to length m: the columns of Q x. */

@@ -1,5 +1,6 @@
 package mdlora.tensor.linalg;
 
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
@@ -82,9 +83,22 @@ final class OneSidedJacobi {
         return rotations.get();
     }
 
-    /** Recomputes the squared norms exactly (the updates of a sweep drift) and sorts by them, largest first. */
+    /**
+     * Recomputes the squared norms exactly (the updates of a sweep drift), zeroes the columns that
+     * have become rounding noise, and sorts the columns by norm, largest first.
+     */
     private void sortByNorm() {
-        for (int j = 0; j < a.length; j++) sq[j] = Level1.dot(a[j], a[j], 0, a[j].length);
+        double total = 0;
+        for (int j = 0; j < a.length; j++) total += sq[j] = Level1.dot(a[j], a[j], 0, a[j].length);
+        // A column below max(m, n) eps ||A||_F is noise left by cancellation (a rank-deficient
+        // matrix's null space). Its angle to the others is noise too and never converges; as zero it
+        // changes A by less than the rounding already committed, and its singular vectors get completed.
+        double negligible = Math.max(a.length, a[0].length) * Math.ulp(1.0);
+        for (int j = 0; j < a.length; j++)
+            if (sq[j] > 0 && sq[j] <= negligible * negligible * total) {
+                Arrays.fill(a[j], 0);
+                sq[j] = 0;
+            }
         int[] order = IntStream.range(0, a.length).boxed()
                 .sorted(Comparator.comparingDouble((Integer j) -> -sq[j]).thenComparingInt(j -> j))
                 .mapToInt(Integer::intValue).toArray();

@@ -9,11 +9,11 @@ import mdlora.tensor.Tensor;
  * Thin singular value decomposition A = U diag(S) Vt of an m x n matrix, k = min(m, n): U [m, k] and
  * Vt [k, n] with orthonormal columns and rows, S [k] non-negative and descending.
  *
- * <p>Computed in double precision by one-sided Jacobi ({@link OneSidedJacobi}), which is accurate
- * to the last bits even for tiny singular values. A tall matrix is first reduced by Householder QR
- * (A = Q R, Jacobi on the n x n R, U = Q U_R), a wide one is decomposed as its transpose. Singular
- * vectors of zero singular values are completed to orthonormal sets. The result does not depend on
- * the thread count.
+ * <p>Computed in double precision by one-sided Jacobi ({@link OneSidedJacobi}), accurate far beyond
+ * float rounding, small singular values included. A tall matrix is first reduced by Householder QR
+ * (A = Q R, Jacobi on the n x n R^T), a wide one is decomposed as its transpose. Singular vectors
+ * of zero singular values are completed to orthonormal sets. The result does not depend on the
+ * thread count.
  *
  * @param u  left singular vectors [m, k]
  * @param s  singular values [k], descending
@@ -22,11 +22,11 @@ import mdlora.tensor.Tensor;
 public record Svd(Tensor u, Tensor s, Tensor vt) {
     /**
      * Jacobi stops when every pair of columns has |cos angle| below this: far below float rounding,
-     * so the float factors are orthonormal to rounding, and V recovered from the product A^T U stays
-     * accurate for condition numbers up to {@link #RECOVERABLE}.
+     * so the float factors are orthonormal to rounding, and the singular vectors recovered from a
+     * product ({@link #otherFactor}) stay accurate for condition numbers up to {@link #RECOVERABLE}.
      */
     private static final double TOLERANCE = 1e-13;
-    /** V's columns for s_j below s_1 / RECOVERABLE are re-orthogonalised: the product loses them. */
+    /** Recovered singular vectors of s_j below s_1 / RECOVERABLE are re-orthogonalised: the product loses them. */
     private static final double RECOVERABLE = 1e5;
 
     /** Decomposes a matrix [m, n] (any strides); fails on NaN or infinite entries. */
@@ -42,53 +42,59 @@ public record Svd(Tensor u, Tensor s, Tensor vt) {
         return tall(columns(a), m, n);
     }
 
-    /** m >= n >= 1: B = R of A = Q R when tall, else A itself; Jacobi on B; U = Q U_B. */
+    /**
+     * m >= n >= 1. Square: Jacobi on B = A gives B = P S W^T, so U = P and V = W. Tall: A = Q R, and
+     * Jacobi on B = R^T (it needs fewer sweeps than R, as Drmac and Veselic observed) gives
+     * A = Q B^T = (Q W) S P^T, so U = Q W and V = P.
+     */
     private static Svd tall(double[][] columns, int m, int n) {
         HouseholderQr qr = m > n ? HouseholderQr.factor(columns) : null;
-        double[][] b = qr != null ? qr.r() : columns;
-        // Jacobi turns a copy of B into U_B S, columns sorted by decreasing norm: the norms are S.
-        double[][] ub = Arrays.stream(b).map(double[]::clone).toArray(double[][]::new);
-        OneSidedJacobi.orthogonalize(ub, TOLERANCE);
+        double[][] b = qr != null ? qr.rowsOfR() : columns;
+        // Jacobi turns a copy of B into P S, columns sorted by decreasing norm: the norms are S.
+        double[][] p = Arrays.stream(b).map(double[]::clone).toArray(double[][]::new);
+        OneSidedJacobi.orthogonalize(p, TOLERANCE);
         double[] s = new double[n];
         int nonzero = 0;
         for (int j = 0; j < n; j++) {
-            s[j] = Math.sqrt(Level1.dot(ub[j], ub[j], 0, n));
+            s[j] = Math.sqrt(Level1.dot(p[j], p[j], 0, n));
             if (s[j] > 0) {
-                Level1.scale(1 / s[j], ub[j], 0, n);
+                Level1.scale(1 / s[j], p[j], 0, n);
                 nonzero++;
             }
         }
-        GramSchmidt.orthonormalizeFrom(ub, nonzero);
-        double[][] v = rightVectors(b, qr != null, ub, s);
-        double[][] u = qr != null ? qr.q(ub) : ub;
-        return new Svd(matrix(u, m, n, true), floats(s), matrix(v, n, n, false));
+        GramSchmidt.orthonormalizeFrom(p, nonzero);
+        double[][] w = otherFactor(b, qr != null, p, s);
+        return qr != null
+                ? new Svd(matrix(qr.q(w), m, n, true), floats(s), matrix(p, n, n, false))
+                : new Svd(matrix(p, m, n, true), floats(s), matrix(w, n, n, false));
     }
 
     /**
-     * V from B^T U = V S: v_j = B^T u_j / s_j. Accurate to about TOLERANCE * s_1 / s_j, so columns
-     * whose singular value is too small for that are re-orthogonalised (or, for zero ones, completed).
+     * W of B = P S W^T from B^T P = W S: w_j = B^T p_j / s_j. Accurate to about TOLERANCE * s_1 / s_j,
+     * so columns whose singular value is too small for that are re-orthogonalised (or, for zero
+     * ones, completed). A lower-triangular B (R^T) skips the zeros above its diagonal.
      */
-    private static double[][] rightVectors(double[][] b, boolean upperTriangular, double[][] u, double[] s) {
+    private static double[][] otherFactor(double[][] b, boolean lowerTriangular, double[][] p, double[] s) {
         int n = b.length;
-        double[][] v = new double[n][n];
-        // Four columns of V at a time, so that each column of B streams through the cache once per four.
+        double[][] w = new double[n][n];
+        // Four columns of W at a time, so that each column of B streams through the cache once per four.
         Parallel.range((n + 3) / 4, 1, (from, to) -> {
             double[] dots = new double[4];
             for (int j0 = 4 * from; j0 < Math.min(n, 4 * to); j0 += 4) {
                 int width = Math.min(4, n - j0);
                 for (int i = 0; i < n; i++) {
-                    int length = upperTriangular ? i + 1 : n;
-                    if (width == 4) Level1.dot4(b[i], u[j0], u[j0 + 1], u[j0 + 2], u[j0 + 3], 0, length, dots, 0);
-                    else for (int r = 0; r < width; r++) dots[r] = Level1.dot(b[i], u[j0 + r], 0, length);
-                    for (int r = 0; r < width; r++) v[j0 + r][i] = dots[r];
+                    int first = lowerTriangular ? i : 0;
+                    if (width == 4) Level1.dot4(b[i], p[j0], p[j0 + 1], p[j0 + 2], p[j0 + 3], first, n, dots, 0);
+                    else for (int r = 0; r < width; r++) dots[r] = Level1.dot(b[i], p[j0 + r], first, n);
+                    for (int r = 0; r < width; r++) w[j0 + r][i] = dots[r];
                 }
-                for (int j = j0; j < j0 + width; j++) Level1.scale(s[j] > 0 ? 1 / s[j] : 0, v[j], 0, n);
+                for (int j = j0; j < j0 + width; j++) Level1.scale(s[j] > 0 ? 1 / s[j] : 0, w[j], 0, n);
             }
         });
         int accurate = 0;
         while (accurate < n && s[accurate] * RECOVERABLE >= s[0] && s[accurate] > 0) accurate++;
-        GramSchmidt.orthonormalizeFrom(v, accurate);
-        return v;
+        GramSchmidt.orthonormalizeFrom(w, accurate);
+        return w;
     }
 
     /**
@@ -113,8 +119,8 @@ public record Svd(Tensor u, Tensor s, Tensor vt) {
             cumulative[j] = sum;
         }
         if (sum == 0) return 0;
-        // The last cumulative sum is the total itself, so tau = 1 always finds k = n.
-        for (int j = 0; j < values.length; j++) if (cumulative[j] >= tau * sum) return j + 1;
+        for (int j = 0; j < values.length - 1; j++) if (cumulative[j] >= tau * sum) return j + 1;
+        // The last cumulative sum is the total itself, which holds any tau <= 1 (exactly, for tau = 1).
         return values.length;
     }
 

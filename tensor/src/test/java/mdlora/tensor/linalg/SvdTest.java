@@ -81,17 +81,18 @@ class SvdTest {
     }
 
     @Test
-    void rankDeficientMatrixGetsZeroSingularValuesAndCompleteBases() {
-        // Columns 0 and 3 equal, 1 and 5 equal, column 2 zero: rank 4 of 7.
+    void rankDeficientMatricesGetZeroSingularValuesAndCompleteBases() {
+        // Columns 0 and 3 equal, 1 and 5 equal, column 2 zero: rank 4 of 7, as a tall matrix, its
+        // transpose and a square one (its first 7 rows).
         Tensor b = new Rng(7).normal(0f, 1f, 12, 4);
-        Tensor a = Tensor.concat(1, b.slice(1, 0, 2), Tensor.zeros(12, 1), b.slice(1, 0, 1), b.slice(1, 2, 4), b.slice(1, 1, 2));
-        Svd svd = Svd.of(a);
-        assertValid(a, svd);
-        float[] s = svd.s().toArray();
-        for (int j = 4; j < 7; j++) assertTrue(s[j] <= 1e-6 * s[0], "s_" + j + " = " + s[j]);
-        assertTrue(s[3] > 1e-2 * s[0]);
-        Svd wide = Svd.of(a.mT());
-        assertValid(a.mT(), wide);
+        Tensor tall = Tensor.concat(1, b.slice(1, 0, 2), Tensor.zeros(12, 1), b.slice(1, 0, 1), b.slice(1, 2, 4), b.slice(1, 1, 2));
+        for (Tensor a : new Tensor[] {tall, tall.mT(), tall.slice(0, 0, 7)}) {
+            Svd svd = Svd.of(a);
+            assertValid(a, svd);
+            float[] s = svd.s().toArray();
+            assertTrue(s[3] > 1e-2 * s[0]);
+            for (int j = 4; j < s.length; j++) assertTrue(s[j] <= 1e-6 * s[0], "s_" + j + " = " + s[j]);
+        }
     }
 
     @Test
