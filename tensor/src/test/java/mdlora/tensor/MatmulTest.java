@@ -79,6 +79,13 @@ class MatmulTest {
     }
 
     @Test
+    void emptyAxesGiveZerosOrEmptyResults() {
+        Tensor zeros = Tensor.zeros(2, 0).matmul(Tensor.zeros(0, 3));
+        assertClose(Tensor.zeros(2, 3), zeros);
+        assertArrayEquals(new int[] {0, 5}, Tensor.zeros(0, 4).matmul(Tensor.zeros(4, 5)).shape());
+    }
+
+    @Test
     void mismatchedShapesNameBoth() {
         var e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).matmul(Tensor.zeros(4, 5)));
         assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[4, 5]"), e.getMessage());

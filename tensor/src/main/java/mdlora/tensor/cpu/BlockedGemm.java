@@ -6,18 +6,21 @@ import static mdlora.tensor.cpu.MicroKernel.NR;
 /**
  * One product on the calling thread, cut into cache-sized blocks (the BLIS loop nest): a {@code KC x NC}
  * block of B is packed once and stays in L3, an {@code MC x KC} block of A is packed into L2, and the
- * micro-kernel sweeps {@code MR}-row strips of A past one {@code NR}-column panel of B that sits in L1.
- * Sizes are for Zen 3 (32 KB L1d, 512 KB L2): the B panel is 24 KB, the A block 144 KB. KC is longer
- * than BLIS's 256 because Java cannot prefetch C: each k-block ends with the tile's C rows missing the
- * cache, so fewer, longer k-blocks stall less.
+ * micro-kernel sweeps {@code MR}-row strips of A past one {@code KC x NR} panel of B.
+ *
+ * <p>Sizes are for Zen 3 (32 KB L1d, 512 KB L2): the A block is 128 KB and a B panel 64 KB, both in L2.
+ * KC is four times BLIS's 256, which would keep the B panel in L1, because Java cannot prefetch:
+ * each k-block ends by reading the tile's rows of C, which miss the cache and stall the core, so
+ * fewer, longer k-blocks stall less (C's share of the time went from ~20% at 256 to under 2%), and
+ * L2 feeds the kernel's two B loads a step without slowing it.
  *
  * <p>Every element of C is one FMA chain along each k-block, k-blocks in order, whatever part of C a
  * call covers and whether operands are packed, so splitting a product over threads changes no bit.
  */
 final class BlockedGemm {
-    static final int KC = 384;
-    static final int MC = 24 * MR;
-    static final int NC = 64 * NR;
+    static final int KC = 1024;
+    static final int MC = 8 * MR;
+    static final int NC = 32 * NR;
     /**
      * A is read in place rather than packed when n is at most this: it is then reused by too few
      * panels of B to repay the copy (attention and LoRA-rank products).

@@ -81,7 +81,7 @@ public final class Gemm {
 
     /** Checks that each of the {@code batch} stored {@code rows x cols} matrices (leading dimension ld) lies inside its array. */
     private static void checkExtent(String name, float[] data, int[] offs, int batch, int rows, int cols, int ld) {
-        if (ld < Math.max(1, cols))
+        if (rows > 1 && ld < cols)
             throw new IllegalArgumentException("sgemm: leading dimension of " + name + " is " + ld + ", less than its " + cols + " columns");
         if (offs.length < batch)
             throw new IllegalArgumentException("sgemm: " + offs.length + " offsets for " + name + ", need " + batch);
