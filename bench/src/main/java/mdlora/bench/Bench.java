@@ -14,7 +14,7 @@ import mdlora.launcher.UserError;
 public final class Bench {
     /** Every workload, in the order {@code all} runs them. */
     private static final List<Workload> WORKLOADS = List.of(
-            new MatmulWorkload(), new SvdWorkload(), new TrainStepWorkload(), new InferenceWorkload());
+            new MatmulWorkload(), new SvdWorkload(), new TrainStepWorkload(), new InferenceWorkload(), new DecodeWorkload());
 
     private static final String USAGE = "usage: ./mdlora bench [W1|W2|W3|W4|W5|all]... [--json] [--no-torch]";
 
