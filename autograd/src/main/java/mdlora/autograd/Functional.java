@@ -4,6 +4,7 @@ import mdlora.tensor.Backend;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Shape;
 import mdlora.tensor.Tensor;
+import mdlora.tensor.cpu.Gemm;
 
 /**
  * The neural-network operations (PyTorch's {@code torch.nn.functional}), each one node in the graph
@@ -55,18 +56,11 @@ public final class Functional {
      */
     public static Variable linear(Variable x, Variable weight, Variable bias) {
         int in = weight.size(1), out = weight.size(0);
-        if (x.size(-1) != in)
-            throw new IllegalArgumentException("linear: input " + Shape.str(x.shape()) + " does not end in " + in + " (weight " + Shape.str(weight.shape()) + ")");
-        if (bias != null && (bias.rank() != 1 || bias.size(0) != out))
-            throw new IllegalArgumentException("linear: bias " + Shape.str(bias.shape()) + " does not match weight " + Shape.str(weight.shape()));
-        int[] outShape = x.shape();
-        outShape[outShape.length - 1] = out;
         Tensor x2 = x.data().reshape(-1, in), w = weight.data();
-        Tensor y = x2.matmul(w.mT());
-        if (bias != null) y.addInPlace(bias.data());
+        Tensor y = affine("linear", x, w, bias);
         Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
         int[] inShape = x.shape();
-        return Variable.result("linear", y.reshape(outShape), g -> {
+        return Variable.result("linear", y, g -> {
             Tensor g2 = g.reshape(-1, out);
             Tensor[] d = new Tensor[inputs.length];
             if (x.requiresGrad()) d[0] = g2.matmul(w).reshape(inShape);
@@ -74,6 +68,51 @@ public final class Functional {
             if (bias != null && bias.requiresGrad()) d[2] = g2.sum(0);
             return d;
         }, inputs);
+    }
+
+    /**
+     * {@code x (W + up down)^T + b}: a linear layer with a low-rank update, {@code down} [r, in] and {@code up}
+     * [out, r], as one node. The update is added to W first (out*in*r work, independent of the number of rows),
+     * so the forward pass is one product over the rows, no more than the frozen layer's, and the gradient of x
+     * one more; the backward pass recomputes {@code x down^T} for the factors' gradients rather than keeping
+     * it. Equal to {@code linear(x, W, b) + linear(linear(x, down), up)} up to float rounding, and two thin
+     * products over the rows (and two row-sized sums) cheaper.
+     */
+    public static Variable loraLinear(Variable x, Variable weight, Variable bias, Variable down, Variable up) {
+        int in = weight.size(1), out = weight.size(0);
+        if (down.rank() != 2 || up.rank() != 2 || down.size(1) != in || up.size(0) != out || up.size(1) != down.size(0))
+            throw new IllegalArgumentException("loraLinear: factors down " + Shape.str(down.shape()) + " and up " + Shape.str(up.shape())
+                    + " do not fit weight " + Shape.str(weight.shape()) + " (need [r, in] and [out, r])");
+        Tensor w = weight.data().add(up.data().matmul(down.data()));
+        Tensor y = affine("loraLinear", x, w, bias);
+        Tensor x2 = x.data().reshape(-1, in), dn = down.data(), upd = up.data();
+        Variable[] inputs = bias == null ? new Variable[] {x, weight, down, up} : new Variable[] {x, weight, down, up, bias};
+        int[] inShape = x.shape();
+        return Variable.result("lora_linear", y, g -> {
+            Tensor g2 = g.reshape(-1, out);
+            Tensor[] d = new Tensor[inputs.length];
+            if (x.requiresGrad()) d[0] = g2.matmul(w).reshape(inShape);
+            if (weight.requiresGrad()) d[1] = g2.mT().matmul(x2);
+            // each product's transposed operand is the thin [rows, r] one: packing it costs r * rows copies, not out * rows
+            if (down.requiresGrad()) d[2] = g2.matmul(upd).mT().matmul(x2);
+            if (up.requiresGrad()) d[3] = x2.matmul(dn.mT()).mT().matmul(g2).mT();
+            if (bias != null && bias.requiresGrad()) d[4] = g2.sum(0);
+            return d;
+        }, inputs);
+    }
+
+    /** {@code x w^T + b} over any leading axes of x, as one matrix product; {@code op} names the caller in errors. */
+    private static Tensor affine(String op, Variable x, Tensor w, Variable bias) {
+        int in = w.size(1), out = w.size(0);
+        if (x.size(-1) != in)
+            throw new IllegalArgumentException(op + ": input " + Shape.str(x.shape()) + " does not end in " + in + " (weight " + Shape.str(w.shape()) + ")");
+        if (bias != null && (bias.rank() != 1 || bias.size(0) != out))
+            throw new IllegalArgumentException(op + ": bias " + Shape.str(bias.shape()) + " does not match weight " + Shape.str(w.shape()));
+        int[] outShape = x.shape();
+        outShape[outShape.length - 1] = out;
+        Tensor y = x.data().reshape(-1, in).matmul(w.mT());
+        if (bias != null) y.addInPlace(bias.data());
+        return y.reshape(outShape);
     }
 
     /**
@@ -139,5 +178,47 @@ public final class Functional {
             ds.mulInPlace(scale);
             return new Tensor[] {q.requiresGrad() ? ds.matmul(kd) : null, k.requiresGrad() ? ds.mT().matmul(qd) : null, dv};
         }, q, k, v);
+    }
+
+    /**
+     * Multi-head self-attention straight from a fused projection, as one node: {@code qkv} [B, N, 3D] holds
+     * each token's queries, keys and values (timm's layout: [q | k | v], each split into {@code heads} heads of
+     * D/heads), the result [B, N, D] the heads' contexts side by side, ready for the output projection.
+     *
+     * <p>Equal to {@link #attention} on the three slices followed by merging the heads, but each (batch, head)
+     * product reads its operands in place through the row stride 3D and writes its result in place (stride D
+     * forward, 3D for the gradient of qkv), so no slice, permute or merge copies are made and the gradient
+     * of qkv is one buffer rather than three zero-padded ones. Only the probabilities are saved.
+     */
+    public static Variable selfAttention(Variable qkv, int heads, float scale) {
+        if (qkv.rank() != 3 || heads <= 0 || qkv.size(2) % (3 * heads) != 0)
+            throw new IllegalArgumentException("selfAttention: qkv must be [B, N, 3D] with D divisible by " + heads + " heads, got " + Shape.str(qkv.shape()));
+        int b = qkv.size(0), n = qkv.size(1), d = qkv.size(2) / 3, hd = d / heads, units = b * heads;
+        float[] x = qkv.data().contiguousData();
+        // offsets of unit (batch i, head h): q, k, v in qkv (row stride 3D), its context in the output (row stride D), its n x n scores
+        int[] q = new int[units], k = new int[units], v = new int[units], ctx = new int[units], nn = new int[units];
+        for (int u = 0; u < units; u++) {
+            int i = u / heads, h = u % heads;
+            q[u] = i * n * 3 * d + h * hd;
+            k[u] = q[u] + d;
+            v[u] = q[u] + 2 * d;
+            ctx[u] = i * n * d + h * hd;
+            nn[u] = u * n * n;
+        }
+        float[] scores = new float[units * n * n];
+        Gemm.sgemmBatched(units, false, true, n, n, hd, scale, x, q, 3 * d, x, k, 3 * d, 0f, scores, nn, n);
+        Tensor p = Tensor.of(scores, b, heads, n, n).softmax(-1);
+        float[] pd = p.contiguousData(), out = new float[b * n * d];
+        Gemm.sgemmBatched(units, false, false, n, hd, n, 1f, pd, nn, n, x, v, 3 * d, 0f, out, ctx, d);
+        return Variable.result("self_attention", Tensor.of(out, b, n, d), g -> {
+            float[] gd = g.contiguousData(), dx = new float[x.length], dp = new float[pd.length];
+            Gemm.sgemmBatched(units, true, false, n, hd, n, 1f, pd, nn, n, gd, ctx, d, 0f, dx, v, 3 * d);
+            Gemm.sgemmBatched(units, false, true, n, n, hd, 1f, gd, ctx, d, x, v, 3 * d, 0f, dp, nn, n);
+            float[] ds = be().softmaxBackward(p, Tensor.of(dp, b, heads, n, n), 3, false).contiguousData();
+            // d(scores)/d(q k^T) is the scale: folded into the two products below
+            Gemm.sgemmBatched(units, false, false, n, hd, n, scale, ds, nn, n, x, k, 3 * d, 0f, dx, q, 3 * d);
+            Gemm.sgemmBatched(units, true, false, n, hd, n, scale, ds, nn, n, x, q, 3 * d, 0f, dx, k, 3 * d);
+            return new Tensor[] {Tensor.of(dx, b, n, 3 * d)};
+        }, qkv);
     }
 }

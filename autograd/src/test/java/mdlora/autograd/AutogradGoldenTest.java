@@ -62,33 +62,54 @@ class AutogradGoldenTest {
         c.put("linear", v -> Functional.linear(v[0], v[1], v[2]));
         c.put("cross_entropy", v -> Functional.crossEntropy(v[0], new int[] {1, 0, 3}, 0.1f));
         c.put("attention", v -> Functional.attention(v[0], v[1], v[2], 0.5f));
-        c.put("block", AutogradGoldenTest::block);
+        c.put("block", v -> block(v, false));
+        c.put("block/fused", v -> block(v, true));
         return c;
     }
 
-    /** timm's pre-norm Block (width 8, 2 heads, MLP 16) written with the engine's ops. */
-    private static Variable block(Variable[] v) {
+    /**
+     * timm's pre-norm Block (width 8, 2 heads, MLP 16) written with the engine's ops; its attention either
+     * from slices of qkv through the general {@link Functional#attention}, or {@code fused} through
+     * {@link Functional#selfAttention}.
+     */
+    private static Variable block(Variable[] v, boolean fused) {
         int heads = 2, d = 8;
         Variable x = v[0];
         int b = x.size(0), n = x.size(1);
         Variable h = Functional.layerNorm(x, v[1], v[2], 1e-6f);
-        Variable qkv = Functional.linear(h, v[3], v[4]).reshape(b, n, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
-        Variable a = Functional.attention(qkv.select(0, 0), qkv.select(0, 1), qkv.select(0, 2), (float) Math.pow(d / heads, -0.5));
-        x = x.add(Functional.linear(a.transpose(1, 2).reshape(b, n, d), v[5], v[6]));
+        Variable qkv = Functional.linear(h, v[3], v[4]);
+        float scale = (float) Math.pow(d / heads, -0.5);
+        Variable a = fused ? Functional.selfAttention(qkv, heads, scale) : merged(sliced(qkv, heads, scale));
+        x = x.add(Functional.linear(a, v[5], v[6]));
         Variable m = Functional.gelu(Functional.linear(Functional.layerNorm(x, v[7], v[8], 1e-6f), v[9], v[10]));
         return x.add(Functional.linear(m, v[11], v[12]));
+    }
+
+    /** Attention over the q, k, v slices of qkv [B, N, 3D]: the heads' contexts [B, heads, N, D/heads]. */
+    private static Variable sliced(Variable qkv, int heads, float scale) {
+        int b = qkv.size(0), n = qkv.size(1), d = qkv.size(2) / 3;
+        Variable split = qkv.reshape(b, n, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
+        return Functional.attention(split.select(0, 0), split.select(0, 1), split.select(0, 2), scale);
+    }
+
+    /** [B, heads, N, e] to [B, N, heads * e]. */
+    private static Variable merged(Variable context) {
+        int b = context.size(0), n = context.size(2);
+        return context.transpose(1, 2).reshape(b, n, -1);
     }
 
     static Stream<Arguments> names() {
         return cases().keySet().stream().map(Arguments::of);
     }
 
+    /** A case named {@code golden/variant} is another way of computing the recorded case {@code golden}. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("names")
-    void matchesPyTorch(String name) {
+    void matchesPyTorch(String caseName) {
+        String name = caseName.split("/")[0];
         List<Variable> inputs = new ArrayList<>();
         for (int i = 0; golden.contains(name + ".in" + i); i++) inputs.add(Variable.parameter(golden.tensor(name + ".in" + i)));
-        Variable out = cases().get(name).apply(inputs.toArray(new Variable[0]));
+        Variable out = cases().get(caseName).apply(inputs.toArray(new Variable[0]));
         assertClose(name + " output", golden.tensor(name + ".out"), out.data());
         out.mul(Variable.constant(golden.tensor(name + ".proj"))).sum().backward();
         for (int i = 0; i < inputs.size(); i++)

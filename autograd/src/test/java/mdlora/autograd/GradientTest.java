@@ -1,6 +1,7 @@
 package mdlora.autograd;
 
 import static mdlora.autograd.GradCheck.check;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
@@ -88,6 +89,21 @@ class GradientTest {
     @Test
     void attention() {
         check("attention", v -> Functional.attention(v[0], v[1], v[2], 0.5f), randn(2, 3, 4), randn(2, 5, 4), randn(2, 5, 3));
+        check("selfAttention", v -> Functional.selfAttention(v[0], 2, 0.5f), randn(2, 5, 12));
+    }
+
+    @Test
+    void loraLinear() {
+        check("loraLinear", v -> Functional.loraLinear(v[0], v[1], v[2], v[3], v[4]), randn(2, 3, 5), randn(4, 5), randn(4), randn(2, 5), randn(4, 2));
+    }
+
+    @Test
+    void loraLinearEqualsLinearPlusLowRank() {
+        Variable x = Variable.constant(randn(6, 5)), w = Variable.constant(randn(4, 5)), b = Variable.constant(randn(4));
+        Variable down = Variable.constant(randn(3, 5)), up = Variable.constant(randn(4, 3));
+        Tensor fused = Functional.loraLinear(x, w, b, down, up).data();
+        Tensor apart = Functional.linear(x, w, b).add(Functional.linear(Functional.linear(x, down, null), up, null)).data();
+        assertTrue(fused.allClose(apart, 1e-5f, 1e-5f), "fused and composed LoRA linear differ");
     }
 
     @Test

@@ -17,7 +17,8 @@ import mdlora.tensor.Tensor;
  *
  * <p>Children: {@code base_layer} (the frozen Linear, PEFT's name), {@code shared}, and one {@link LoraBranch}
  * per domain named after it. Each domain present in a batch runs its rows through the shared and its own
- * LoRA as one rank-(r + r_i) LoRA: two thin products per domain, whatever the number of LoRAs.
+ * LoRA as one rank-(r + r_i) LoRA, whatever the number of LoRAs; without dropout that LoRA is added to W
+ * before the rows go through it, so the rows cost one product, as in the frozen layer.
  */
 public final class LoraLinear extends Module implements Layer, DomainAware {
     private final String path;
@@ -84,28 +85,32 @@ public final class LoraLinear extends Module implements Layer, DomainAware {
 
     @Override
     public Variable forward(Variable x) {
-        Variable y = base.forward(x);
         if (merged) {
             checkRowsMatchMerge(x);
-            return y;
+            return base.forward(x);
         }
         Variable h = Functional.dropout(x, dropout, isTraining(), dropoutRng);
-        if (domains.isEmpty()) return y.add(lowRank(h, shared.loraA(), shared.upFactor()));
+        if (domains.isEmpty()) return apply(x, h, shared.loraA(), shared.upFactor());
         RowGroups groups = RowGroups.of(routing(x), domains.size());
         Variable sharedUp = shared == null ? null : shared.upFactor();
-        Variable[] deltas = new Variable[groups.count()];
-        for (int g = 0; g < deltas.length; g++) {
+        Variable[] outputs = new Variable[groups.count()];
+        for (int g = 0; g < outputs.length; g++) {
             LoraBranch own = domains.get(groups.domain(g));
             Variable down = shared == null ? own.loraA() : Variable.concat(0, shared.loraA(), own.loraA());
             Variable up = shared == null ? own.upFactor() : Variable.concat(1, sharedUp, own.upFactor());
-            deltas[g] = lowRank(groups.gather(h, g), down, up);
+            outputs[g] = apply(groups.gather(x, g), groups.gather(h, g), down, up);
         }
-        return y.add(groups.scatter(deltas));
+        return groups.scatter(outputs);
     }
 
-    /** (x A) (s P B M)^T: two thin products; the frozen W's product is already done. */
-    private static Variable lowRank(Variable x, Variable down, Variable up) {
-        return Functional.linear(Functional.linear(x, down, null), up, null);
+    /**
+     * The layer on rows {@code x} whose LoRA input (after dropout) is {@code h}: {@code x W^T + b + h A (s P B M)^T}.
+     * Without dropout the update is added to W and the rows go through one product (see
+     * {@link Functional#loraLinear}); with it, W's product and the two thin products run apart.
+     */
+    private Variable apply(Variable x, Variable h, Variable down, Variable up) {
+        if (h == x) return Functional.loraLinear(x, base.weight(), base.bias(), down, up);
+        return base.forward(x).add(Functional.linear(Functional.linear(h, down, null), up, null));
     }
 
     private int[] routing(Variable x) {

@@ -26,10 +26,6 @@ public final class Attention extends Module implements Layer {
     @Override
     public Variable forward(Variable x) {
         if (x.rank() != 3) throw new IllegalArgumentException("attention needs tokens [B, N, D], got " + Shape.str(x.shape()));
-        int b = x.size(0), n = x.size(1), d = x.size(2);
-        // [B, N, 3D] -> [3, B, heads, N, headDim]: the layout of the checkpoints' fused qkv weight
-        Variable qkv = layer("qkv").forward(x).reshape(b, n, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
-        Variable context = Functional.attention(qkv.select(0, 0), qkv.select(0, 1), qkv.select(0, 2), scale);
-        return layer("proj").forward(context.transpose(1, 2).reshape(b, n, d));
+        return layer("proj").forward(Functional.selfAttention(layer("qkv").forward(x), heads, scale));
     }
 }

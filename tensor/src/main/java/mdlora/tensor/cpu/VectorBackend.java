@@ -26,7 +26,12 @@ public final class VectorBackend implements Backend {
         int m = x.size(-2), k = x.size(-1), n = y.size(-1);
         if (y.size(-2) != k)
             throw new IllegalArgumentException("matmul: shapes " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()) + " do not align (" + k + " vs " + y.size(-2) + ")");
-        int[] batch = Shape.broadcast(Arrays.copyOf(x.shape(), x.rank() - 2), Arrays.copyOf(y.shape(), y.rank() - 2));
+        int[] batch;
+        try {
+            batch = Shape.broadcast(Arrays.copyOf(x.shape(), x.rank() - 2), Arrays.copyOf(y.shape(), y.rank() - 2));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("matmul: batch axes of " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()) + " do not broadcast", e);
+        }
         x = x.expand(concat(batch, m, k));
         y = y.expand(concat(batch, k, n));
         MatrixLayout la = MatrixLayout.of(x), lb = MatrixLayout.of(y);
