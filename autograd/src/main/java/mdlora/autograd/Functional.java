@@ -4,7 +4,6 @@ import mdlora.tensor.Backend;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Shape;
 import mdlora.tensor.Tensor;
-import mdlora.tensor.cpu.Gemm;
 
 /**
  * The neural-network operations (PyTorch's {@code torch.nn.functional}), each one node in the graph
@@ -193,32 +192,35 @@ public final class Functional {
     public static Variable selfAttention(Variable qkv, int heads, float scale) {
         if (qkv.rank() != 3 || heads <= 0 || qkv.size(2) % (3 * heads) != 0)
             throw new IllegalArgumentException("selfAttention: qkv must be [B, N, 3D] with D divisible by " + heads + " heads, got " + Shape.str(qkv.shape()));
-        int b = qkv.size(0), n = qkv.size(1), d = qkv.size(2) / 3, hd = d / heads, units = b * heads;
-        float[] x = qkv.data().contiguousData();
-        // offsets of unit (batch i, head h): q, k, v in qkv (row stride 3D), its context in the output (row stride D), its n x n scores
-        int[] q = new int[units], k = new int[units], v = new int[units], ctx = new int[units], nn = new int[units];
-        for (int u = 0; u < units; u++) {
-            int i = u / heads, h = u % heads;
-            q[u] = i * n * 3 * d + h * hd;
-            k[u] = q[u] + d;
-            v[u] = q[u] + 2 * d;
-            ctx[u] = i * n * d + h * hd;
-            nn[u] = u * n * n;
-        }
-        float[] scores = new float[units * n * n];
-        Gemm.sgemmBatched(units, false, true, n, n, hd, scale, x, q, 3 * d, x, k, 3 * d, 0f, scores, nn, n);
-        Tensor p = Tensor.of(scores, b, heads, n, n).softmax(-1);
-        float[] pd = p.contiguousData(), out = new float[b * n * d];
-        Gemm.sgemmBatched(units, false, false, n, hd, n, 1f, pd, nn, n, x, v, 3 * d, 0f, out, ctx, d);
-        return Variable.result("self_attention", Tensor.of(out, b, n, d), g -> {
-            float[] gd = g.contiguousData(), dx = new float[x.length], dp = new float[pd.length];
-            Gemm.sgemmBatched(units, true, false, n, hd, n, 1f, pd, nn, n, gd, ctx, d, 0f, dx, v, 3 * d);
-            Gemm.sgemmBatched(units, false, true, n, n, hd, 1f, gd, ctx, d, x, v, 3 * d, 0f, dp, nn, n);
-            float[] ds = be().softmaxBackward(p, Tensor.of(dp, b, heads, n, n), 3, false).contiguousData();
-            // d(scores)/d(q k^T) is the scale: folded into the two products below
-            Gemm.sgemmBatched(units, false, false, n, hd, n, scale, ds, nn, n, x, k, 3 * d, 0f, dx, q, 3 * d);
-            Gemm.sgemmBatched(units, true, false, n, hd, n, scale, ds, nn, n, x, q, 3 * d, 0f, dx, k, 3 * d);
-            return new Tensor[] {Tensor.of(dx, b, n, 3 * d)};
+        int b = qkv.size(0), n = qkv.size(1), d = qkv.size(2) / 3;
+        Tensor[] x = splitHeads(qkv.data(), heads);
+        Tensor p = Tensor.zeros(b, heads, n, n);
+        be().matmulInto(x[0], x[1].mT(), p, scale, 0f);
+        Tensor probs = p.softmax(-1);
+        Tensor out = Tensor.zeros(b, n, d);
+        be().matmulInto(probs, x[2], mergedHeads(out, heads), 1f, 0f);
+        return Variable.result("self_attention", out, g -> {
+            Tensor dqkv = Tensor.zeros(b, n, 3 * d);
+            Tensor[] dx = splitHeads(dqkv, heads);
+            Tensor gh = mergedHeads(g, heads);
+            be().matmulInto(probs.mT(), gh, dx[2], 1f, 0f);
+            Tensor ds = be().softmaxBackward(probs, gh.matmul(x[2].mT()), 3, false);
+            // the scale of the scores is folded into the two products below
+            be().matmulInto(ds, x[1], dx[0], scale, 0f);
+            be().matmulInto(ds.mT(), x[0], dx[1], scale, 0f);
+            return new Tensor[] {dqkv};
         }, qkv);
+    }
+
+    /** Views q, k, v [B, heads, N, D/heads] of a fused [B, N, 3D] projection (timm's layout), no copies. */
+    private static Tensor[] splitHeads(Tensor qkv, int heads) {
+        int b = qkv.size(0), n = qkv.size(1), hd = qkv.size(2) / 3 / heads;
+        Tensor t = qkv.reshape(b, n, 3, heads, hd).permute(2, 0, 3, 1, 4);
+        return new Tensor[] {t.select(0, 0), t.select(0, 1), t.select(0, 2)};
+    }
+
+    /** The [B, heads, N, D/heads] view of a [B, N, D] tensor whose heads sit side by side in D. */
+    private static Tensor mergedHeads(Tensor t, int heads) {
+        return t.reshape(t.size(0), t.size(1), heads, t.size(2) / heads).permute(0, 2, 1, 3);
     }
 }

@@ -26,6 +26,13 @@ public interface Backend {
     /** Matrix product with NumPy semantics (1-D promotion, broadcast batch axes); transposed views cost no copy. */
     Tensor matmul(Tensor a, Tensor b);
 
+    /**
+     * {@code out = alpha * a b + beta * out}, written in place into {@code out}, which may be a strided view
+     * (its rows must have unit stride): how a product lands straight in its final layout, e.g. one head's
+     * context inside a [B, N, D] tensor. {@code a} and {@code b} broadcast over out's batch axes.
+     */
+    void matmulInto(Tensor a, Tensor b, Tensor out, float alpha, float beta);
+
     Tensor unary(UnaryOp op, Tensor x);
 
     /** {@code op(a, b)} with NumPy broadcasting. */

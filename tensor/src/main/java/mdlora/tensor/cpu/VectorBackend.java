@@ -32,19 +32,29 @@ public final class VectorBackend implements Backend {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("matmul: batch axes of " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()) + " do not broadcast", e);
         }
-        x = x.expand(concat(batch, m, k));
-        y = y.expand(concat(batch, k, n));
-        MatrixLayout la = MatrixLayout.of(x), lb = MatrixLayout.of(y);
         Tensor out = Tensor.zeros(concat(batch, m, n));
-        int count = Shape.numel(batch);
-        int[] ao = la.offsets(batch), bo = lb.offsets(batch), co = new int[count];
-        for (int p = 0; p < count; p++) co[p] = p * m * n;
-        Gemm.sgemmBatched(count, la.transposed, lb.transposed, m, n, k, 1f,
-                la.t.storage(), ao, la.ld, lb.t.storage(), bo, lb.ld, 0f, out.storage(), co, n);
+        matmulInto(x, y, out, 1f, 0f);
         int[] shape = out.shape();
         if (a.rank() == 1) shape = remove(shape, shape.length - 2);
         if (b.rank() == 1) shape = remove(shape, shape.length - 1);
         return out.reshape(shape);
+    }
+
+    @Override
+    public void matmulInto(Tensor a, Tensor b, Tensor out, float alpha, float beta) {
+        if (a.rank() < 2 || b.rank() < 2 || out.rank() < 2)
+            throw new IllegalArgumentException("matmulInto needs operands of rank >= 2, got " + Shape.str(a.shape()) + ", " + Shape.str(b.shape()) + " -> " + Shape.str(out.shape()));
+        int m = out.size(-2), n = out.size(-1), k = a.size(-1);
+        int[] batch = Arrays.copyOf(out.shape(), out.rank() - 2);
+        if (a.size(-2) != m || b.size(-1) != n || b.size(-2) != k)
+            throw new IllegalArgumentException("matmulInto: " + Shape.str(a.shape()) + " x " + Shape.str(b.shape()) + " does not give " + Shape.str(out.shape()));
+        if ((n > 1 && out.stride(-1) != 1) || (m > 1 && out.stride(-2) < n))
+            throw new IllegalArgumentException("matmulInto: the output must have rows of unit stride, strides are " + Shape.str(out.strides()));
+        MatrixLayout la = MatrixLayout.of(a.expand(concat(batch, m, k))), lb = MatrixLayout.of(b.expand(concat(batch, k, n)));
+        MatrixLayout lc = new MatrixLayout(out, false, m == 1 ? n : out.stride(-2));
+        Gemm.sgemmBatched(Shape.numel(batch), la.transposed, lb.transposed, m, n, k, alpha,
+                la.t.storage(), la.offsets(batch), la.ld, lb.t.storage(), lb.offsets(batch), lb.ld,
+                beta, out.storage(), lc.offsets(batch), lc.ld);
     }
 
     /** How a matrix (the last two axes) sits in storage: row-major or transposed, with its leading dimension. */
