@@ -38,8 +38,14 @@ public final class VectorBackend implements Backend {
         int count = Shape.numel(batch);
         int[] ao = la.offsets(batch), bo = lb.offsets(batch), co = new int[count];
         for (int p = 0; p < count; p++) co[p] = p * m * n;
-        Gemm.sgemmBatched(count, la.transposed, lb.transposed, m, n, k, 1f,
-                la.t.storage(), ao, la.ld, lb.t.storage(), bo, lb.ld, 0f, out.storage(), co, n);
+        if (count > 0 && Arrays.stream(bo).allMatch(o -> o == bo[0]) && la.stacksRows(ao, m)) {
+            // One B for the whole batch (a linear layer on [batch, tokens, features]): a single tall product packs it once.
+            Gemm.sgemm(false, lb.transposed, count * m, n, k, 1f,
+                    la.t.storage(), ao[0], la.ld, lb.t.storage(), bo[0], lb.ld, 0f, out.storage(), 0, n);
+        } else {
+            Gemm.sgemmBatched(count, la.transposed, lb.transposed, m, n, k, 1f,
+                    la.t.storage(), ao, la.ld, lb.t.storage(), bo, lb.ld, 0f, out.storage(), co, n);
+        }
         int[] shape = out.shape();
         if (a.rank() == 1) shape = remove(shape, shape.length - 2);
         if (b.rank() == 1) shape = remove(shape, shape.length - 1);
@@ -54,6 +60,13 @@ public final class VectorBackend implements Backend {
             if ((sr == 1 || r == 1) && (c == 1 || sc >= r)) return new MatrixLayout(t, true, c == 1 ? r : sc);
             Tensor copy = t.contiguous();
             return new MatrixLayout(copy, false, c);
+        }
+
+        /** True when the batch's matrices (at {@code offs}, {@code rows} each) lie one below the other, as one tall matrix. */
+        boolean stacksRows(int[] offs, int rows) {
+            if (transposed) return false;
+            for (int p = 0; p < offs.length; p++) if (offs[p] != offs[0] + (long) p * rows * ld) return false;
+            return true;
         }
 
         /** Storage offset of each matrix in the (already broadcast) batch, row-major over the batch axes. */
