@@ -11,6 +11,7 @@ import jdk.incubator.vector.FloatVector;
  */
 final class Packing {
     private static final int L = F.length();
+
     private Packing() {}
 
     /** Copies the {@code mc x kc} block of A starting at its element (0, 0) into {@code dst}, row-major with leading dimension kc. */
