@@ -8,9 +8,9 @@ import java.util.function.IntConsumer;
 import mdlora.tensor.Parallel;
 
 /**
- * One product on the calling thread, cut into cache-sized blocks (the BLIS loop nest): a {@code KC x NC}
- * block of B is packed once and stays in L3, an {@code MC x KC} block of A is packed into L2, and the
- * micro-kernel sweeps {@code MR}-row strips of A past one {@code KC x NR} panel of B.
+ * One product cut into cache-sized blocks (the BLIS loop nest): a {@code KC x NC} block of B is packed
+ * once and stays in L3, an {@code MC x KC} block of A is packed into L2, and the micro-kernel sweeps
+ * {@code MR}-row strips of A past one {@code KC x NR} panel of B.
  *
  * <p>Sizes are for Zen 3 (32 KB L1d, 512 KB L2): the A block is 128 KB and a B panel 64 KB, both in L2.
  * KC is four times BLIS's 256, which would keep the B panel in L1, because Java cannot prefetch:
@@ -18,8 +18,8 @@ import mdlora.tensor.Parallel;
  * fewer, longer k-blocks stall less (C's share of the time went from ~20% at 256 to under 2%), and
  * L2 feeds the kernel's two B loads a step without slowing it.
  *
- * <p>Every element of C is one FMA chain along each k-block, k-blocks in order, whatever part of C a
- * call covers and whether operands are packed, so splitting a product over threads changes no bit.
+ * <p>Every element of C is one FMA chain along each k-block, k-blocks in order, whichever thread
+ * computes it and whether operands are packed, so splitting a product over threads changes no bit.
  */
 final class BlockedGemm {
     static final int KC = 1024;
