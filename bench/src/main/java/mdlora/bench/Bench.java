@@ -1,10 +1,11 @@
 package mdlora.bench;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import mdlora.launcher.UserError;
 
 /**
@@ -31,7 +32,7 @@ public final class Bench {
 
     static int run(String[] args) throws UserError {
         boolean json = false, torch = true;
-        List<Workload> selected = new ArrayList<>();
+        Set<Workload> selected = new LinkedHashSet<>();
         for (String a : args) {
             switch (a) {
                 case "--json" -> json = true;
@@ -41,7 +42,10 @@ public final class Bench {
                     System.out.println(USAGE);
                     return 0;
                 }
-                default -> selected.add(workload(a));
+                default -> {
+                    if (a.startsWith("-")) throw new UserError("unknown option '" + a + "' (" + USAGE + ")");
+                    selected.add(workload(a));
+                }
             }
         }
         if (selected.isEmpty()) selected.addAll(WORKLOADS);
@@ -62,7 +66,7 @@ public final class Bench {
         throw new UserError("unknown workload '" + id + "' (implemented: " + String.join(", ", ids) + ", or all)");
     }
 
-    private static Map<String, Double> torchFigures(List<Workload> selected) {
+    private static Map<String, Double> torchFigures(Set<Workload> selected) {
         System.err.println("mdlora bench: running PyTorch's yardstick " + TorchReference.script());
         try {
             return TorchReference.measure(selected.stream().map(Workload::id).toList());

@@ -46,6 +46,8 @@ class BenchTest {
     void unknownWorkloadIsAUserError() {
         var e = assertThrows(UserError.class, () -> Bench.run(new String[] {"W9"}));
         assertTrue(e.getMessage().contains("unknown workload 'W9'") && e.getMessage().contains("W1"), e.getMessage());
+        e = assertThrows(UserError.class, () -> Bench.run(new String[] {"--jsn"}));
+        assertTrue(e.getMessage().contains("unknown option '--jsn'"), e.getMessage());
     }
 
     @Test

@@ -51,6 +51,10 @@ class MatmulTest {
         assertClose(reference(a.expand(2, 5, 3, 4), b.expand(2, 5, 4, 6)), got);
         Tensor w = rng.normal(0, 1, 4, 7);
         assertClose(reference(a.expand(2, 1, 3, 4), w.expand(2, 1, 4, 7)), a.matmul(w));
+        Tensor gapped = rng.normal(0, 1, 2, 5, 4).slice(1, 1, 4);   // matrices 20 floats apart, 12 long
+        assertClose(reference(gapped.contiguous(), w.expand(2, 4, 7)), gapped.matmul(w));
+        Tensor shared = rng.normal(0, 1, 3, 4);                      // one A for every B
+        assertClose(reference(shared.expand(5, 3, 4), b), shared.matmul(b));
     }
 
     @Test

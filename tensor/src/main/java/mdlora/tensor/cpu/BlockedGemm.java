@@ -3,10 +3,14 @@ package mdlora.tensor.cpu;
 import static mdlora.tensor.cpu.MicroKernel.MR;
 import static mdlora.tensor.cpu.MicroKernel.NR;
 
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import mdlora.tensor.Parallel;
+
 /**
- * One product on the calling thread, cut into cache-sized blocks (the BLIS loop nest): a {@code KC x NC}
- * block of B is packed once and stays in L3, an {@code MC x KC} block of A is packed into L2, and the
- * micro-kernel sweeps {@code MR}-row strips of A past one {@code KC x NR} panel of B.
+ * One product cut into cache-sized blocks (the BLIS loop nest): a {@code KC x NC} block of B is packed
+ * once and stays in L3, an {@code MC x KC} block of A is packed into L2, and the micro-kernel sweeps
+ * {@code MR}-row strips of A past one {@code KC x NR} panel of B.
  *
  * <p>Sizes are for Zen 3 (32 KB L1d, 512 KB L2): the A block is 128 KB and a B panel 64 KB, both in L2.
  * KC is four times BLIS's 256, which would keep the B panel in L1, because Java cannot prefetch:
@@ -14,8 +18,8 @@ import static mdlora.tensor.cpu.MicroKernel.NR;
  * fewer, longer k-blocks stall less (C's share of the time went from ~20% at 256 to under 2%), and
  * L2 feeds the kernel's two B loads a step without slowing it.
  *
- * <p>Every element of C is one FMA chain along each k-block, k-blocks in order, whatever part of C a
- * call covers and whether operands are packed, so splitting a product over threads changes no bit.
+ * <p>Every element of C is one FMA chain along each k-block, k-blocks in order, whichever thread
+ * computes it and whether operands are packed, so splitting a product over threads changes no bit.
  */
 final class BlockedGemm {
     static final int KC = 1024;
@@ -40,28 +44,53 @@ final class BlockedGemm {
         return n > DIRECT_LIMIT || !a.rowsContiguous();
     }
 
-    /** {@code C = alpha * A B + beta * C} for the {@code m x n x k} product whose corners are a, b and {@code c[cOff]}. */
+    /**
+     * {@code C = alpha * A B + beta * C} for the {@code m x n x k} product whose corners are a, b and
+     * {@code c[cOff]}, on up to {@code threads} of the pool. The threads share each packed block of B
+     * and take (A block, group of B panels) pieces from a counter rather than fixed halves, so a
+     * thread slowed by a busy core does less of the work instead of holding up the end.
+     */
     static void multiply(boolean packA, Operand a, Operand b, int m, int n, int k, float alpha, float beta,
-                         float[] c, int cOff, int ldc) {
-        Buffers buf = BUFFERS.get();
-        int kBlocks = Math.ceilDiv(k, KC);
+                         float[] c, int cOff, int ldc, int threads) {
+        int kBlocks = Math.ceilDiv(k, KC), aBlocks = Math.ceilDiv(m, MC);
+        float[] panels = BUFFERS.get().b(Math.ceilDiv(Math.min(n, NC), NR) * NR * Math.ceilDiv(k, kBlocks));
         for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
+            int nc = Math.min(NC, n - jc), strips = Math.ceilDiv(nc, NR);
+            // Enough pieces that the counter can even out the threads, few enough that each repays packing its A block.
+            int groups = threads == 1 ? 1 : Math.min(strips, Math.ceilDiv(4 * threads, aBlocks)), pieces = aBlocks * groups;
             for (int kb = 0; kb < kBlocks; kb++) {
                 int p0 = (int) ((long) k * kb / kBlocks), kc = (int) ((long) k * (kb + 1) / kBlocks) - p0;
                 float betaK = kb == 0 ? beta : 1f;
-                float[] panels = buf.b(Math.ceilDiv(nc, NR) * kc * NR);
-                Packing.packB(b.at(p0, jc), kc, nc, panels);
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
-                    Operand block = packA ? Packing.packA(a.at(ic, p0), mc, kc, buf.a(mc * kc)) : a.at(ic, p0);
-                    for (int jr = 0; jr < nc; jr += NR)
-                        for (int ir = 0; ir < mc; ir += MR)
-                            MicroKernel.multiply(kc, block.data(), block.index(ir, 0), block.rowStride(), panels, jr * kc,
-                                    alpha, betaK, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
-                                    Math.min(MR, mc - ir), Math.min(NR, nc - jr), buf.tile);
+                Operand bBlock = b.at(p0, jc);
+                Parallel.range(strips, threads == 1 ? strips : 1, (s, e) -> Packing.packB(bBlock, kc, nc, s, e, panels));
+                int col = jc;
+                IntConsumer piece = u -> {
+                    int ic = u / groups * MC, g = u % groups;
+                    sweep(packA, a.at(ic, p0), Math.min(MC, m - ic), kc, panels, strips * g / groups, strips * (g + 1) / groups, nc,
+                            alpha, betaK, c, cOff + ic * ldc + col, ldc);
+                };
+                if (threads == 1) {
+                    for (int u = 0; u < pieces; u++) piece.accept(u);
+                } else {
+                    AtomicInteger next = new AtomicInteger();
+                    Parallel.range(threads, 1, (s, e) -> {
+                        for (int u; (u = next.getAndIncrement()) < pieces; ) piece.accept(u);
+                    });
                 }
             }
+        }
+    }
+
+    /** The micro-kernel over one {@code mc x kc} block of A (packed here if asked) and the packed B panels {@code [from, to)}. */
+    private static void sweep(boolean packA, Operand a, int mc, int kc, float[] panels, int from, int to, int nc,
+                              float alpha, float beta, float[] c, int cOff, int ldc) {
+        Buffers buf = BUFFERS.get();
+        Operand block = packA ? Packing.packA(a, mc, kc, buf.a(mc * kc)) : a;
+        for (int s = from; s < to; s++) {
+            int jr = s * NR;
+            for (int ir = 0; ir < mc; ir += MR)
+                MicroKernel.multiply(kc, block.data(), block.index(ir, 0), block.rowStride(), panels, s * kc * NR,
+                        alpha, beta, c, cOff + ir * ldc + jr, ldc, Math.min(MR, mc - ir), Math.min(NR, nc - jr), buf.tile);
         }
     }
 

@@ -1,9 +1,7 @@
 package mdlora.tensor.cpu;
 
-import static mdlora.tensor.cpu.MicroKernel.MR;
-import static mdlora.tensor.cpu.MicroKernel.NR;
-
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import mdlora.tensor.Parallel;
 
 /**
@@ -13,13 +11,15 @@ import mdlora.tensor.Parallel;
  * written without being read (NaN in it does not propagate); with {@code alpha == 0} or {@code k == 0},
  * A and B are not read.
  *
- * <p>Work is split over {@link Parallel}'s threads by whole register tiles, and every element is
- * computed by the same sequence of operations however the split falls, so results do not depend on
- * the thread count at all.
+ * <p>Work is split over {@link Parallel}'s threads by whole products of a batch or by blocks of one
+ * product, and every element is computed by the same sequence of operations however the split falls,
+ * so results do not depend on the thread count at all.
  */
 public final class Gemm {
-    /** Below this many flops a product runs on the calling thread: a fork would cost more than it saves. */
+    /** Below this many flops a call runs on the calling thread: a fork would cost more than it saves. */
     private static final long PARALLEL_FLOPS = 1L << 21;
+    /** A product of at least this many flops is worth splitting over the threads by itself. */
+    private static final long SPLIT_FLOPS = 1L << 24;
 
     private Gemm() {}
 
@@ -50,24 +50,25 @@ public final class Gemm {
             return;
         }
         boolean packA = BlockedGemm.packsA(n, Operand.of(a, 0, lda, transA));
-        // Slice each product along its longer side (in tiles) into parts, so that batch * parts spreads evenly over the threads.
-        boolean byRows = Math.ceilDiv(m, MR) >= Math.ceilDiv(n, NR);
-        int tile = byRows ? MR : NR, tiles = Math.ceilDiv(byRows ? m : n, tile);
-        boolean parallel = 2L * m * n * k * batch >= PARALLEL_FLOPS;
-        int threads = Parallel.threads();
-        int parts = parallel ? Math.min(tiles, threads / gcd(batch, threads)) : 1;
-        int units = batch * parts;
-        Parallel.range(units, parallel ? 1 : units, (start, end) -> {
-            for (int u = start; u < end; u++) {
-                int p = u / parts, part = u % parts;
-                int from = tiles * part / parts * tile, to = Math.min(byRows ? m : n, tiles * (part + 1) / parts * tile);
-                Operand pa = Operand.of(a, aOffs[p], lda, transA), pb = Operand.of(b, bOffs[p], ldb, transB);
-                if (byRows)
-                    BlockedGemm.multiply(packA, pa.at(from, 0), pb, to - from, n, k, alpha, beta, c, cOffs[p] + from * ldc, ldc);
-                else
-                    BlockedGemm.multiply(packA, pa, pb.at(0, from), m, to - from, k, alpha, beta, c, cOffs[p] + from, ldc);
-            }
-        });
+        Item item = (p, threads) -> BlockedGemm.multiply(packA, Operand.of(a, aOffs[p], lda, transA), Operand.of(b, bOffs[p], ldb, transB),
+                m, n, k, alpha, beta, c, cOffs[p], ldc, threads);
+        long flops = 2L * m * n * k;
+        int threads = flops * batch < PARALLEL_FLOPS ? 1 : Parallel.threads();
+        if (threads > 1 && batch > 1 && (batch >= 4 * threads || flops < SPLIT_FLOPS)) {
+            // Many or small products: whole products go to whichever thread is free next.
+            AtomicInteger next = new AtomicInteger();
+            Parallel.range(threads, 1, (s, e) -> {
+                for (int p; (p = next.getAndIncrement()) < batch; ) item.run(p, 1);
+            });
+        } else {
+            for (int p = 0; p < batch; p++) item.run(p, threads);
+        }
+    }
+
+    /** Runs product {@code p} of a batch on up to {@code threads} threads. */
+    @FunctionalInterface
+    private interface Item {
+        void run(int p, int threads);
     }
 
     /** {@code C = beta * C}, with {@code beta == 0} clearing C whatever it held. */
@@ -91,9 +92,5 @@ public final class Gemm {
             if (offs[p] < 0 || offs[p] + extent > data.length)
                 throw new IllegalArgumentException("sgemm: " + name + " (" + rows + "x" + cols + ", leading dimension " + ld
                         + ") at offset " + offs[p] + " does not fit its array of " + data.length + " floats");
-    }
-
-    private static int gcd(int x, int y) {
-        return y == 0 ? x : gcd(y, x % y);
     }
 }

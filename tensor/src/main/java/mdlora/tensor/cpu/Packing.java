@@ -11,6 +11,7 @@ import jdk.incubator.vector.FloatVector;
  */
 final class Packing {
     private static final int L = F.length();
+
     private Packing() {}
 
     /** Copies the {@code mc x kc} block of A starting at its element (0, 0) into {@code dst}, row-major with leading dimension kc. */
@@ -28,12 +29,13 @@ final class Packing {
     }
 
     /**
-     * Copies the {@code kc x n} block of B starting at its element (0, 0) into {@code dst} as NR-wide
-     * column strips, one {@code kc x NR} row-major panel after another; columns past n are zero.
+     * Copies the NR-wide column strips {@code [from, to)} of the {@code kc x n} block of B starting at
+     * its element (0, 0) into {@code dst}: strip s becomes the {@code kc x NR} row-major panel at
+     * {@code s * kc * NR}, with zeros in the columns past n.
      */
-    static void packB(Operand b, int kc, int n, float[] dst) {
+    static void packB(Operand b, int kc, int n, int from, int to, float[] dst) {
         float[] src = b.data();
-        for (int s = 0; s * NR < n; s++) {
+        for (int s = from; s < to; s++) {
             int j0 = s * NR, nr = Math.min(NR, n - j0), d = s * kc * NR;
             if (b.rowsContiguous() && nr == NR) {
                 // Two vector moves a row: an arraycopy call costs more than the 64 bytes it would move.

@@ -52,9 +52,16 @@ public final class VectorBackend implements Backend {
             throw new IllegalArgumentException("matmulInto: the output must have rows of unit stride, strides are " + Shape.str(out.strides()));
         MatrixLayout la = MatrixLayout.of(a.expand(concat(batch, m, k))), lb = MatrixLayout.of(b.expand(concat(batch, k, n)));
         MatrixLayout lc = new MatrixLayout(out, false, m == 1 ? n : out.stride(-2));
-        Gemm.sgemmBatched(Shape.numel(batch), la.transposed, lb.transposed, m, n, k, alpha,
-                la.t.storage(), la.offsets(batch), la.ld, lb.t.storage(), lb.offsets(batch), lb.ld,
-                beta, out.storage(), lc.offsets(batch), lc.ld);
+        int count = Shape.numel(batch);
+        int[] ao = la.offsets(batch), bo = lb.offsets(batch), co = lc.offsets(batch);
+        if (count > 1 && Arrays.stream(bo).allMatch(o -> o == bo[0]) && la.stacksRows(ao, m) && lc.stacksRows(co, m)) {
+            // one B for the whole batch (a linear layer on [batch, tokens, features]): a single tall product packs it once
+            Gemm.sgemm(false, lb.transposed, count * m, n, k, alpha,
+                    la.t.storage(), ao[0], la.ld, lb.t.storage(), bo[0], lb.ld, beta, out.storage(), co[0], lc.ld);
+        } else {
+            Gemm.sgemmBatched(count, la.transposed, lb.transposed, m, n, k, alpha,
+                    la.t.storage(), ao, la.ld, lb.t.storage(), bo, lb.ld, beta, out.storage(), co, lc.ld);
+        }
     }
 
     /** How a matrix (the last two axes) sits in storage: row-major or transposed, with its leading dimension. */
@@ -65,6 +72,13 @@ public final class VectorBackend implements Backend {
             if ((sr == 1 || r == 1) && (c == 1 || sc >= r)) return new MatrixLayout(t, true, c == 1 ? r : sc);
             Tensor copy = t.contiguous();
             return new MatrixLayout(copy, false, c);
+        }
+
+        /** True when the batch's matrices (at {@code offs}, {@code rows} each) lie one below the other, as one tall matrix. */
+        boolean stacksRows(int[] offs, int rows) {
+            if (transposed) return false;
+            for (int p = 0; p < offs.length; p++) if (offs[p] != offs[0] + (long) p * rows * ld) return false;
+            return true;
         }
 
         /** Storage offset of each matrix in the (already broadcast) batch, row-major over the batch axes. */
