@@ -1,0 +1,16 @@
+package mdlora.tensor.io;
+
+/** Malformed JSON text; the message says where (line, column) and what was expected there. */
+public final class JsonException extends IllegalArgumentException {
+    private final int offset;
+
+    JsonException(String message, int offset) {
+        super(message);
+        this.offset = offset;
+    }
+
+    /** Character index into the parsed text where the defect was found. */
+    public int offset() {
+        return offset;
+    }
+}
