@@ -3,6 +3,7 @@ package mdlora.launcher;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import mdlora.launcher.config.ConfigException;
 
 /** Entry point of the {@code mdlora} command: dispatches to the registered {@link Command}s. */
 public final class Main {
@@ -35,7 +36,7 @@ public final class Main {
         }
         try {
             return command.run(rest);
-        } catch (UserError e) {
+        } catch (UserError | ConfigException e) {
             System.err.println("mdlora " + command.name() + ": " + e.getMessage());
             return 1;
         } catch (Exception e) {
