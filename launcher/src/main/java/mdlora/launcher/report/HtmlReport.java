@@ -45,11 +45,11 @@ public final class HtmlReport {
     }
 
     /** A table; the first column is left-aligned (labels), the rest right-aligned (numbers). */
-    public HtmlReport table(List<String> header, List<List<String>> rows) {
+    public HtmlReport table(Table table) {
         body.append("<table>\n<tr>");
-        for (String h : header) body.append("<th>").append(Xml.escape(h)).append("</th>");
+        for (String h : table.header()) body.append("<th>").append(Xml.escape(h)).append("</th>");
         body.append("</tr>\n");
-        for (List<String> row : rows) {
+        for (List<String> row : table.rows()) {
             body.append("<tr>");
             for (String cell : row) body.append("<td>").append(Xml.escape(cell)).append("</td>");
             body.append("</tr>\n");

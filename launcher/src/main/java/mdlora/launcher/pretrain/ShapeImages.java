@@ -1,0 +1,136 @@
+package mdlora.launcher.pretrain;
+
+import java.util.List;
+import mdlora.tensor.Rng;
+import mdlora.tensor.Tensor;
+
+/**
+ * Synthetic still images, the stand-in for ImageNet in pretraining: one shape (the class) of random
+ * size, position, rotation and colour over a random textured background (flat, gradient, stripes,
+ * checkerboard or smooth noise), plus pixel noise. Learning to name the shape whatever the background
+ * gives a ViT edge, contour and position features that transfer to the synthetic videos, whose classes
+ * are about how things move rather than what they are.
+ *
+ * <p>Image {@code i} of a stream depends only on (seed, i), so a stream needs no storage and is the same
+ * whatever the thread count or the batch size.
+ */
+public final class ShapeImages {
+    /** The class names, in label order. */
+    public static final List<String> CLASSES = List.of("disk", "ring", "square", "frame", "triangle", "cross", "diamond", "star");
+
+    private final int size;
+    private final long seed;
+
+    /** Images of {@code size} x {@code size} pixels from the stream {@code seed}. */
+    public ShapeImages(int size, long seed) {
+        if (size < 8) throw new IllegalArgumentException("image size must be at least 8 pixels, got " + size);
+        this.size = size;
+        this.seed = seed;
+    }
+
+    /** Images {@code first .. first+count-1} as [count, 3, size, size] in [0, 1], and their labels. */
+    public Batch batch(long first, int count) {
+        float[] pixels = new float[count * 3 * size * size];
+        int[] labels = new int[count];
+        mdlora.tensor.Parallel.forEach(count, i -> labels[i] = render(first + i, pixels, i * 3 * size * size));
+        return new Batch(Tensor.of(pixels, count, 3, size, size), labels);
+    }
+
+    /** A batch of images and their shape labels. */
+    public record Batch(Tensor images, int[] labels) {}
+
+    /** Renders image {@code index} into {@code out} at {@code offset} (channel-major); returns its label. */
+    private int render(long index, float[] out, int offset) {
+        Rng rng = new Rng(seed * 0x9E3779B97F4A7C15L + index);
+        int label = rng.nextInt(CLASSES.size());
+        int plane = size * size;
+        Background background = Background.random(rng);
+        float[] colour = {(float) rng.nextDouble(), (float) rng.nextDouble(), (float) rng.nextDouble()};
+        double scale = size * (0.18 + 0.17 * rng.nextDouble());
+        double cx = size * (0.25 + 0.5 * rng.nextDouble()), cy = size * (0.25 + 0.5 * rng.nextDouble());
+        double angle = 2 * Math.PI * rng.nextDouble(), cos = Math.cos(angle), sin = Math.sin(angle);
+        float noise = (float) (0.08 * rng.nextDouble());
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                double u = ((x + 0.5 - cx) * cos + (y + 0.5 - cy) * sin) / scale;
+                double v = (-(x + 0.5 - cx) * sin + (y + 0.5 - cy) * cos) / scale;
+                boolean inside = inside(label, u, v);
+                for (int c = 0; c < 3; c++) {
+                    float value = inside ? colour[c] : background.at(c, (x + 0.5) / size, (y + 0.5) / size);
+                    value += noise * (float) rng.nextGaussian();
+                    out[offset + c * plane + y * size + x] = Math.clamp(value, 0f, 1f);
+                }
+            }
+        }
+        return label;
+    }
+
+    /** Whether the point (u, v) of the shape's own frame (unit radius) lies inside shape {@code label}. */
+    static boolean inside(int label, double u, double v) {
+        double r = Math.hypot(u, v), box = Math.max(Math.abs(u), Math.abs(v));
+        return switch (label) {
+            case 0 -> r < 1;
+            case 1 -> r < 1 && r > 0.6;
+            case 2 -> box < 0.8;
+            case 3 -> box < 0.85 && box > 0.5;
+            case 4 -> v < 0.6 && Math.abs(u) < (v + 0.9) * 0.6;
+            case 5 -> (Math.abs(u) < 0.28 || Math.abs(v) < 0.28) && box < 0.95;
+            case 6 -> Math.abs(u) + Math.abs(v) < 1;
+            case 7 -> r < 0.45 + 0.55 * Math.pow(Math.abs(Math.cos(2.5 * Math.atan2(v, u))), 3);
+            default -> throw new IllegalArgumentException("no shape " + label);
+        };
+    }
+
+    /** A random background texture, a function of position (x, y in [0, 1]) and channel. */
+    private interface Background {
+        float at(int channel, double x, double y);
+
+        static Background random(Rng rng) {
+            float[] a = {(float) rng.nextDouble(), (float) rng.nextDouble(), (float) rng.nextDouble()};
+            float[] b = {(float) rng.nextDouble(), (float) rng.nextDouble(), (float) rng.nextDouble()};
+            double angle = Math.PI * rng.nextDouble(), dx = Math.cos(angle), dy = Math.sin(angle);
+            double frequency = 2 + 6 * rng.nextDouble(), phase = rng.nextDouble();
+            return switch (rng.nextInt(5)) {
+                case 0 -> (c, x, y) -> a[c];
+                case 1 -> (c, x, y) -> mix(a[c], b[c], (x * dx + y * dy + 1) / 2);
+                case 2 -> (c, x, y) -> mix(a[c], b[c], Math.sin(2 * Math.PI * (frequency * (x * dx + y * dy) + phase)) > 0 ? 1 : 0);
+                case 3 -> (c, x, y) -> mix(a[c], b[c], ((int) Math.floor(x * frequency) + (int) Math.floor(y * frequency)) & 1);
+                default -> {
+                    SmoothNoise n = new SmoothNoise(rng);
+                    yield (c, x, y) -> mix(a[c], b[c], n.at(x, y));
+                }
+            };
+        }
+
+        private static float mix(float a, float b, double t) {
+            return (float) (a + (b - a) * t);
+        }
+    }
+
+    /** Value noise on a 4 x 4 lattice, bilinearly interpolated with smoothstep: soft blobs. */
+    private static final class SmoothNoise {
+        private static final int CELLS = 4;
+        private final double[] lattice = new double[(CELLS + 1) * (CELLS + 1)];
+
+        SmoothNoise(Rng rng) {
+            for (int i = 0; i < lattice.length; i++) lattice[i] = rng.nextDouble();
+        }
+
+        double at(double x, double y) {
+            double gx = x * CELLS, gy = y * CELLS;
+            int ix = Math.min((int) gx, CELLS - 1), iy = Math.min((int) gy, CELLS - 1);
+            double tx = smooth(gx - ix), ty = smooth(gy - iy);
+            double top = lerp(lattice[iy * (CELLS + 1) + ix], lattice[iy * (CELLS + 1) + ix + 1], tx);
+            double bottom = lerp(lattice[(iy + 1) * (CELLS + 1) + ix], lattice[(iy + 1) * (CELLS + 1) + ix + 1], tx);
+            return lerp(top, bottom, ty);
+        }
+
+        private static double smooth(double t) {
+            return t * t * (3 - 2 * t);
+        }
+
+        private static double lerp(double a, double b, double t) {
+            return a + (b - a) * t;
+        }
+    }
+}
