@@ -60,6 +60,16 @@ public abstract class Module {
     }
 
     /**
+     * The direct child {@code name} as a {@link Layer}. Owners call this when they run rather than keeping the
+     * child in a field, so that an adapter swapped in by {@link #replaceModule} takes part.
+     */
+    protected Layer layer(String name) {
+        if (child(name) instanceof Layer l) return l;
+        throw new IllegalStateException(getClass().getSimpleName() + "." + name + " is a " + child(name).getClass().getSimpleName()
+                + ", which does not implement Layer (a replacement must map one input to one output)");
+    }
+
+    /**
      * Replaces the child at dotted {@code path} (how adapters are injected); the owner must read the child
      * through {@link #child} or refresh its field in {@link #childReplaced}.
      */

@@ -1,0 +1,159 @@
+package mdlora.lora;
+
+import java.util.List;
+import mdlora.autograd.Functional;
+import mdlora.autograd.Variable;
+import mdlora.nn.DomainAware;
+import mdlora.nn.Layer;
+import mdlora.nn.Linear;
+import mdlora.nn.Module;
+import mdlora.tensor.Rng;
+import mdlora.tensor.Tensor;
+
+/**
+ * A frozen linear layer with a shared LoRA and/or one LoRA per domain (MTLoRA), each optionally held to a
+ * subspace of W (paper 000) and mixed (MoSLoRA). For a row of domain i:
+ * {@code y = x W^T + b + x A M^T (s P_m B)^T + x A_i M_i^T (s_i P_n B_i)^T}.
+ *
+ * <p>Children: {@code base_layer} (the frozen Linear, PEFT's name), {@code shared}, and one {@link LoraBranch}
+ * per domain named after it. Each domain present in a batch runs its rows through the shared and its own
+ * LoRA as one rank-(r + r_i) LoRA: two thin products per domain, whatever the number of LoRAs.
+ */
+public final class LoraLinear extends Module implements Layer, DomainAware {
+    private final String path;
+    private final Linear base;
+    private final LoraBranch shared;
+    private final List<String> domainNames;
+    private final List<LoraBranch> domains;
+    private final float dropout;
+    private final Rng dropoutRng;
+    private int[] domainOfRow;
+    private boolean merged;
+    private int mergedDomain;
+
+    /**
+     * Wraps {@code base}, found at {@code path} in the model (named in error messages); {@code shared} may be
+     * null, {@code domains} empty (then one per name in {@code domainNames}, in that order).
+     */
+    public LoraLinear(String path, Linear base, LoraBranch shared, List<String> domainNames, List<LoraBranch> domains,
+                      float dropout, Rng dropoutRng) {
+        if (shared == null && domains.isEmpty()) throw new IllegalArgumentException(path + ": a LoRA layer needs a shared or a domain LoRA");
+        if (!domains.isEmpty() && domains.size() != domainNames.size())
+            throw new IllegalArgumentException(path + ": " + domains.size() + " domain LoRAs for " + domainNames.size() + " domains");
+        this.path = path;
+        this.base = registerModule("base_layer", base);
+        this.shared = shared == null ? null : registerModule("shared", shared);
+        this.domainNames = List.copyOf(domainNames);
+        this.domains = List.copyOf(domains);
+        for (int i = 0; i < domains.size(); i++) registerModule(domainNames.get(i), domains.get(i));
+        this.dropout = dropout;
+        this.dropoutRng = dropoutRng;
+        base.freeze();
+    }
+
+    /** The dotted path of this layer in its model. */
+    public String path() {
+        return path;
+    }
+
+    public Linear base() {
+        return base;
+    }
+
+    /** The shared LoRA, or null. */
+    public LoraBranch shared() {
+        return shared;
+    }
+
+    /** The domain LoRAs in domain order (empty in a shared-only layer). */
+    public List<LoraBranch> domains() {
+        return domains;
+    }
+
+    public boolean hasDomains() {
+        return !domains.isEmpty();
+    }
+
+    @Override
+    public void routeDomains(int[] domainOfRow) {
+        this.domainOfRow = domainOfRow.clone();
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        Variable y = base.forward(x);
+        if (merged) {
+            checkRowsMatchMerge(x);
+            return y;
+        }
+        Variable h = Functional.dropout(x, dropout, isTraining(), dropoutRng);
+        if (domains.isEmpty()) return y.add(lowRank(h, shared.loraA(), shared.upFactor()));
+        RowGroups groups = RowGroups.of(routing(x), domains.size());
+        Variable sharedUp = shared == null ? null : shared.upFactor();
+        Variable[] deltas = new Variable[groups.count()];
+        for (int g = 0; g < deltas.length; g++) {
+            LoraBranch own = domains.get(groups.domain(g));
+            Variable down = shared == null ? own.loraA() : Variable.concat(0, shared.loraA(), own.loraA());
+            Variable up = shared == null ? own.upFactor() : Variable.concat(1, sharedUp, own.upFactor());
+            deltas[g] = lowRank(groups.gather(h, g), down, up);
+        }
+        return y.add(groups.scatter(deltas));
+    }
+
+    /** (x A) (s P B M)^T: two thin products; the frozen W's product is already done. */
+    private static Variable lowRank(Variable x, Variable down, Variable up) {
+        return Functional.linear(Functional.linear(x, down, null), up, null);
+    }
+
+    private int[] routing(Variable x) {
+        if (domainOfRow == null)
+            throw new IllegalStateException(path + " has domain LoRAs but no rows were routed: call routeDomains before forward");
+        if (domainOfRow.length != x.size(0))
+            throw new IllegalStateException(path + ": " + domainOfRow.length + " rows were routed but the input has " + x.size(0) + " rows");
+        return domainOfRow;
+    }
+
+    private void checkRowsMatchMerge(Variable x) {
+        if (domains.isEmpty()) return;
+        for (int d : routing(x))
+            if (d != mergedDomain)
+                throw new IllegalStateException(path + " is merged for domain '" + domainNames.get(mergedDomain) + "' but a row of domain "
+                        + (d >= 0 && d < domainNames.size() ? "'" + domainNames.get(d) + "'" : d) + " came in: unmerge first");
+    }
+
+    // ---------------------------------------------------------------- merging
+
+    /** The weight a deployed model of domain {@code domain} uses: W + shared update + that domain's update. */
+    public Tensor mergedWeight(int domain) {
+        return base.weight().data().add(delta(domain));
+    }
+
+    /** The shared update plus {@code domain}'s (the domain is ignored in a shared-only layer). */
+    private Tensor delta(int domain) {
+        Tensor d = shared == null ? null : shared.delta();
+        if (domains.isEmpty()) return d;
+        if (domain < 0 || domain >= domains.size())
+            throw new IllegalArgumentException(path + ": domain index " + domain + " out of range for domains " + domainNames);
+        Tensor own = domains.get(domain).delta();
+        return d == null ? own : d.add(own);
+    }
+
+    /** Adds the shared update and {@code domain}'s update into W, so forward costs only the frozen layer. */
+    public void merge(int domain) {
+        if (merged) throw new IllegalStateException(path + " is already merged: unmerge first");
+        base.weight().data().addInPlace(delta(domain));
+        merged = true;
+        mergedDomain = domain;
+    }
+
+    /** Subtracts what {@link #merge} added (W comes back to within float rounding). */
+    public void unmerge() {
+        if (!merged) throw new IllegalStateException(path + " is not merged");
+        base.weight().data().addInPlace(delta(mergedDomain), -1f);
+        merged = false;
+    }
+
+    public boolean isMerged() {
+        return merged;
+    }
+}

@@ -1,0 +1,12 @@
+package mdlora.nn;
+
+import mdlora.autograd.Functional;
+import mdlora.autograd.Variable;
+
+/** GELU activation, erf form (PyTorch's {@code nn.GELU()} default). */
+public final class Gelu extends Module implements Layer {
+    @Override
+    public Variable forward(Variable x) {
+        return Functional.gelu(x);
+    }
+}

@@ -1,0 +1,29 @@
+package mdlora.nn;
+
+import java.util.List;
+
+/** Modules held in order under the names "0", "1", ... (PyTorch's {@code nn.ModuleList}). */
+public class ModuleList extends Module {
+    private final int size;
+
+    public ModuleList(List<? extends Module> modules) {
+        for (int i = 0; i < modules.size(); i++) registerModule(Integer.toString(i), modules.get(i));
+        this.size = modules.size();
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Module {@code i}, read live so that a replacement through {@link #replaceModule} is seen. */
+    public Module get(int i) {
+        if (i < 0 || i >= size) throw new IndexOutOfBoundsException("index " + i + " in a list of " + size + " modules");
+        return child(Integer.toString(i));
+    }
+
+    /** Module {@code i} as a {@link Layer}, read live like {@link #get}. */
+    public Layer layer(int i) {
+        get(i);
+        return layer(Integer.toString(i));
+    }
+}

@@ -1,0 +1,17 @@
+package mdlora.nn;
+
+import java.util.List;
+import mdlora.autograd.Variable;
+
+/** Layers applied one after another, named "0", "1", ... (PyTorch's {@code nn.Sequential}; timm's {@code blocks}). */
+public final class Sequential extends ModuleList implements Layer {
+    public <M extends Module & Layer> Sequential(List<M> layers) {
+        super(layers);
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        for (int i = 0; i < size(); i++) x = layer(i).forward(x);
+        return x;
+    }
+}

@@ -1,0 +1,120 @@
+package mdlora.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import mdlora.autograd.Functional;
+import mdlora.autograd.Variable;
+import mdlora.tensor.Rng;
+import mdlora.tensor.Shape;
+import mdlora.tensor.Tensor;
+
+/**
+ * Late-fusion video classifier over several domains (datasets): the ViT {@code backbone} encodes every frame
+ * on its own, the class-token features are averaged over the frames, and each clip's own domain head
+ * ({@code heads.i}, a Linear) classifies it. A batch may mix domains.
+ */
+public final class VideoClassifier extends Module {
+    /** A domain: its name and number of classes. */
+    public record Domain(String name, int numClasses) {
+        public Domain {
+            if (numClasses <= 0) throw new IllegalArgumentException("domain '" + name + "' needs at least one class, got " + numClasses);
+        }
+    }
+
+    private final VisionTransformer backbone;
+    private final List<Domain> domains;
+    private final ModuleList heads;
+
+    /**
+     * @param backbone    a ViT without head (numClasses 0)
+     * @param headDropout dropout on the averaged features before the heads while training (0 for none)
+     * @param rng         initialises the heads (PyTorch's Linear init) and draws dropout masks
+     */
+    public VideoClassifier(VisionTransformer backbone, List<Domain> domains, float headDropout, Rng rng) {
+        if (backbone.config().numClasses() != 0)
+            throw new IllegalArgumentException("the backbone must have no head (numClasses 0): the domain heads classify its features");
+        if (domains.isEmpty()) throw new IllegalArgumentException("a video classifier needs at least one domain");
+        this.backbone = registerModule("backbone", backbone);
+        this.domains = List.copyOf(domains);
+        List<Linear> linears = new ArrayList<>();
+        for (Domain d : domains) linears.add(new Linear(backbone.config().width(), d.numClasses(), true, rng));
+        this.heads = registerModule("heads", new ModuleList(linears));
+        registerModule("head_drop", new Dropout(headDropout, rng.fork()));
+    }
+
+    public VisionTransformer backbone() {
+        return backbone;
+    }
+
+    public List<Domain> domains() {
+        return domains;
+    }
+
+    /**
+     * Classifies clips [B, T, 3, S, S]; {@code domainOfSample[b]} is the domain of clip b. Every
+     * {@link DomainAware} module below is told the domain of each of the B*T frame rows first.
+     */
+    public Output forward(Variable clips, int[] domainOfSample) {
+        if (clips.rank() != 5) throw new IllegalArgumentException("clips must be [B, T, 3, H, W], got " + Shape.str(clips.shape()));
+        int b = clips.size(0), t = clips.size(1);
+        if (domainOfSample.length != b) throw new IllegalArgumentException(domainOfSample.length + " domains given for a batch of " + b + " clips");
+        int[] domainOfRow = new int[b * t];
+        for (int i = 0; i < b; i++) {
+            if (domainOfSample[i] < 0 || domainOfSample[i] >= domains.size())
+                throw new IllegalArgumentException("clip " + i + " has domain " + domainOfSample[i] + ", but there are " + domains.size() + " domains");
+            for (int j = 0; j < t; j++) domainOfRow[i * t + j] = domainOfSample[i];
+        }
+        for (Module m : namedModules().values()) if (m instanceof DomainAware aware) aware.routeDomains(domainOfRow);
+
+        Variable frames = clips.reshape(b * t, clips.size(2), clips.size(3), clips.size(4));
+        Variable features = backbone.forwardFeatures(frames).reshape(b, t, -1).mean(1);
+        features = layer("head_drop").forward(features);
+        List<DomainLogits> groups = new ArrayList<>();
+        for (int d = 0; d < domains.size(); d++) {
+            int[] samples = samplesOf(domainOfSample, d);
+            if (samples.length == 0) continue;
+            groups.add(new DomainLogits(d, samples, heads.layer(d).forward(features.indexSelect(0, samples))));
+        }
+        return new Output(b, groups);
+    }
+
+    private static int[] samplesOf(int[] domainOfSample, int domain) {
+        int n = 0;
+        for (int d : domainOfSample) if (d == domain) n++;
+        int[] out = new int[n];
+        for (int i = 0, k = 0; i < domainOfSample.length; i++) if (domainOfSample[i] == domain) out[k++] = i;
+        return out;
+    }
+
+    /** The logits [samples.length, C_domain] of the clips of one domain, {@code samples} their batch indices (ascending). */
+    public record DomainLogits(int domain, int[] samples, Variable logits) {}
+
+    /** The logits of a batch, grouped by domain because domains have different numbers of classes. */
+    public record Output(int batchSize, List<DomainLogits> groups) {
+        /**
+         * Mean cross-entropy over the whole batch, {@code sum_d n_d * CE_d / B}; {@code labels[b]} is clip b's
+         * class within its own domain.
+         */
+        public Variable loss(int[] labels, float labelSmoothing) {
+            if (labels.length != batchSize) throw new IllegalArgumentException(labels.length + " labels for a batch of " + batchSize + " clips");
+            Variable total = null;
+            for (DomainLogits g : groups) {
+                int[] target = new int[g.samples.length];
+                for (int i = 0; i < target.length; i++) target[i] = labels[g.samples[i]];
+                Variable ce = Functional.crossEntropy(g.logits, target, labelSmoothing).mul((float) target.length / batchSize);
+                total = total == null ? ce : total.add(ce);
+            }
+            return total;
+        }
+
+        /** The predicted class of each clip within its domain (argmax of its logits). */
+        public int[] predictions() {
+            int[] out = new int[batchSize];
+            for (DomainLogits g : groups) {
+                Tensor best = g.logits.data().argmax(1);
+                for (int i = 0; i < g.samples.length; i++) out[g.samples[i]] = (int) best.get(i);
+            }
+            return out;
+        }
+    }
+}

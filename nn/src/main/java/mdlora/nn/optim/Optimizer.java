@@ -1,0 +1,148 @@
+package mdlora.nn.optim;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import mdlora.autograd.Variable;
+import mdlora.tensor.Parallel;
+import mdlora.tensor.Shape;
+import mdlora.tensor.Tensor;
+
+/**
+ * Updates parameters from their gradients, group by group. Per-parameter state (moments, momentum buffers,
+ * step counts) lives in named tensors so that {@link #stateDict()} can save it and a run resume exactly.
+ * Parameters without a gradient are skipped, as in PyTorch.
+ */
+public abstract class Optimizer {
+    /** Elements per parallel chunk of an update: below this, forking costs more than it saves. */
+    private static final int GRAIN = 1 << 15;
+
+    private final List<ParamGroup> groups;
+    private final List<Variable> params = new ArrayList<>();
+    private final List<Map<String, Tensor>> state = new ArrayList<>();
+
+    protected Optimizer(List<ParamGroup> groups) {
+        if (groups.isEmpty()) throw new IllegalArgumentException("an optimiser needs at least one parameter group");
+        this.groups = List.copyOf(groups);
+        Map<Variable, Boolean> seen = new IdentityHashMap<>();
+        for (ParamGroup g : groups) {
+            for (Variable p : g.params()) {
+                if (seen.put(p, Boolean.TRUE) != null) throw new IllegalArgumentException("a parameter appears in more than one place in the groups");
+                if (!p.data().isContiguous() || p.data().offset() != 0 || p.data().storage().length != p.data().numel())
+                    throw new IllegalArgumentException("optimisers update parameters in place and need them to own contiguous storage; got a view "
+                            + Shape.str(p.shape()));
+                params.add(p);
+                state.add(new LinkedHashMap<>());
+            }
+        }
+    }
+
+    /** One group holding {@code params}. */
+    protected static List<ParamGroup> single(List<Variable> params, double lr, double weightDecay) {
+        return List.of(new ParamGroup(params, lr, weightDecay));
+    }
+
+    public List<ParamGroup> groups() {
+        return groups;
+    }
+
+    /** Every parameter in group order (the indices of the state dict). */
+    public List<Variable> params() {
+        return Collections.unmodifiableList(params);
+    }
+
+    /** Clears the gradients of every parameter. */
+    public void zeroGrad() {
+        for (Variable p : params) p.zeroGrad();
+    }
+
+    /** Applies one update to every parameter that has a gradient. */
+    public void step() {
+        int index = 0;
+        for (ParamGroup g : groups) {
+            for (Variable p : g.params()) {
+                Map<String, Tensor> s = state.get(index++);
+                if (p.grad() == null) continue;
+                if (p.grad().hasNonFinite())
+                    throw new ArithmeticException("gradient of parameter " + (index - 1) + " " + Shape.str(p.shape()) + " has NaN or Inf");
+                update(g, p.data().storage(), p.grad().contiguousData(), s);
+            }
+        }
+    }
+
+    /**
+     * Updates one parameter in place: {@code param} and {@code grad} are its values and gradient (same length),
+     * {@code state} its state, empty before its first update.
+     */
+    protected abstract void update(ParamGroup group, float[] param, float[] grad, Map<String, Tensor> state);
+
+    /** A zero state tensor of the parameter's length. */
+    protected static float[] buffer(Map<String, Tensor> state, String name, int length) {
+        return state.computeIfAbsent(name, k -> Tensor.zeros(length)).storage();
+    }
+
+    /** Runs {@code body} over {@code [0, n)} in parallel chunks; updates are elementwise, so the result does not depend on the split. */
+    protected static void forEachChunk(int n, Parallel.RangeBody body) {
+        Parallel.range(n, GRAIN, body);
+    }
+
+    // ---------------------------------------------------------------- state dict
+
+    /**
+     * The state to resume from: "state.i.name" for parameter i (in group order) and "group.g.lr" for each group's
+     * current learning rate. Copies.
+     */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (int i = 0; i < state.size(); i++)
+            for (var e : state.get(i).entrySet()) out.put("state." + i + "." + e.getKey(), e.getValue().copy());
+        for (int g = 0; g < groups.size(); g++) out.put("group." + g + ".lr", Tensor.scalar((float) groups.get(g).lr()));
+        return out;
+    }
+
+    /** Restores a {@link #stateDict()} taken from an optimiser of the same kind over parameters of the same shapes. */
+    public void loadStateDict(Map<String, Tensor> dict) {
+        List<Map<String, Tensor>> loaded = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) loaded.add(new LinkedHashMap<>());
+        double[] lrs = new double[groups.size()];
+        List<String> unknown = new ArrayList<>();
+        for (var e : dict.entrySet()) {
+            String[] parts = e.getKey().split("\\.", 3);
+            int i = parts.length == 3 ? parseIndex(parts[1]) : -1;
+            if (parts[0].equals("state") && i >= 0 && i < params.size()) loaded.get(i).put(parts[2], e.getValue().copy());
+            else if (parts[0].equals("group") && i >= 0 && i < groups.size() && parts[2].equals("lr")) lrs[i] = e.getValue().item();
+            else unknown.add(e.getKey());
+        }
+        if (!unknown.isEmpty()) throw new IllegalArgumentException("optimiser state has keys that fit none of the " + params.size()
+                + " parameters and " + groups.size() + " groups: " + unknown);
+        for (int i = 0; i < params.size(); i++) checkState(i, loaded.get(i));
+        for (int g = 0; g < groups.size(); g++) {
+            if (!dict.containsKey("group." + g + ".lr")) throw new IllegalArgumentException("optimiser state lacks the learning rate of group " + g);
+            groups.get(g).setLr(lrs[g]);
+        }
+        for (int i = 0; i < params.size(); i++) {
+            state.get(i).clear();
+            state.get(i).putAll(loaded.get(i));
+        }
+    }
+
+    private static int parseIndex(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Every state tensor is a buffer with one value per parameter element or a scalar (a step count). */
+    private void checkState(int i, Map<String, Tensor> loaded) {
+        int n = params.get(i).data().numel();
+        for (var e : loaded.entrySet())
+            if (e.getValue().numel() != n && e.getValue().numel() != 1)
+                throw new IllegalArgumentException("optimiser state '" + e.getKey() + "' of parameter " + i + " has " + e.getValue().numel()
+                        + " values, the parameter " + n);
+    }
+}

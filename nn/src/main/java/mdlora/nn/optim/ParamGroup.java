@@ -1,0 +1,58 @@
+package mdlora.nn.optim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import mdlora.autograd.Variable;
+
+/** Parameters that share a learning rate and a weight decay (PyTorch's param group). Schedules change the learning rate. */
+public final class ParamGroup {
+    private final List<Variable> params;
+    private final double weightDecay;
+    private double lr;
+
+    public ParamGroup(List<Variable> params, double lr, double weightDecay) {
+        if (!(lr >= 0) || !(weightDecay >= 0))
+            throw new IllegalArgumentException("learning rate and weight decay must be >= 0, got lr " + lr + ", weight decay " + weightDecay);
+        this.params = List.copyOf(params);
+        this.lr = lr;
+        this.weightDecay = weightDecay;
+    }
+
+    /**
+     * The trainable parameters of {@code named} in two groups, as timm's {@code param_groups_weight_decay}: no
+     * decay for vectors and scalars (biases, norm weights), parameters named in {@code noDecay} (a ViT's
+     * {@code cls_token} and {@code pos_embed}) or ending in ".bias"; {@code weightDecay} for the rest. An empty
+     * group is left out.
+     */
+    public static List<ParamGroup> splitWeightDecay(Map<String, Variable> named, double lr, double weightDecay, Set<String> noDecay) {
+        List<Variable> decay = new ArrayList<>(), plain = new ArrayList<>();
+        named.forEach((name, p) -> {
+            if (!p.requiresGrad()) return;
+            boolean exempt = p.rank() <= 1 || name.endsWith(".bias") || noDecay.contains(name) || noDecay.stream().anyMatch(n -> name.endsWith("." + n));
+            (exempt ? plain : decay).add(p);
+        });
+        List<ParamGroup> groups = new ArrayList<>();
+        if (!plain.isEmpty()) groups.add(new ParamGroup(plain, lr, 0));
+        if (!decay.isEmpty()) groups.add(new ParamGroup(decay, lr, weightDecay));
+        return groups;
+    }
+
+    public List<Variable> params() {
+        return params;
+    }
+
+    public double lr() {
+        return lr;
+    }
+
+    public void setLr(double lr) {
+        if (!(lr >= 0)) throw new IllegalArgumentException("learning rate must be >= 0, got " + lr);
+        this.lr = lr;
+    }
+
+    public double weightDecay() {
+        return weightDecay;
+    }
+}

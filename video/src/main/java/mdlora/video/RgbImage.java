@@ -1,0 +1,25 @@
+package mdlora.video;
+
+/**
+ * An 8-bit RGB picture: {@code pixels} holds R, G, B of each pixel, rows top to bottom, pixels left
+ * to right (ffmpeg's {@code rgb24}, NumPy's {@code [H, W, 3] uint8}).
+ */
+public record RgbImage(int width, int height, byte[] pixels) {
+    public RgbImage {
+        if (width <= 0 || height <= 0)
+            throw new IllegalArgumentException("image size must be positive, got " + width + "x" + height);
+        if (pixels.length != 3 * width * height)
+            throw new IllegalArgumentException("a " + width + "x" + height + " RGB image needs " + 3 * width * height
+                    + " bytes, got " + pixels.length);
+    }
+
+    /** A black image of the given size. */
+    public static RgbImage blank(int width, int height) {
+        return new RgbImage(width, height, new byte[3 * width * height]);
+    }
+
+    /** Channel {@code c} (0 red, 1 green, 2 blue) of pixel ({@code x}, {@code y}), 0..255. */
+    public int get(int x, int y, int c) {
+        return pixels[3 * (y * width + x) + c] & 0xFF;
+    }
+}
