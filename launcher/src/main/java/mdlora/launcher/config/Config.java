@@ -97,7 +97,7 @@ public final class Config {
         if (!(value instanceof Number n)) return;
         double v = n.doubleValue();
         switch (knob) {
-            case FRAMES, IMAGE_SIZE, RANK_SHARED, RANK_DOMAIN, BATCH, LOG_EVERY, CHECKPOINT_EVERY, WORKERS -> {
+            case FRAMES, IMAGE_SIZE, RANK_SHARED, RANK_DOMAIN, BATCH, CHECKPOINT_EVERY, WORKERS, WIDTH, DEPTH, MLP_DIM, PATCH -> {
                 if (v <= 0) throw new ConfigException(knob.key() + " must be positive, got " + value);
             }
             case TAU -> {
@@ -123,10 +123,15 @@ public final class Config {
     }
 
     private static String sections() {
-        return String.join(", ", Arrays.stream(Knob.values()).map(k -> k.key().substring(0, k.key().indexOf('.'))).distinct().toList());
+        return String.join(", ", Arrays.stream(Knob.values()).map(Knob::section).distinct().toList());
     }
 
     // ---------------------------------------------------------------- typed access
+
+    /** The value of {@code knob}, of the Java type its {@link KnobType} reads to. */
+    public Object value(Knob knob) {
+        return values.get(knob);
+    }
 
     public int integer(Knob knob) {
         return (Integer) typed(knob, KnobType.INT);
@@ -168,7 +173,7 @@ public final class Config {
     public Map<String, Object> toJson() {
         Map<String, Object> nested = new LinkedHashMap<>();
         for (Knob k : Knob.values()) {
-            String section = k.key().substring(0, k.key().indexOf('.')), name = k.key().substring(k.key().indexOf('.') + 1);
+            String section = k.section(), name = k.key().substring(section.length() + 1);
             @SuppressWarnings("unchecked")
             Map<String, Object> members = (Map<String, Object>) nested.computeIfAbsent(section, s -> new LinkedHashMap<String, Object>());
             members.put(name, k.type().toJson(values.get(k)));

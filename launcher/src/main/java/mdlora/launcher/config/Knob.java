@@ -10,7 +10,12 @@ import java.util.List;
 public enum Knob {
     // model
     BACKBONE("model.backbone", KnobType.STRING, "builtin", "image-pretrained ViT: 'builtin' (shipped) or a timm/HF .safetensors file"),
-    HEADS("model.heads", KnobType.INT, 0, "attention heads of the backbone (0: from config.json beside it)"),
+    HEADS("model.heads", KnobType.INT, 0, "attention heads: of a backbone file with no config.json beside it (0: width/64), or of the ViT pretrain makes"),
+    // pretrain: the architecture of the ViT that pretrain makes (train reads it from the backbone file)
+    WIDTH("pretrain.width", KnobType.INT, 128, "token width of the new ViT"),
+    DEPTH("pretrain.depth", KnobType.INT, 4, "transformer blocks of the new ViT"),
+    MLP_DIM("pretrain.mlp_dim", KnobType.INT, 512, "hidden width of the new ViT's MLPs"),
+    PATCH("pretrain.patch", KnobType.INT, 8, "patch size of the new ViT"),
     // data
     DOMAINS("data.domains", KnobType.DOMAINS, List.of(), "domains as NAME=LAYOUT:PATH (layouts: ucf101, hmdb51, kinetics, list, frames, synthetic); repeat the flag"),
     FRAMES("data.frames", KnobType.INT, 8, "frames T sampled per clip"),
@@ -21,18 +26,21 @@ public enum Knob {
     LAYERS("lora.layers", KnobType.STRINGS, List.of(), "explicit placement, comma-separated LAYER=shared or LAYER=shared+domain (glob patterns allowed)"),
     RANK_SHARED("lora.rank_shared", KnobType.INT, 8, "rank r of the shared LoRAs"),
     RANK_DOMAIN("lora.rank_domain", KnobType.INT, 8, "rank r of the domain LoRAs"),
-    ALPHA("lora.alpha", KnobType.FLOAT, 16.0, "LoRA alpha (scale alpha/r)"),
+    DOMAIN_RANKS("lora.domain_ranks", KnobType.STRINGS, List.of(), "per-domain rank overrides, comma-separated DOMAIN=RANK"),
+    ALPHA_SHARED("lora.alpha_shared", KnobType.FLOAT, 16.0, "alpha of the shared LoRAs (scale alpha/r)"),
+    ALPHA_DOMAIN("lora.alpha_domain", KnobType.FLOAT, 16.0, "alpha of the domain LoRAs"),
     RSLORA("lora.rslora", KnobType.BOOL, false, "rank-stabilised scale alpha/sqrt(r)"),
-    SC("lora.sc", KnobType.BOOL, true, "subspace constraints: shared in the column space, domain LoRAs in the left null space"),
-    TAU("lora.tau", KnobType.FLOAT, 0.95, "cumulative-energy threshold that picks k"),
+    TRAINABLE_SCALES("lora.trainable_scales", KnobType.BOOL, false, "train each LoRA's scale, starting at its fixed value (MTLoRA)"),
+    SC("lora.sc", KnobType.BOOL, true, "subspace constraints: shared LoRA in the column space, domain LoRAs in the left null space"),
+    TAU("lora.tau", KnobType.FLOAT, 0.95, "cumulative-energy threshold that picks k, the dimension of the column space"),
     FULL_NULL_SPACE("lora.full_null_space", KnobType.BOOL, false, "domain LoRAs in the full left null space I - Um Um^T"),
     LORA_INIT("lora.init", KnobType.STRING, "lora", "initialisation: lora (A Kaiming, B zero) or paper (both random, B projected)", "lora", "paper"),
-    DS("lora.ds", KnobType.BOOL, true, "domain separation losses L_orth and L_ss"),
+    DS("lora.ds", KnobType.BOOL, true, "domain separation: add lambda1 L_orth + lambda2 L_ss to the loss"),
     LAMBDA1("lora.lambda1", KnobType.FLOAT, 1.0, "weight of L_orth"),
     LAMBDA2("lora.lambda2", KnobType.FLOAT, 1e-7, "weight of L_ss"),
-    MIXER("lora.mixer", KnobType.BOOL, false, "MoSLoRA r x r mixer"),
-    MIXER_INIT("lora.mixer_init", KnobType.STRING, "kaiming", "mixer initialisation", "kaiming", "orthogonal", "identity"),
-    DROPOUT("lora.dropout", KnobType.FLOAT, 0.0, "dropout on the LoRA input"),
+    MIXER("lora.mixer", KnobType.STRING, "none", "MoSLoRA r x r mixer and its initialisation", "none", "kaiming", "orthogonal", "identity"),
+    DROPOUT("lora.dropout", KnobType.FLOAT, 0.0, "dropout on the LoRA input (a run with dropout resumes with different masks)"),
+    UNFREEZE("lora.unfreeze", KnobType.STRINGS, List.of(), "also train these backbone parts, comma-separated: norms, patch_embed, pos_embed"),
     // train
     BATCH("train.batch", KnobType.INT, 8, "clips per step (domains mixed)"),
     OPTIMIZER("train.optimizer", KnobType.STRING, "adamw", "optimiser", "adamw", "sgd"),
@@ -47,7 +55,6 @@ public enum Knob {
     GRAD_CLIP("train.grad_clip", KnobType.FLOAT, 0.0, "clip the global gradient norm (0: off)"),
     EVAL_EVERY("train.eval_every", KnobType.INT, 50, "evaluate every N steps (0: only at the end)"),
     EVAL_CLIPS("train.eval_clips", KnobType.INT, 0, "clips per domain in the periodic evaluations (0: all)"),
-    LOG_EVERY("train.log_every", KnobType.INT, 5, "write a metrics line every N steps"),
     CHECKPOINT_EVERY("train.checkpoint_every", KnobType.INT, 50, "checkpoint every N steps (and always at the end or on Ctrl-C)"),
     SEED("train.seed", KnobType.INT, 0, "seed of initialisation, data order and augmentation"),
     THREADS("train.threads", KnobType.INT, 0, "compute threads (0: all cores); a run resumes with the same count");
@@ -66,6 +73,11 @@ public enum Knob {
         this.choices = List.of(choices);
     }
 
+    /** The section of the key ({@code model}, {@code pretrain}, {@code data}, {@code lora}, {@code train}). */
+    public String section() {
+        return key.substring(0, key.indexOf('.'));
+    }
+
     /** The dotted key in the config file, e.g. {@code lora.rank_shared}. */
     public String key() {
         return key;
@@ -74,7 +86,7 @@ public enum Knob {
     /** The command-line flag without dashes, e.g. {@code rank-shared}; {@code domain} (repeatable) for the domain list. */
     public String flag() {
         if (this == DOMAINS) return "domain";
-        return key.substring(key.indexOf('.') + 1).replace('_', '-');
+        return key.substring(section().length() + 1).replace('_', '-');
     }
 
     public KnobType type() {

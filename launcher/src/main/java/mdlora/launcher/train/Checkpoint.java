@@ -1,0 +1,79 @@
+package mdlora.launcher.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import mdlora.autograd.Variable;
+import mdlora.nn.optim.LrScheduler;
+import mdlora.nn.optim.Optimizer;
+import mdlora.tensor.Tensor;
+import mdlora.tensor.io.SafetensorsFile;
+import mdlora.tensor.io.SafetensorsWriter;
+
+/**
+ * Everything a run needs to continue exactly where it stopped, in one safetensors file written
+ * atomically: the trainable parameters ({@code param.NAME}), the optimiser state ({@code optim.KEY}),
+ * the scheduler state ({@code sched.KEY}), and in the metadata the number of steps done. The frozen
+ * backbone is not in it (it is the run's backbone file), nor is the data position or any random state:
+ * the batch and the dropout-free randomness of step t are functions of (seed, t) alone.
+ */
+public final class Checkpoint {
+    private static final String PARAM = "param.", OPTIM = "optim.", SCHED = "sched.";
+
+    private Checkpoint() {}
+
+    /** Writes the state after {@code step} steps. */
+    public static void save(Path file, int step, Map<String, Variable> trainable, Optimizer optimizer, LrScheduler scheduler) throws IOException {
+        var writer = new SafetensorsWriter().metadata("format", "mdlora-checkpoint").metadata("step", Integer.toString(step));
+        trainable.forEach((name, p) -> writer.put(PARAM + name, p.data()));
+        optimizer.stateDict().forEach((k, t) -> writer.put(OPTIM + k, t));
+        scheduler.stateDict().forEach((k, t) -> writer.put(SCHED + k, t));
+        writer.write(file);
+    }
+
+    /**
+     * Restores a checkpoint into the parameters, optimiser and scheduler; returns the number of steps it
+     * had done. A checkpoint of another configuration (different parameters or shapes) is an error naming
+     * the difference.
+     */
+    public static int load(Path file, Map<String, Variable> trainable, Optimizer optimizer, LrScheduler scheduler) throws IOException {
+        try (var f = SafetensorsFile.open(file)) {
+            String step = f.metadata().get("step");
+            if (!"mdlora-checkpoint".equals(f.metadata().get("format")) || step == null)
+                throw new IllegalArgumentException(file + " is not an mdlora checkpoint (no format/step metadata)");
+            Map<String, Tensor> params = new LinkedHashMap<>(), optim = new LinkedHashMap<>(), sched = new LinkedHashMap<>();
+            for (String name : f.names()) {
+                if (name.startsWith(PARAM)) params.put(name.substring(PARAM.length()), f.tensor(name));
+                else if (name.startsWith(OPTIM)) optim.put(name.substring(OPTIM.length()), f.tensor(name));
+                else if (name.startsWith(SCHED)) sched.put(name.substring(SCHED.length()), f.tensor(name));
+                else throw new IllegalArgumentException(file + ": unexpected tensor '" + name + "' in a checkpoint");
+            }
+            if (!params.keySet().equals(trainable.keySet()))
+                throw new IllegalArgumentException(file + " does not fit this model: it holds " + params.size() + " trainable tensors, the model has "
+                        + trainable.size() + difference(params.keySet(), trainable.keySet()));
+            trainable.forEach((name, p) -> {
+                Tensor t = params.get(name);
+                if (!t.sameShape(p.data()))
+                    throw new IllegalArgumentException(file + ": '" + name + "' has shape " + mdlora.tensor.Shape.str(t.shape()) + ", the model "
+                            + mdlora.tensor.Shape.str(p.shape()));
+            });
+            trainable.forEach((name, p) -> p.data().copyFromInPlace(params.get(name)));
+            optimizer.loadStateDict(optim);
+            scheduler.loadStateDict(sched);
+            return Integer.parseInt(step);
+        }
+    }
+
+    private static String difference(java.util.Set<String> saved, java.util.Set<String> model) {
+        var onlySaved = new java.util.TreeSet<>(saved);
+        onlySaved.removeAll(model);
+        var onlyModel = new java.util.TreeSet<>(model);
+        onlyModel.removeAll(saved);
+        return (onlySaved.isEmpty() ? "" : "; only in the checkpoint: " + first(onlySaved)) + (onlyModel.isEmpty() ? "" : "; only in the model: " + first(onlyModel));
+    }
+
+    private static String first(java.util.SortedSet<String> names) {
+        return names.size() <= 3 ? names.toString() : names.stream().limit(3).toList() + " and " + (names.size() - 3) + " more";
+    }
+}
