@@ -66,6 +66,11 @@ public final class LoraBranch extends Module {
         return mixer;
     }
 
+    /** The trainable scale [1], or null when the scale is fixed. */
+    public Variable trainableScale() {
+        return trainableScale;
+    }
+
     /** The subspace the update is held to, or null. */
     public Subspace subspace() {
         return subspace;
@@ -97,10 +102,15 @@ public final class LoraBranch extends Module {
         return trainableScale == null ? up.mul(scale) : up.mul(trainableScale);
     }
 
+    /** The value of {@link #upFactor()}, without a graph. */
+    public Tensor upFactorValue() {
+        try (var ignored = Autograd.noGrad()) {
+            return upFactor().data();
+        }
+    }
+
     /** dW = s P B M A^T [out, in], the update this branch adds to W (no graph). */
     public Tensor delta() {
-        try (var ignored = Autograd.noGrad()) {
-            return upFactor().data().matmul(loraA.data());
-        }
+        return upFactorValue().matmul(loraA.data());
     }
 }

@@ -1,0 +1,314 @@
+package mdlora.lora;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import mdlora.autograd.Variable;
+import mdlora.nn.Linear;
+import mdlora.nn.Module;
+import mdlora.nn.VideoClassifier;
+import mdlora.tensor.Rng;
+import mdlora.tensor.Tensor;
+import mdlora.tensor.io.SafetensorsWriter;
+
+/**
+ * Shared and domain LoRAs attached to a model, PEFT style: {@link #attach} freezes the model and swaps the
+ * placed linear layers for {@link LoraLinear}s in place; the handle it returns gives the trainable
+ * parameters, the separation loss, merging per domain, adapter files, the effective-dimension analysis and
+ * parameter counts.
+ *
+ * <pre>{@code
+ * var lora = MultiDomainLora.attach(vit, LoraConfig.builder().placement(Placement.allFlat()).build(),
+ *                                   List.of("ucf101", "k400", "hmdb51"), new Rng(0));
+ * Variable loss = crossEntropy.add(lora.separationLoss());
+ * }</pre>
+ */
+public final class MultiDomainLora {
+    private static final Pattern DOMAIN_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Set<String> RESERVED = Set.of("shared", "base_layer");
+
+    private final Module model;
+    private final LoraConfig config;
+    private final List<String> domains;
+    private final Map<String, LoraLinear> layers;
+    private String mergedDomain;
+
+    private MultiDomainLora(Module model, LoraConfig config, List<String> domains, Map<String, LoraLinear> layers) {
+        this.model = model;
+        this.config = config;
+        this.domains = domains;
+        this.layers = Collections.unmodifiableMap(layers);
+    }
+
+    /**
+     * Freezes every parameter of {@code model} (but a {@link VideoClassifier}'s domain heads), wraps each linear layer the placement selects in a
+     * {@link LoraLinear} (computing the SVD of W where a subspace constraint needs it), then unfreezes what
+     * the configuration asks for. {@code domains} names the domains in the order of the indices given to
+     * {@link mdlora.nn.DomainAware#routeDomains}.
+     */
+    public static MultiDomainLora attach(Module model, LoraConfig config, List<String> domains, Rng rng) {
+        checkDomains(domains);
+        if (model instanceof VideoClassifier vc && !vc.domains().stream().map(VideoClassifier.Domain::name).toList().equals(domains))
+            throw new IllegalArgumentException("domains " + domains + " differ from the video classifier's " + vc.domains());
+        for (var e : model.namedModules().entrySet())
+            if (e.getValue() instanceof LoraLinear)
+                throw new IllegalArgumentException("the model already has LoRA layers (at '" + e.getKey() + "'); attach once");
+        Map<String, Set<LoraKind>> targets = config.placement().resolve(model);
+        model.freeze();
+        Map<String, LoraLinear> layers = new LinkedHashMap<>();
+        for (var t : targets.entrySet()) {
+            LoraLinear layer = wrap(t.getKey(), (Linear) model.module(t.getKey()), t.getValue(), config, domains, rng);
+            model.replaceModule(t.getKey(), layer);
+            layers.put(t.getKey(), layer);
+        }
+        // a video classifier's domain heads are new: they train with the LoRAs
+        if (model instanceof VideoClassifier) model.setRequiresGrad(true, "heads.*");
+        unfreezeExtras(model, config);
+        return new MultiDomainLora(model, config, List.copyOf(domains), layers);
+    }
+
+    private static void checkDomains(List<String> domains) {
+        if (domains.isEmpty()) throw new IllegalArgumentException("at least one domain name is needed");
+        if (new HashSet<>(domains).size() != domains.size()) throw new IllegalArgumentException("domain names repeat: " + domains);
+        for (String d : domains)
+            if (!DOMAIN_NAME.matcher(d).matches() || RESERVED.contains(d))
+                throw new IllegalArgumentException("domain name '" + d + "' must be letters, digits, '_' or '-', and not one of " + RESERVED);
+    }
+
+    /**
+     * Domain LoRAs are held to the left null space wherever they are; the shared LoRA to col(W) only in a
+     * layer that also has domain LoRAs (paper 000 §4.1.2: in a shared-only layer there is nothing to separate).
+     */
+    private static LoraLinear wrap(String path, Linear base, Set<LoraKind> kinds, LoraConfig c, List<String> domains, Rng rng) {
+        boolean hasShared = kinds.contains(LoraKind.SHARED), hasDomains = kinds.contains(LoraKind.DOMAIN);
+        boolean constrainShared = hasShared && hasDomains && c.constrainShared(), constrainDomains = hasDomains && c.constrainDomains();
+        WeightSubspaces subspaces = constrainShared || constrainDomains
+                ? WeightSubspaces.of(path, base.weight().data(), c.tau(), c.fullNullSpace()) : null;
+        int in = base.inFeatures(), out = base.outFeatures();
+        LoraBranch shared = hasShared
+                ? branch(in, out, c, LoraKind.SHARED, null, constrainShared ? subspaces.column() : null, rng) : null;
+        List<LoraBranch> perDomain = new ArrayList<>();
+        if (hasDomains)
+            for (String d : domains) perDomain.add(branch(in, out, c, LoraKind.DOMAIN, d, constrainDomains ? subspaces.nullSpace() : null, rng));
+        return new LoraLinear(path, base, shared, domains, perDomain, c.dropout(), rng.fork());
+    }
+
+    private static LoraBranch branch(int in, int out, LoraConfig c, LoraKind kind, String domain, Subspace subspace, Rng rng) {
+        int r = c.rank(kind, domain);
+        return new LoraBranch(in, out, r, c.scale(kind, r), c.trainableScales(), subspace, c.init(), c.mixer(), rng);
+    }
+
+    private static void unfreezeExtras(Module model, LoraConfig c) {
+        if (c.unfreezeNorms()) unfreeze(model, "unfreezeNorms", "*norm*.weight", "*norm*.bias");
+        if (c.unfreezePatchEmbed()) unfreeze(model, "unfreezePatchEmbed", "*patch_embed.*");
+        if (c.unfreezePosEmbed()) unfreeze(model, "unfreezePosEmbed", "*pos_embed");
+    }
+
+    private static void unfreeze(Module model, String option, String... globs) {
+        if (model.setRequiresGrad(true, globs) == 0)
+            throw new IllegalArgumentException(option + ": the model has no parameter matching " + String.join(" or ", globs));
+    }
+
+    // ---------------------------------------------------------------- access
+
+    public Module model() {
+        return model;
+    }
+
+    public LoraConfig config() {
+        return config;
+    }
+
+    /** The domain names, in routing-index order. */
+    public List<String> domains() {
+        return domains;
+    }
+
+    /** The LoRA layers by dotted path, in model order. */
+    public Map<String, LoraLinear> layers() {
+        return layers;
+    }
+
+    /** The parameters that train: every LoRA factor, mixer and trainable scale, and whatever was unfrozen. */
+    public List<Variable> trainableParameters() {
+        return model.trainableParameters();
+    }
+
+    /** The routing index of {@code domain}. */
+    public int domainIndex(String domain) {
+        int i = domains.indexOf(domain);
+        if (i < 0) throw new IllegalArgumentException("unknown domain '" + domain + "' (domains: " + domains + ")");
+        return i;
+    }
+
+    // ---------------------------------------------------------------- losses
+
+    /**
+     * lambda1 L_orth + lambda2 L_ss summed over every layer with domain LoRAs, on the effective (projected)
+     * B_i; add it to the task loss. A constant 0 when both weights are 0.
+     */
+    public Variable separationLoss() {
+        Variable total = Variable.constant(Tensor.scalar(0));
+        if (config.lambdaOrth() == 0 && config.lambdaSeparation() == 0) return total;
+        for (LoraLinear layer : layers.values()) {
+            if (!layer.hasDomains()) continue;
+            List<Variable> bases = new ArrayList<>();
+            for (LoraBranch b : layer.domains()) bases.add(b.projectedB());
+            if (config.lambdaOrth() != 0) total = total.add(SeparationLoss.orthogonality(bases).mul(config.lambdaOrth()));
+            if (config.lambdaSeparation() != 0) total = total.add(SeparationLoss.subspaceSeparation(bases).mul(config.lambdaSeparation()));
+        }
+        return total;
+    }
+
+    // ---------------------------------------------------------------- merging
+
+    /** Merges the shared update and {@code domain}'s into every adapted W: the model then costs the frozen ViT. */
+    public void merge(String domain) {
+        int d = domainIndex(domain);
+        requireUnmerged("merging again");
+        for (LoraLinear l : layers.values()) l.merge(d);
+        mergedDomain = domain;
+    }
+
+    /** Takes the merged updates out again, restoring every W to within float rounding. */
+    public void unmerge() {
+        if (mergedDomain == null) throw new IllegalStateException("not merged");
+        for (LoraLinear l : layers.values()) l.unmerge();
+        mergedDomain = null;
+    }
+
+    /** The domain the model is merged for, or null. */
+    public String mergedDomain() {
+        return mergedDomain;
+    }
+
+    /**
+     * The state dict of the plain model deployed for {@code domain}: every adapted layer's weight merged
+     * (W + shared + domain update) under the layer's own name, the LoRA parameters left out. For a
+     * {@link VideoClassifier} it is the backbone's with the domain's head as {@code head}: timm's layout, which
+     * loads into a plain {@link mdlora.nn.VisionTransformer} with that many classes and no LoRA code.
+     */
+    public Map<String, Tensor> mergedStateDict(String domain) {
+        int d = domainIndex(domain);
+        requireUnmerged("exporting");
+        Map<String, String> renamed = new HashMap<>();
+        Map<String, Tensor> merged = new HashMap<>();
+        Set<String> dropped = new HashSet<>();
+        for (var e : layers.entrySet()) {
+            String p = e.getKey() + ".";
+            for (String k : e.getValue().stateDict().keySet()) {
+                if (k.startsWith(BASE_LAYER)) renamed.put(p + k, p + k.substring(BASE_LAYER.length()));
+                else dropped.add(p + k);
+            }
+            merged.put(p + BASE_LAYER + "weight", e.getValue().mergedWeight(d));
+        }
+        boolean classifier = model instanceof VideoClassifier;
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        model.stateDict().forEach((k, v) -> {
+            if (dropped.contains(k) || (classifier && k.startsWith(HEADS))) return;
+            out.put(timmName(renamed.getOrDefault(k, k)), merged.getOrDefault(k, v));
+        });
+        if (model instanceof VideoClassifier)
+            model.module(HEADS + d).stateDict().forEach((k, v) -> out.put("head." + k, v));
+        return out;
+    }
+
+    private static final String BACKBONE = "backbone.", HEADS = "heads.", BASE_LAYER = "base_layer.";
+
+    /** A model path as it reads in timm's ViT: a video classifier's backbone prefix dropped. */
+    String timmName(String path) {
+        return model instanceof VideoClassifier && path.startsWith(BACKBONE) ? path.substring(BACKBONE.length()) : path;
+    }
+
+    /** Writes {@link #mergedStateDict} as a safetensors file. */
+    public void exportMerged(String domain, Path file) throws IOException {
+        SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
+        mergedStateDict(domain).forEach(w::put);
+        w.write(file);
+    }
+
+    // ---------------------------------------------------------------- analysis
+
+    /** The effective-dimension curves of every trained LoRA (SVD of each dW), per layer and kind. */
+    public EffectiveDimensions effectiveDimensions() {
+        return EffectiveDimensions.of(this);
+    }
+
+    // ---------------------------------------------------------------- adapter files
+
+    /** The name of the shared adapter (its folder in adapter files); domain adapters take their domain's name. */
+    public static final String SHARED = "shared";
+
+    /**
+     * Writes one folder per adapter under {@code dir}, {@code shared} and one per domain, in PEFT's layout
+     * (see {@link AdapterFiles}), with a fingerprint of the base weights.
+     */
+    public void saveAdapters(Path dir) throws IOException {
+        requireUnmerged("saving adapters");
+        AdapterFiles.save(this, dir);
+    }
+
+    /**
+     * Loads adapters saved by {@link #saveAdapters}, or a PEFT LoRA in the same layout, into this model's
+     * LoRAs. Fails, naming the file and the cause, when the base weights' fingerprint, the modules or the
+     * ranks differ from this model's.
+     */
+    public void loadAdapters(Path dir) throws IOException {
+        requireUnmerged("loading adapters");
+        AdapterFiles.load(this, dir);
+    }
+
+    private void requireUnmerged(String what) {
+        if (mergedDomain != null) throw new IllegalStateException("the model is merged for '" + mergedDomain + "': unmerge before " + what);
+    }
+
+    /** The adapters this model has: {@code shared} if any layer has a shared LoRA, then each domain that has LoRAs. */
+    List<String> adapterNames() {
+        List<String> names = new ArrayList<>();
+        if (!branches(SHARED).isEmpty()) names.add(SHARED);
+        for (String d : domains) if (!branches(d).isEmpty()) names.add(d);
+        return names;
+    }
+
+    /** The LoRAs of adapter {@code adapter} ({@code shared} or a domain) by layer path. */
+    Map<String, LoraBranch> branches(String adapter) {
+        Map<String, LoraBranch> out = new LinkedHashMap<>();
+        int d = adapter.equals(SHARED) ? -1 : domainIndex(adapter);
+        for (var e : layers.entrySet()) {
+            LoraLinear l = e.getValue();
+            LoraBranch b = d < 0 ? l.shared() : l.hasDomains() ? l.domains().get(d) : null;
+            if (b != null) out.put(e.getKey(), b);
+        }
+        return out;
+    }
+
+    /** The fingerprint of the frozen weights of every adapted layer, under their timm names. */
+    String baseFingerprint() {
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        layers.forEach((path, l) -> weights.put(timmName(path) + ".weight", l.base().weight().data()));
+        return BaseFingerprint.of(weights);
+    }
+
+    // ---------------------------------------------------------------- counts
+
+    /** Parameter counts of the model with its LoRAs. */
+    public ParameterCount parameterCount() {
+        long shared = 0;
+        long[] perDomain = new long[domains.size()];
+        for (LoraLinear l : layers.values()) {
+            if (l.shared() != null) shared += l.shared().parameterCount();
+            for (int i = 0; i < l.domains().size(); i++) perDomain[i] += l.domains().get(i).parameterCount();
+        }
+        Map<String, Long> byDomain = new LinkedHashMap<>();
+        for (int i = 0; i < perDomain.length; i++) byDomain.put(domains.get(i), perDomain[i]);
+        return new ParameterCount(model.parameterCount(), model.trainableParameterCount(), shared, byDomain);
+    }
+}

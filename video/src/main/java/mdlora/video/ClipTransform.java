@@ -1,0 +1,85 @@
+package mdlora.video;
+
+import java.util.List;
+import mdlora.tensor.Rng;
+import mdlora.tensor.Tensor;
+
+/**
+ * Turns a clip's frames into the model's input, a {@code [T, 3, crop, crop]} float tensor: resize
+ * the shorter side to {@code resize} ({@link Resize}), crop a {@code crop} square (random and
+ * mirrored half the time for training, centred for evaluation; the same for every frame of the
+ * clip), scale to [0, 1] and normalise each channel with the checkpoint's mean and std. Resizing is
+ * a separate step so that its output can be cached ({@link FrameCache}).
+ */
+public final class ClipTransform {
+    private final int resize, crop;
+    private final float[] mean, std;
+
+    /**
+     * @param resize shorter side after resizing, at least {@code crop}
+     * @param crop   side of the square crop
+     * @param mean   per-channel (R, G, B) mean of the [0, 1] pixels
+     * @param std    per-channel standard deviation
+     */
+    public ClipTransform(int resize, int crop, float[] mean, float[] std) {
+        if (crop <= 0 || resize < crop)
+            throw new IllegalArgumentException("need 0 < crop <= resize, got crop " + crop + " and resize " + resize);
+        if (mean.length != 3 || std.length != 3)
+            throw new IllegalArgumentException("mean and std need 3 values (R, G, B), got " + mean.length + " and " + std.length);
+        for (float s : std)
+            if (!(s > 0)) throw new IllegalArgumentException("std must be positive, got " + s);
+        this.resize = resize;
+        this.crop = crop;
+        this.mean = mean.clone();
+        this.std = std.clone();
+    }
+
+    /** Shorter side after {@link #resize(List)}. */
+    public int resizeSize() {
+        return resize;
+    }
+
+    /** Side of the square output. */
+    public int cropSize() {
+        return crop;
+    }
+
+    /** Each frame with its shorter side resized to {@link #resizeSize()}. */
+    public List<RgbImage> resize(List<RgbImage> frames) {
+        return frames.stream().map(f -> Resize.shorterSideTo(f, resize)).toList();
+    }
+
+    /** Training input: a random crop, mirrored with probability 1/2, drawn with {@code rng}. */
+    public Tensor train(List<RgbImage> resized, Rng rng) {
+        RgbImage first = resized.getFirst();
+        int x0 = rng.nextInt(first.width() - crop + 1), y0 = rng.nextInt(first.height() - crop + 1);
+        return toTensor(resized, x0, y0, rng.nextDouble() < 0.5);
+    }
+
+    /** Evaluation input: the centre crop (rounded as torchvision's {@code center_crop}). */
+    public Tensor eval(List<RgbImage> resized) {
+        RgbImage first = resized.getFirst();
+        return toTensor(resized, (int) Math.rint((first.width() - crop) / 2.0), (int) Math.rint((first.height() - crop) / 2.0), false);
+    }
+
+    private Tensor toTensor(List<RgbImage> frames, int x0, int y0, boolean mirror) {
+        int plane = crop * crop;
+        float[] out = new float[frames.size() * 3 * plane];
+        for (int t = 0; t < frames.size(); t++) {
+            RgbImage f = frames.get(t);
+            if (f.width() < x0 + crop || f.height() < y0 + crop)
+                throw new IllegalArgumentException("frame " + t + " is " + f.width() + "x" + f.height() + ", too small for a "
+                        + crop + " crop at (" + x0 + ", " + y0 + "); frames of a clip must share one size");
+            for (int c = 0; c < 3; c++) {
+                float scale = 1f / (255f * std[c]), shift = mean[c] / std[c];
+                int base = (t * 3 + c) * plane;
+                for (int y = 0; y < crop; y++)
+                    for (int x = 0; x < crop; x++) {
+                        int sx = x0 + (mirror ? crop - 1 - x : x);
+                        out[base + y * crop + x] = f.get(sx, y0 + y, c) * scale - shift;
+                    }
+            }
+        }
+        return Tensor.of(out, frames.size(), 3, crop, crop);
+    }
+}

@@ -1,0 +1,109 @@
+package mdlora.video;
+
+import java.util.function.IntToDoubleFunction;
+import mdlora.tensor.Rng;
+
+/**
+ * Which frames of a clip make up a sample of {@code frames()} frames. Training draws them at random,
+ * evaluation picks the same ones every time. Indices are 0-based presentation indices in time order.
+ */
+public sealed interface FrameSampler {
+    /** Frames per sample. */
+    int frames();
+
+    /** Indices for training, drawn with {@code rng}. */
+    int[] train(int frameCount, Rng rng);
+
+    /** Indices for evaluation: always the same for a clip length. */
+    int[] eval(int frameCount);
+
+    /** A short stable description for cache keys and logs, e.g. {@code uniform8}. */
+    String id();
+
+    /** TSN-style sampling: the clip cut into {@code frames} equal segments, one frame from each. */
+    static FrameSampler uniform(int frames) {
+        return new Uniform(frames);
+    }
+
+    /** {@code frames} frames {@code stride} apart, a contiguous window of the clip. */
+    static FrameSampler dense(int frames, int stride) {
+        return new Dense(frames, stride);
+    }
+
+    /**
+     * One frame per segment: at a random offset in each segment for training, at its centre for
+     * evaluation. A clip shorter than {@code frames} has segments shorter than a frame, so frames
+     * repeat.
+     */
+    record Uniform(int frames) implements FrameSampler {
+        public Uniform {
+            if (frames <= 0) throw new IllegalArgumentException("frames per sample must be positive, got " + frames);
+        }
+
+        @Override
+        public int[] train(int frameCount, Rng rng) {
+            return pick(frameCount, i -> i + rng.nextDouble());
+        }
+
+        @Override
+        public int[] eval(int frameCount) {
+            return pick(frameCount, i -> i + 0.5);
+        }
+
+        private int[] pick(int frameCount, IntToDoubleFunction positionInSegments) {
+            requireFrames(frameCount);
+            double segment = (double) frameCount / frames;
+            int[] idx = new int[frames];
+            for (int i = 0; i < frames; i++) idx[i] = Math.min(frameCount - 1, (int) (positionInSegments.applyAsDouble(i) * segment));
+            return idx;
+        }
+
+        @Override
+        public String id() {
+            return "uniform" + frames;
+        }
+    }
+
+    /**
+     * A window of {@code frames} frames {@code stride} apart: at a random start for training, centred
+     * for evaluation. A clip shorter than the window is read as if it looped.
+     */
+    record Dense(int frames, int stride) implements FrameSampler {
+        public Dense {
+            if (frames <= 0 || stride <= 0)
+                throw new IllegalArgumentException("frames and stride must be positive, got " + frames + " and " + stride);
+        }
+
+        @Override
+        public int[] train(int frameCount, Rng rng) {
+            requireFrames(frameCount);
+            int slack = frameCount - span();
+            return window(frameCount, slack > 0 ? rng.nextInt(slack + 1) : 0);
+        }
+
+        @Override
+        public int[] eval(int frameCount) {
+            requireFrames(frameCount);
+            return window(frameCount, Math.max(0, (frameCount - span()) / 2));
+        }
+
+        private int span() {
+            return (frames - 1) * stride + 1;
+        }
+
+        private int[] window(int frameCount, int start) {
+            int[] idx = new int[frames];
+            for (int i = 0; i < frames; i++) idx[i] = (start + i * stride) % frameCount;
+            return idx;
+        }
+
+        @Override
+        public String id() {
+            return "dense" + frames + "x" + stride;
+        }
+    }
+
+    private static void requireFrames(int frameCount) {
+        if (frameCount <= 0) throw new IllegalArgumentException("a clip needs at least one frame, got " + frameCount);
+    }
+}
