@@ -8,7 +8,9 @@ import mdlora.launcher.config.ConfigException;
 /** Entry point of the {@code mdlora} command: dispatches to the registered {@link Command}s. */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(
-            new PretrainCommand()
+            new PretrainCommand(),
+            new DecodeCommand(),
+            new VideoInfoCommand()
     );
 
     private Main() {}

@@ -1,0 +1,203 @@
+package mdlora.video;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import mdlora.tensor.Rng;
+import mdlora.tensor.Tensor;
+
+/**
+ * Batches of clips from one or more domains, decoded on worker threads ahead of use. The order of
+ * batches, their clips and every random draw are fixed by the seed and epoch when the epoch starts,
+ * each clip with its own random stream, so the batches are the same whatever the number of workers.
+ * Workers fill at most {@code prefetch} batches ahead of the consumer. A clip that cannot be read
+ * ({@link IOException}, e.g. a {@link VideoFormatException}) is logged with its file and cause,
+ * counted in {@link #skipped()}, and left out of its batch; the epoch goes on.
+ */
+public final class Loader implements AutoCloseable {
+    /** How batches draw on domains. */
+    public enum Mixing {
+        /** Every batch holds clips of one domain; the batches of all domains are interleaved. */
+        PER_DOMAIN,
+        /** Batches hold clips of any domains. */
+        MIXED
+    }
+
+    /**
+     * @param batchSize clips per batch
+     * @param workers   decoding threads
+     * @param prefetch  batches decoded ahead of the consumer
+     * @param seed      fixes order and augmentation
+     * @param train     shuffle, augment ({@link ClipSource#train}) and drop the last partial batch;
+     *                  else keep the datasets' order and use {@link ClipSource#eval}
+     * @param mixing    per-domain or mixed batches
+     */
+    public record Options(int batchSize, int workers, int prefetch, long seed, boolean train, Mixing mixing) {
+        public Options {
+            if (batchSize < 1 || workers < 1 || prefetch < 1)
+                throw new IllegalArgumentException("batch size, workers and prefetch must be positive, got " + batchSize + ", " + workers + ", " + prefetch);
+        }
+    }
+
+    /** One clip of a planned batch: which domain and clip, and the seed of its random draws. */
+    private record Slot(int domain, ClipRecord clip, long seed) {}
+
+    private final List<Dataset> domains;
+    private final ClipSource source;
+    private final Options options;
+    private final Consumer<String> log;
+    private final ExecutorService workers;
+    private final AtomicInteger skipped = new AtomicInteger();
+
+    /**
+     * @param domains one dataset per domain; a batch's domain indices refer to this list
+     * @param log     receives one line per skipped clip
+     */
+    public Loader(List<Dataset> domains, ClipSource source, Options options, Consumer<String> log) {
+        if (domains.isEmpty()) throw new IllegalArgumentException("a loader needs at least one dataset");
+        this.domains = List.copyOf(domains);
+        this.source = source;
+        this.options = options;
+        this.log = log;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(options.workers(), r -> {
+            Thread t = new Thread(r, "mdlora-loader-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Clips skipped as unreadable so far, over all epochs. */
+    public int skipped() {
+        return skipped.get();
+    }
+
+    /** Batches one epoch plans (fewer come out when every clip of a batch is skipped). */
+    public int batchesPerEpoch() {
+        return plan(0).size();
+    }
+
+    /** Starts epoch {@code epoch}: its batches in order. Close it to stop its prefetching early. */
+    public Epoch epoch(int epoch) {
+        return new Epoch(plan(epoch));
+    }
+
+    private List<List<Slot>> plan(int epoch) {
+        Rng rng = new Rng(options.seed() ^ (epoch + 1) * 0x9E3779B97F4A7C15L);
+        List<List<Slot>> groups = new ArrayList<>();
+        for (int d = 0; d < domains.size(); d++) {
+            List<Slot> slots = new ArrayList<>();
+            for (ClipRecord c : domains.get(d).clips()) slots.add(new Slot(d, c, 0));
+            if (options.mixing() == Mixing.MIXED && !groups.isEmpty()) groups.getFirst().addAll(slots);
+            else groups.add(slots);
+        }
+        List<List<Slot>> batches = new ArrayList<>();
+        for (List<Slot> group : groups) {
+            if (options.train()) shuffle(group, rng);
+            int end = options.train() ? group.size() - group.size() % options.batchSize() : group.size();
+            for (int s = 0; s < end; s += options.batchSize()) batches.add(group.subList(s, Math.min(end, s + options.batchSize())));
+        }
+        if (options.train() && groups.size() > 1) shuffle(batches, rng);
+        List<List<Slot>> seeded = new ArrayList<>(batches.size());
+        for (List<Slot> batch : batches)
+            seeded.add(batch.stream().map(s -> new Slot(s.domain(), s.clip(), ((long) rng.nextInt() << 32) ^ (rng.nextInt() & 0xFFFFFFFFL))).toList());
+        return seeded;
+    }
+
+    private static <T> void shuffle(List<T> list, Rng rng) {
+        for (int i = list.size() - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            list.set(j, list.set(i, list.get(j)));
+        }
+    }
+
+    private Tensor load(Slot slot) throws IOException {
+        Path path = slot.clip().path();
+        return options.train() ? source.train(path, new Rng(slot.seed())) : source.eval(path);
+    }
+
+    /** Stops the worker threads. */
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+
+    /** The batches of one epoch, decoded ahead on the loader's workers. */
+    public final class Epoch implements Iterator<Batch>, AutoCloseable {
+        private final Iterator<List<Slot>> planned;
+        private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+        private Batch ready;
+
+        private record Pending(List<Slot> slots, List<Future<Tensor>> clips) {}
+
+        private Epoch(List<List<Slot>> plan) {
+            planned = plan.iterator();
+            while (inFlight.size() < options.prefetch() && planned.hasNext()) submitNext();
+        }
+
+        private void submitNext() {
+            List<Slot> slots = planned.next();
+            inFlight.add(new Pending(slots, slots.stream().map(s -> workers.submit(() -> load(s))).toList()));
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (ready == null && !inFlight.isEmpty()) {
+                Pending p = inFlight.poll();
+                if (planned.hasNext()) submitNext();
+                ready = assemble(p);
+            }
+            return ready != null;
+        }
+
+        @Override
+        public Batch next() {
+            if (!hasNext()) throw new NoSuchElementException("the epoch has no more batches");
+            Batch b = ready;
+            ready = null;
+            return b;
+        }
+
+        /** The batch of the clips that loaded, or null when none did. */
+        private Batch assemble(Pending p) {
+            List<Tensor> clips = new ArrayList<>();
+            List<Slot> loaded = new ArrayList<>();
+            for (int i = 0; i < p.slots().size(); i++) {
+                Slot slot = p.slots().get(i);
+                try {
+                    clips.add(p.clips().get(i).get());
+                    loaded.add(slot);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof IOException cause)) throw new IllegalStateException("loading " + slot.clip().path() + " failed", e.getCause());
+                    skipped.incrementAndGet();
+                    log.accept("skipped " + (cause instanceof VideoFormatException ? cause.getMessage() : slot.clip().path() + ": " + cause));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for clip " + slot.clip().path(), e);
+                }
+            }
+            if (loaded.isEmpty()) return null;
+            return new Batch(Tensor.stack(0, clips.toArray(Tensor[]::new)),
+                    loaded.stream().mapToInt(s -> s.clip().label()).toArray(),
+                    loaded.stream().mapToInt(Slot::domain).toArray(),
+                    loaded.stream().map(s -> s.clip().path()).toList());
+        }
+
+        /** Cancels the batches still being decoded. */
+        @Override
+        public void close() {
+            for (Pending p : inFlight) p.clips().forEach(f -> f.cancel(true));
+            inFlight.clear();
+        }
+    }
+}
