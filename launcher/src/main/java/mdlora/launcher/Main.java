@@ -8,6 +8,8 @@ import mdlora.launcher.config.ConfigException;
 /** Entry point of the {@code mdlora} command: dispatches to the registered {@link Command}s. */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(
+            new TrainCommand(),
+            new EvalCommand(),
             new PretrainCommand(),
             new DecodeCommand(),
             new VideoInfoCommand()

@@ -20,6 +20,7 @@ public enum Knob {
     DOMAINS("data.domains", KnobType.DOMAINS, List.of(), "domains as NAME=LAYOUT:PATH (layouts: ucf101, hmdb51, kinetics, list, frames, synthetic); repeat the flag"),
     FRAMES("data.frames", KnobType.INT, 8, "frames T sampled per clip"),
     IMAGE_SIZE("data.image_size", KnobType.INT, 64, "frame size in pixels (square crop)"),
+    CACHE("data.cache", KnobType.STRING, "", "folder that keeps decoded, resized frames between epochs and runs (empty: decode every time)"),
     WORKERS("data.workers", KnobType.INT, 2, "decoding threads of the loader"),
     // lora
     STRUCTURE("lora.structure", KnobType.STRING, "upper-heavy", "LoRA placement (custom: use --layers)", "upper-heavy", "all-flat", "head-only", "custom"),

@@ -60,7 +60,7 @@ public final class PretrainJob implements TrainingJob {
     }
 
     @Override
-    public Map<String, Double> evaluate(int step) {
+    public Map<String, Double> evaluate(int step, boolean last) {
         model.eval();
         int correct = 0;
         try (var noGrad = Autograd.noGrad()) {

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import mdlora.autograd.Variable;
 import mdlora.nn.optim.LrScheduler;
 import mdlora.nn.optim.Optimizer;
+import mdlora.tensor.Shape;
 import mdlora.tensor.Tensor;
 import mdlora.tensor.io.SafetensorsFile;
 import mdlora.tensor.io.SafetensorsWriter;
@@ -38,6 +42,20 @@ public final class Checkpoint {
      * the difference.
      */
     public static int load(Path file, Map<String, Variable> trainable, Optimizer optimizer, LrScheduler scheduler) throws IOException {
+        Contents c = read(file, trainable);
+        optimizer.loadStateDict(c.optim());
+        scheduler.loadStateDict(c.sched());
+        return c.step();
+    }
+
+    /** Restores only the trained weights (to evaluate, predict, export); returns the number of steps they had. */
+    public static int loadWeights(Path file, Map<String, Variable> trainable) throws IOException {
+        return read(file, trainable).step();
+    }
+
+    private record Contents(int step, Map<String, Tensor> optim, Map<String, Tensor> sched) {}
+
+    private static Contents read(Path file, Map<String, Variable> trainable) throws IOException {
         try (var f = SafetensorsFile.open(file)) {
             String step = f.metadata().get("step");
             if (!"mdlora-checkpoint".equals(f.metadata().get("format")) || step == null)
@@ -55,25 +73,22 @@ public final class Checkpoint {
             trainable.forEach((name, p) -> {
                 Tensor t = params.get(name);
                 if (!t.sameShape(p.data()))
-                    throw new IllegalArgumentException(file + ": '" + name + "' has shape " + mdlora.tensor.Shape.str(t.shape()) + ", the model "
-                            + mdlora.tensor.Shape.str(p.shape()));
+                    throw new IllegalArgumentException(file + ": '" + name + "' has shape " + Shape.str(t.shape()) + ", the model " + Shape.str(p.shape()));
             });
             trainable.forEach((name, p) -> p.data().copyFromInPlace(params.get(name)));
-            optimizer.loadStateDict(optim);
-            scheduler.loadStateDict(sched);
-            return Integer.parseInt(step);
+            return new Contents(Integer.parseInt(step), optim, sched);
         }
     }
 
-    private static String difference(java.util.Set<String> saved, java.util.Set<String> model) {
-        var onlySaved = new java.util.TreeSet<>(saved);
+    private static String difference(Set<String> saved, Set<String> model) {
+        var onlySaved = new TreeSet<>(saved);
         onlySaved.removeAll(model);
-        var onlyModel = new java.util.TreeSet<>(model);
+        var onlyModel = new TreeSet<>(model);
         onlyModel.removeAll(saved);
         return (onlySaved.isEmpty() ? "" : "; only in the checkpoint: " + first(onlySaved)) + (onlyModel.isEmpty() ? "" : "; only in the model: " + first(onlyModel));
     }
 
-    private static String first(java.util.SortedSet<String> names) {
+    private static String first(SortedSet<String> names) {
         return names.size() <= 3 ? names.toString() : names.stream().limit(3).toList() + " and " + (names.size() - 3) + " more";
     }
 }

@@ -69,11 +69,11 @@ public final class Trainer {
                 step++;
                 metrics.append(record);
                 progress.advance(1, String.format(java.util.Locale.ROOT, "loss %.4f", (Float) record.get("loss")));
-                if (settings.evalEvery() > 0 && step % settings.evalEvery() == 0 && step < settings.steps()) evaluate(step);
+                if (settings.evalEvery() > 0 && step % settings.evalEvery() == 0 && step < settings.steps()) evaluate(step, false);
                 if (step % settings.checkpointEvery() == 0) save(step);
             }
         }
-        Map<String, Double> accuracy = evaluate(step);
+        Map<String, Double> accuracy = evaluate(step, true);
         save(step);
         return new Result(step, false, accuracy);
     }
@@ -81,7 +81,7 @@ public final class Trainer {
     /** A run resumed after it had already finished: its result is its last evaluation. */
     private Result finished(int step) throws IOException {
         var evals = metrics.read("eval");
-        if (evals.isEmpty()) return new Result(step, false, evaluate(step));
+        if (evals.isEmpty()) return new Result(step, false, evaluate(step, true));
         Map<String, Double> accuracy = new LinkedHashMap<>();
         ((Map<?, ?>) evals.getLast().get("acc")).forEach((d, v) -> accuracy.put((String) d, ((Number) v).doubleValue()));
         return new Result(step, false, accuracy);
@@ -106,8 +106,8 @@ public final class Trainer {
         return record;
     }
 
-    private Map<String, Double> evaluate(int step) throws IOException {
-        Map<String, Double> accuracy = job.evaluate(step);
+    private Map<String, Double> evaluate(int step, boolean last) throws IOException {
+        Map<String, Double> accuracy = job.evaluate(step, last);
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("step", step);
         record.put("kind", "eval");

@@ -20,8 +20,11 @@ public interface TrainingJob {
      */
     StepLoss loss(int step);
 
-    /** Accuracy on held-out data, by domain name, after {@code step} steps. */
-    Map<String, Double> evaluate(int step) throws java.io.IOException;
+    /**
+     * Accuracy on held-out data, by domain name, after {@code step} steps; {@code last} is the
+     * evaluation at the end of training (periodic ones may look at a subset to save time).
+     */
+    Map<String, Double> evaluate(int step, boolean last) throws java.io.IOException;
 
     /** The loss of one step: the total to minimise, and its named parts (cross-entropy, separation terms) for the log. */
     record StepLoss(Variable total, Map<String, Float> parts) {}
