@@ -8,8 +8,12 @@ import mdlora.launcher.config.ConfigException;
 /** Entry point of the {@code mdlora} command: dispatches to the registered {@link Command}s. */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(
+            new DemoCommand(),
             new TrainCommand(),
             new EvalCommand(),
+            new PredictCommand(),
+            new ExportCommand(),
+            new AnalyzeCommand(),
             new PretrainCommand(),
             new DecodeCommand(),
             new VideoInfoCommand()

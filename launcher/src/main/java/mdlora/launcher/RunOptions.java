@@ -70,9 +70,16 @@ final class RunOptions {
             Parallel.setThreads(config.integer(Knob.THREADS));
             return new Session(run, config);
         }
-        Config config = resolve(args, preset);
+        return begin(args.has("out") ? Path.of(args.get("out", null)) : null, command, resolve(args, preset));
+    }
+
+    /**
+     * A new run folder ({@code out}, or a fresh one under {@code runs/} named after {@code name}) holding
+     * {@code config} with the thread count made explicit, which the kernels then run on.
+     */
+    static Session begin(Path out, String name, Config config) throws IOException {
         if (config.integer(Knob.THREADS) == 0) config = config.with(Knob.THREADS, Parallel.threads());
-        RunDir run = RunDir.create(args.has("out") ? Path.of(args.get("out", null)) : null, command);
+        RunDir run = RunDir.create(out, name);
         run.writeConfig(config);
         Parallel.setThreads(config.integer(Knob.THREADS));
         return new Session(run, config);

@@ -35,11 +35,14 @@ public final class RunDir {
      * {@code runs/NAME-yyyyMMdd-HHmmss} under the working directory.
      */
     public static RunDir create(Path out, String name) throws IOException {
-        Path dir = out != null ? out : fresh(Path.of("runs"), name);
-        if (Files.exists(dir.resolve("config.json")))
-            throw new ConfigException(dir + " already holds a run (use --resume " + dir + " to continue it, or another --out)");
-        Files.createDirectories(dir);
-        return new RunDir(dir);
+        if (out != null && Files.exists(out.resolve("config.json")))
+            throw new ConfigException(out + " already holds a run (use --resume " + out + " to continue it, or another --out)");
+        return new RunDir(folder(out, name));
+    }
+
+    /** {@code out} when given, else a fresh {@code runs/NAME-yyyyMMdd-HHmmss}; created. */
+    public static Path folder(Path out, String name) throws IOException {
+        return Files.createDirectories(out != null ? out : fresh(Path.of("runs"), name));
     }
 
     private static Path fresh(Path parent, String name) {
