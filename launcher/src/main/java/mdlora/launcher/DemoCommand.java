@@ -85,12 +85,13 @@ public final class DemoCommand implements Command {
 
     /** One run of the pair, with {@code train}'s own code; its final top-1 per domain, or null when stopped. */
     private static Map<String, Double> train(Path out, Config config, Args args) throws IOException {
-        RunOptions.Session session = RunOptions.begin(out, "demo", config);
-        RunDir run = session.run();
+        RunOptions.Session session = RunOptions.fresh(out, "demo", config);
         Config resolved = session.config();
+        FineTuning fineTuning = FineTuning.prepare(resolved);
+        RunDir run = session.open();
         System.err.println("mdlora demo: " + (LoraSettings.hasLora(resolved) ? "shared + domain LoRAs (sc, ds)" : "head-only baseline") + " -> " + run.path());
         try (StopSignal stop = StopSignal.install()) {
-            FineTuning.Outcome outcome = FineTuning.run(run, resolved, args.getInt("stop-after", 0), stop);
+            FineTuning.Outcome outcome = fineTuning.train(run, args.getInt("stop-after", 0), stop);
             if (outcome.result().stopped()) {
                 System.out.println("stopped; continue this run with: mdlora train --resume " + run.path());
                 return null;

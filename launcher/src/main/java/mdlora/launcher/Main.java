@@ -14,6 +14,7 @@ public final class Main {
             new PredictCommand(),
             new ExportCommand(),
             new AnalyzeCommand(),
+            new ExperimentCommand(),
             new PretrainCommand(),
             new DecodeCommand(),
             new VideoInfoCommand()

@@ -95,7 +95,6 @@ public final class PredictCommand implements Command {
     private int logits(Args args) throws IOException {
         Path weights = args.existingPath("weights"), input = args.existingPath("input");
         Path out = Path.of(args.require("out"));
-        Tensor frames = readFrames(input);
         ViTCheckpoint checkpoint;
         try {
             checkpoint = ViTCheckpoint.read(weights);
@@ -105,6 +104,7 @@ public final class PredictCommand implements Command {
         }
         var c = checkpoint.config();
         if (c.numClasses() == 0) throw new UserError(weights + " has no head (head.weight / classifier.weight): nothing to classify with");
+        Tensor frames = readFrames(input);
         if (frames.size(3) != frames.size(4) || frames.size(3) % c.patchSize() != 0)
             throw new UserError(input + ": frames must be square with a side that is a multiple of the patch size " + c.patchSize() + ", got " + Shape.str(frames.shape()));
         VideoClassifier model = lateFusion(checkpoint, frames.size(3));

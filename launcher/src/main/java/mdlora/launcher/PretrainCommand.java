@@ -10,6 +10,7 @@ import mdlora.launcher.model.HubConfig;
 import mdlora.launcher.pretrain.PretrainJob;
 import mdlora.launcher.pretrain.ShapeImages;
 import mdlora.launcher.report.RunReport;
+import mdlora.launcher.run.RunDir;
 import mdlora.launcher.train.Optimization;
 import mdlora.launcher.train.StopSignal;
 import mdlora.launcher.train.Trainer;
@@ -55,24 +56,25 @@ public final class PretrainCommand implements Command {
     @Override
     public int run(String[] argv) throws IOException {
         Args args = OPTIONS.parse(argv);
-        RunOptions.Session session = OPTIONS.open(args, preset());
+        RunOptions.Session session = OPTIONS.session(args, preset());
         Config config = session.config();
         PretrainJob job = new PretrainJob(config);
+        RunDir run = session.open();
         int steps = config.integer(Knob.STEPS);
         var optimization = Optimization.of(config, job.trainable(), steps);
         var settings = new Trainer.Settings(steps, config.integer(Knob.EVAL_EVERY), config.integer(Knob.CHECKPOINT_EVERY),
                 config.number(Knob.GRAD_CLIP), args.getInt("stop-after", 0));
-        System.err.println("mdlora pretrain: " + describe(job.model().config()) + " -> " + session.run().path());
+        System.err.println("mdlora pretrain: " + describe(job.model().config()) + " -> " + run.path());
         Trainer.Result result;
         try (StopSignal stop = StopSignal.install()) {
-            result = new Trainer(session.run(), settings, job, optimization.optimizer(), optimization.scheduler(), stop).run();
+            result = new Trainer(run, settings, job, optimization.optimizer(), optimization.scheduler(), stop).run();
             if (result.stopped()) {
-                System.out.println("stopped after step " + result.steps() + "; checkpoint saved. Continue with: mdlora pretrain --resume " + session.run().path());
+                System.out.println("stopped after step " + result.steps() + "; checkpoint saved. Continue with: mdlora pretrain --resume " + run.path());
                 return stop.requested() ? 130 : 0;
             }
         }
-        Path backbone = writeBackbone(job.model(), session.run().file("backbone"));
-        RunReport.write(session.run(), "pretrain");
+        Path backbone = writeBackbone(job.model(), run.file("backbone"));
+        RunReport.write(run, "pretrain");
         System.out.printf(Locale.ROOT, "held-out shape accuracy %.1f%% after %d steps%nbackbone: %s%n",
                 100 * result.accuracy().get("shapes"), result.steps(), backbone);
         return 0;

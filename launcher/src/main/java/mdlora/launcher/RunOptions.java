@@ -1,6 +1,7 @@
 package mdlora.launcher;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -56,37 +57,47 @@ final class RunOptions {
 
     /**
      * The run to work in: with {@code --resume} the existing one and its own config (settings cannot
-     * change mid-run, so knob flags are refused); else a new folder ({@code --out}, or a fresh one under
-     * {@code runs/}) with the resolved config written into it, the thread count made explicit. Either way
-     * the kernels then run on the config's thread count.
+     * change mid-run, so knob flags are refused); else the resolved config, the thread count made
+     * explicit, for a new folder ({@code --out}, or a fresh one under {@code runs/}) that
+     * {@link Session#open} makes once the config has proved usable. Either way the kernels run on the
+     * config's thread count from here on.
      */
-    Session open(Args args, Config preset) throws IOException {
+    Session session(Args args, Config preset) {
         if (args.has("resume")) {
             for (String name : args.options().keySet())
                 if (!name.equals("resume") && !name.equals("stop-after"))
                     throw new UserError("--resume continues a run with the settings it started with; drop --" + name);
-            RunDir run = RunDir.open(Path.of(args.get("resume", null)));
-            Config config = run.readConfig();
-            Parallel.setThreads(config.integer(Knob.THREADS));
-            return new Session(run, config);
+            return resume(RunDir.open(Path.of(args.get("resume", null))));
         }
-        return begin(args.has("out") ? Path.of(args.get("out", null)) : null, command, resolve(args, preset));
+        return fresh(args.has("out") ? Path.of(args.get("out", null)) : null, command, resolve(args, preset));
     }
 
-    /**
-     * A new run folder ({@code out}, or a fresh one under {@code runs/} named after {@code name}) holding
-     * {@code config} with the thread count made explicit, which the kernels then run on.
-     */
-    static Session begin(Path out, String name, Config config) throws IOException {
-        if (config.integer(Knob.THREADS) == 0) config = config.with(Knob.THREADS, Parallel.threads());
-        RunDir run = RunDir.create(out, name);
-        run.writeConfig(config);
+    /** A session that continues {@code run} with its own config. */
+    static Session resume(RunDir run) {
+        Config config = run.readConfig();
         Parallel.setThreads(config.integer(Knob.THREADS));
-        return new Session(run, config);
+        return new Session(config, run, null, null);
     }
 
-    /** A run folder and its config. */
-    record Session(RunDir run, Config config) {}
+    /** A session for a new run of {@code config} in {@code out} (null: a fresh folder under runs/ named after {@code name}). */
+    static Session fresh(Path out, String name, Config config) {
+        if (out != null && Files.exists(out.resolve("config.json")))
+            throw new UserError(out + " already holds a run (continue it with --resume " + out + ", or choose another --out)");
+        if (config.integer(Knob.THREADS) == 0) config = config.with(Knob.THREADS, Parallel.threads());
+        Parallel.setThreads(config.integer(Knob.THREADS));
+        return new Session(config, null, out, name);
+    }
+
+    /** A run's config and where it lives: an existing run folder, or the folder a new run will get. */
+    record Session(Config config, RunDir resumed, Path out, String name) {
+        /** The run folder: the resumed one, or a new one with the config written into it. */
+        RunDir open() throws IOException {
+            if (resumed != null) return resumed;
+            RunDir run = RunDir.create(out, name);
+            run.writeConfig(config);
+            return run;
+        }
+    }
 
     /** The usage text of the run options and every knob, with its value in {@code preset} as the default. */
     String usage(String synopsis, String description, Config preset) {

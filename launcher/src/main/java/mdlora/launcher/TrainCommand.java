@@ -37,17 +37,14 @@ public final class TrainCommand implements Command {
     @Override
     public int run(String[] argv) throws IOException {
         Args args = OPTIONS.parse(argv);
-        RunOptions.Session session = OPTIONS.open(args, Config.defaults());
-        return train(session.run(), session.config(), args.getInt("stop-after", 0), name());
-    }
-
-    /** Trains a run and prints its scores; shared by the commands that make one fine-tuning run. */
-    static int train(RunDir run, Config config, int stopAfter, String command) throws IOException {
-        System.err.println("mdlora " + command + ": run folder " + run.path());
+        RunOptions.Session session = OPTIONS.session(args, Config.defaults());
+        FineTuning fineTuning = FineTuning.prepare(session.config());
+        RunDir run = session.open();
+        if (session.resumed() == null) System.err.println("mdlora train: run folder " + run.path());
         try (StopSignal stop = StopSignal.install()) {
-            FineTuning.Outcome outcome = FineTuning.run(run, config, stopAfter, stop);
+            FineTuning.Outcome outcome = fineTuning.train(run, args.getInt("stop-after", 0), stop);
             if (outcome.result().stopped()) {
-                System.out.println("stopped after step " + outcome.result().steps() + "; checkpoint saved. Continue with: mdlora " + command + " --resume " + run.path());
+                System.out.println("stopped after step " + outcome.result().steps() + "; checkpoint saved. Continue with: mdlora train --resume " + run.path());
                 return stop.requested() ? 130 : 0;
             }
             if (outcome.scores() != null) System.out.print(Scores.table(outcome.scores()).toText());

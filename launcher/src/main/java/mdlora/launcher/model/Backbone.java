@@ -43,7 +43,7 @@ public final class Backbone {
             if (heads > 0) c = new ViTConfig(c.imageSize(), c.patchSize(), c.width(), c.depth(), heads, c.mlpDim(), c.numClasses(), c.layerNormEps(), c.mean(), c.std());
             return new Backbone(checkpoint, c, spec);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException("cannot use " + file + " as a ViT backbone: " + e.getMessage());
+            throw new ConfigException("not a usable ViT backbone: " + e.getMessage());
         }
     }
 

@@ -18,6 +18,14 @@ public final class ShapeImages {
     /** The class names, in label order. */
     public static final List<String> CLASSES = List.of("disk", "ring", "square", "frame", "triangle", "cross", "diamond", "star");
 
+    /**
+     * Shapes tilt by at most this (radians): a square turned by 45 degrees is a diamond and a cross an
+     * X, so free rotation would make classes the same picture.
+     */
+    private static final double MAX_TILT = 0.35;
+    /** Least luminance difference between a shape and its background's base colour. */
+    private static final float MIN_CONTRAST = 0.3f;
+
     private final int size;
     private final long seed;
 
@@ -45,11 +53,11 @@ public final class ShapeImages {
         int label = rng.nextInt(CLASSES.size());
         int plane = size * size;
         Background background = Background.random(rng);
-        float[] colour = {(float) rng.nextDouble(), (float) rng.nextDouble(), (float) rng.nextDouble()};
+        float[] colour = contrasting(background.base(), rng);
         double scale = size * (0.18 + 0.17 * rng.nextDouble());
         double cx = size * (0.25 + 0.5 * rng.nextDouble()), cy = size * (0.25 + 0.5 * rng.nextDouble());
-        double angle = 2 * Math.PI * rng.nextDouble(), cos = Math.cos(angle), sin = Math.sin(angle);
-        float noise = (float) (0.08 * rng.nextDouble());
+        double angle = MAX_TILT * (2 * rng.nextDouble() - 1), cos = Math.cos(angle), sin = Math.sin(angle);
+        float noise = (float) (0.05 * rng.nextDouble());
         for (int y = 0; y < size; y++) {
             for (int x = 0; x < size; x++) {
                 double u = ((x + 0.5 - cx) * cos + (y + 0.5 - cy) * sin) / scale;
@@ -63,6 +71,17 @@ public final class ShapeImages {
             }
         }
         return label;
+    }
+
+    /** A random colour whose luminance differs clearly from {@code background}'s, so the shape is visible. */
+    private static float[] contrasting(float[] background, Rng rng) {
+        float[] c = {(float) rng.nextDouble(), (float) rng.nextDouble(), (float) rng.nextDouble()};
+        if (Math.abs(luminance(c) - luminance(background)) < MIN_CONTRAST) for (int i = 0; i < 3; i++) c[i] = 1 - c[i];
+        return c;
+    }
+
+    private static float luminance(float[] rgb) {
+        return 0.299f * rgb[0] + 0.587f * rgb[1] + 0.114f * rgb[2];
     }
 
     /** Whether the point (u, v) of the shape's own frame (unit radius) lies inside shape {@code label}. */
@@ -81,29 +100,31 @@ public final class ShapeImages {
         };
     }
 
-    /** A random background texture, a function of position (x, y in [0, 1]) and channel. */
-    private interface Background {
-        float at(int channel, double x, double y);
+    /** A background: two colours mixed by a texture, a function of position (x, y in [0, 1]). */
+    private record Background(float[] base, float[] second, Texture texture) {
+        /** The share of the second colour at a point, in [0, 1]. */
+        interface Texture {
+            double at(double x, double y);
+        }
 
+        float at(int channel, double x, double y) {
+            return (float) (base[channel] + (second[channel] - base[channel]) * texture.at(x, y));
+        }
+
+        /** Flat, gradient, stripes, checkerboard or smooth noise, in random colours, angle and frequency. */
         static Background random(Rng rng) {
             float[] a = {(float) rng.nextDouble(), (float) rng.nextDouble(), (float) rng.nextDouble()};
             float[] b = {(float) rng.nextDouble(), (float) rng.nextDouble(), (float) rng.nextDouble()};
             double angle = Math.PI * rng.nextDouble(), dx = Math.cos(angle), dy = Math.sin(angle);
             double frequency = 2 + 6 * rng.nextDouble(), phase = rng.nextDouble();
-            return switch (rng.nextInt(5)) {
-                case 0 -> (c, x, y) -> a[c];
-                case 1 -> (c, x, y) -> mix(a[c], b[c], (x * dx + y * dy + 1) / 2);
-                case 2 -> (c, x, y) -> mix(a[c], b[c], Math.sin(2 * Math.PI * (frequency * (x * dx + y * dy) + phase)) > 0 ? 1 : 0);
-                case 3 -> (c, x, y) -> mix(a[c], b[c], ((int) Math.floor(x * frequency) + (int) Math.floor(y * frequency)) & 1);
-                default -> {
-                    SmoothNoise n = new SmoothNoise(rng);
-                    yield (c, x, y) -> mix(a[c], b[c], n.at(x, y));
-                }
+            Texture texture = switch (rng.nextInt(5)) {
+                case 0 -> (x, y) -> 0;
+                case 1 -> (x, y) -> (x * dx + y * dy + 1) / 2;
+                case 2 -> (x, y) -> Math.sin(2 * Math.PI * (frequency * (x * dx + y * dy) + phase)) > 0 ? 1 : 0;
+                case 3 -> (x, y) -> ((int) Math.floor(x * frequency) + (int) Math.floor(y * frequency)) & 1;
+                default -> new SmoothNoise(rng)::at;
             };
-        }
-
-        private static float mix(float a, float b, double t) {
-            return (float) (a + (b - a) * t);
+            return new Background(a, b, texture);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import mdlora.autograd.Variable;
+import mdlora.launcher.config.ConfigException;
 import mdlora.nn.optim.LrScheduler;
 import mdlora.nn.optim.Optimizer;
 import mdlora.tensor.Shape;
@@ -59,21 +60,21 @@ public final class Checkpoint {
         try (var f = SafetensorsFile.open(file)) {
             String step = f.metadata().get("step");
             if (!"mdlora-checkpoint".equals(f.metadata().get("format")) || step == null)
-                throw new IllegalArgumentException(file + " is not an mdlora checkpoint (no format/step metadata)");
+                throw new ConfigException(file + " is not an mdlora checkpoint (no format/step metadata)");
             Map<String, Tensor> params = new LinkedHashMap<>(), optim = new LinkedHashMap<>(), sched = new LinkedHashMap<>();
             for (String name : f.names()) {
                 if (name.startsWith(PARAM)) params.put(name.substring(PARAM.length()), f.tensor(name));
                 else if (name.startsWith(OPTIM)) optim.put(name.substring(OPTIM.length()), f.tensor(name));
                 else if (name.startsWith(SCHED)) sched.put(name.substring(SCHED.length()), f.tensor(name));
-                else throw new IllegalArgumentException(file + ": unexpected tensor '" + name + "' in a checkpoint");
+                else throw new ConfigException(file + ": unexpected tensor '" + name + "' in a checkpoint");
             }
             if (!params.keySet().equals(trainable.keySet()))
-                throw new IllegalArgumentException(file + " does not fit this model: it holds " + params.size() + " trainable tensors, the model has "
+                throw new ConfigException(file + " does not fit this model: it holds " + params.size() + " trainable tensors, the model has "
                         + trainable.size() + difference(params.keySet(), trainable.keySet()));
             trainable.forEach((name, p) -> {
                 Tensor t = params.get(name);
                 if (!t.sameShape(p.data()))
-                    throw new IllegalArgumentException(file + ": '" + name + "' has shape " + Shape.str(t.shape()) + ", the model " + Shape.str(p.shape()));
+                    throw new ConfigException(file + " does not fit this model: '" + name + "' has shape " + Shape.str(t.shape()) + ", the model " + Shape.str(p.shape()));
             });
             trainable.forEach((name, p) -> p.data().copyFromInPlace(params.get(name)));
             return new Contents(Integer.parseInt(step), optim, sched);

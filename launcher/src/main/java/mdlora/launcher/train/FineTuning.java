@@ -27,16 +27,34 @@ public final class FineTuning {
     /** How the run ended, and its model with the trained weights. */
     public record Outcome(Trainer.Result result, MultiDomainModel model, Map<String, Evaluator.Score> scores) {}
 
-    private FineTuning() {}
+    private final Config config;
+    private final DomainData data;
+    private final MultiDomainModel model;
+    private final ClipSource source;
 
-    public static Outcome run(RunDir run, Config config, int stopAfter, StopSignal stop) throws IOException {
+    private FineTuning(Config config, DomainData data, MultiDomainModel model, ClipSource source) {
+        this.config = config;
+        this.data = data;
+        this.model = model;
+        this.source = source;
+    }
+
+    /**
+     * Reads the domains and the backbone and builds the model: everything a config can get wrong fails
+     * here, before a run folder is made.
+     */
+    public static FineTuning prepare(Config config) {
         DomainData data = DomainData.load(config.domains());
         List<VideoClassifier.Domain> domains = new ArrayList<>();
         for (int d = 0; d < data.domains().size(); d++) domains.add(new VideoClassifier.Domain(data.names().get(d), data.classes(d).size()));
-        writeDomains(run, data);
         Backbone backbone = Backbone.load(config.string(Knob.BACKBONE), config.integer(Knob.HEADS));
         MultiDomainModel model = MultiDomainModel.create(config, backbone, domains);
-        ClipSource source = ClipPipeline.source(config, model.backboneConfig());
+        return new FineTuning(config, data, model, ClipPipeline.source(config, model.backboneConfig()));
+    }
+
+    /** Trains in {@code run} (from its checkpoint when it has one) until the end, {@code stopAfter} steps, or a stop. */
+    public Outcome train(RunDir run, int stopAfter, StopSignal stop) throws IOException {
+        writeDomains(run, data);
         if (!config.string(Knob.CACHE).isEmpty()) CacheWarmer.warm(data, source, config.integer(Knob.WORKERS), config.integer(Knob.SEED));
         try (var job = new MultiDomainJob(config, model, data, source)) {
             int steps = config.integer(Knob.EPOCHS) > 0 ? config.integer(Knob.EPOCHS) * job.batchesPerEpoch() : config.integer(Knob.STEPS);

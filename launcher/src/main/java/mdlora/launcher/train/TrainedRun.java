@@ -28,12 +28,8 @@ public record TrainedRun(RunDir run, Config config, Map<String, List<String>> cl
         List<VideoClassifier.Domain> domains = new ArrayList<>();
         classes.forEach((name, names) -> domains.add(new VideoClassifier.Domain(name, names.size())));
         MultiDomainModel model = MultiDomainModel.create(config, Backbone.load(config.string(Knob.BACKBONE), config.integer(Knob.HEADS)), domains);
-        try {
-            int steps = Checkpoint.loadWeights(run.checkpoint(), model.trainable());
-            return new TrainedRun(run, config, classes, model, steps);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
-        }
+        int steps = Checkpoint.loadWeights(run.checkpoint(), model.trainable());
+        return new TrainedRun(run, config, classes, model, steps);
     }
 
     private static Map<String, List<String>> classes(RunDir run) throws IOException {
