@@ -54,8 +54,8 @@ public final class ShapeImages {
         int plane = size * size;
         Background background = Background.random(rng);
         float[] colour = contrasting(background.base(), rng);
-        double scale = size * (0.18 + 0.17 * rng.nextDouble());
-        double cx = size * (0.25 + 0.5 * rng.nextDouble()), cy = size * (0.25 + 0.5 * rng.nextDouble());
+        double scale = size * (0.25 + 0.15 * rng.nextDouble());
+        double cx = size * (0.3 + 0.4 * rng.nextDouble()), cy = size * (0.3 + 0.4 * rng.nextDouble());
         double angle = MAX_TILT * (2 * rng.nextDouble() - 1), cos = Math.cos(angle), sin = Math.sin(angle);
         float noise = (float) (0.05 * rng.nextDouble());
         for (int y = 0; y < size; y++) {

@@ -68,7 +68,7 @@ public final class LinePlot {
     /** The plot as an SVG document {@code width} x (at least) {@code height} pixels. */
     public String toSvg(int width, int height) {
         int legendRows = (series.size() + 2) / 3;
-        int totalHeight = height + legendRows * LEGEND_ROW;
+        int totalHeight = height + legendRows * LEGEND_ROW + 4;
         double plotW = width - LEFT - RIGHT, plotH = height - TOP - AXIS_BOTTOM;
         Axis x = Axis.fit(range(true, null, null), 6);
         Axis y = Axis.fit(range(false, yMin, yMax), 5);
@@ -117,7 +117,7 @@ public final class LinePlot {
 
     private String legendEntry(Series s, int i, int width, int height) {
         double colW = (width - LEFT - RIGHT) / 3.0;
-        double lx = LEFT + (i % 3) * colW, ly = height - 6 + (i / 3) * LEGEND_ROW;
+        double lx = LEFT + (i % 3) * colW, ly = height + 12 + (i / 3) * LEGEND_ROW;
         String color = PALETTE[s.color() % PALETTE.length];
         return String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\" stroke-dasharray=\"%s\"/>%n",
                 lx, ly - 4, lx + 22, ly - 4, color, s.dash().pattern)

@@ -47,12 +47,21 @@ public final class RunReport {
         double[] steps = column(train, "step");
         double[] loss = column(train, "loss");
         report.heading("Training");
-        var plot = new LinePlot("Training loss", "step", "loss")
-                .add(new LinePlot.Series("loss (each step)", steps, loss, 5, LinePlot.Dash.SOLID))
-                .add(new LinePlot.Series("loss (smoothed)", steps, smooth(loss), 0, LinePlot.Dash.SOLID));
-        if (train.getFirst().containsKey("ce")) plot.add(new LinePlot.Series("cross-entropy (smoothed)", steps, smooth(column(train, "ce")), 1, LinePlot.Dash.DASHED));
-        report.figure("loss", plot);
-        report.figure("lr", new LinePlot("Learning rate", "step", "lr").add("lr", steps, column(train, "lr")));
+        Map<String, LinePlot> plots = new java.util.LinkedHashMap<>();
+        plots.put("loss", curve("Training loss", "loss", steps, loss));
+        if (train.getFirst().containsKey("ce")) {
+            plots.put("cross-entropy", curve("Cross-entropy", "cross-entropy", steps, column(train, "ce")));
+            plots.put("separation", curve("Domain separation (lambda1 L_orth + lambda2 L_ss)", "loss", steps, column(train, "separation")));
+        }
+        plots.put("lr", new LinePlot("Learning rate", "step", "lr").add("lr", steps, column(train, "lr")));
+        report.smallMultiples(plots);
+    }
+
+    /** A per-step curve, drawn raw (light) and smoothed (dark). */
+    private static LinePlot curve(String title, String yLabel, double[] steps, double[] values) {
+        return new LinePlot(title, "step", yLabel)
+                .add(new LinePlot.Series("each step", steps, values, 5, LinePlot.Dash.SOLID))
+                .add(new LinePlot.Series("smoothed", steps, smooth(values), 0, LinePlot.Dash.SOLID));
     }
 
     private static void accuracyPlot(HtmlReport report, List<Map<String, Object>> eval) {
