@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Records the golden files of the nn module's parity tests (nn/src/test/resources/golden/).
+"""Records the golden files of the nn module's parity tests (nn/src/test/resources/mdlora/nn/golden/).
 
 Run with the system Python that has torch 1.13:  /usr/bin/python3 nn/src/test/python/make_vit_golden.py
 
@@ -13,9 +13,11 @@ Files:
   timm_io.safetensors             input [2,3,16,16], labels (as F32), logits, loss
   timm_adamw_step.safetensors     the weights after one AdamW step on the cross-entropy of that batch
   timm_resampled.safetensors      pos_embed resampled bilinearly to a 6x6 grid, a 24x24 input and its logits
-  hf/model.safetensors, hf/config.json, hf_io.safetensors, hf_adamw_step.safetensors: the same for HF's layout
+  hf/model.safetensors, hf_io.safetensors, hf_adamw_step.safetensors: the same for HF's layout, with the hub's
+                                  hf/config.json and hf/preprocessor_config.json (ImageNet mean and std) beside
   trajectories.safetensors        20-step optimiser and schedule trajectories on a least-squares problem
 """
+import copy
 import json
 import math
 import os
@@ -25,9 +27,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "golden")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "mdlora", "nn", "golden")
 IMAGE, PATCH, WIDTH, DEPTH, HEADS, MLP, CLASSES = 16, 4, 24, 2, 3, 48, 5
-ADAMW = dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.05)
+# eps 1e-6, not PyTorch's 1e-8: some gradients are analytically zero (the key bias: softmax ignores a shift common
+# to all keys) and come out as float noise of ~1e-10 in any implementation, which eps 1e-8 would turn into full
+# steps of +-lr with random signs.
+ADAMW = dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-6, weight_decay=0.05)
 
 
 def write_safetensors(path, tensors, metadata=None):
@@ -216,9 +221,7 @@ def randomize(model):
                 p.copy_(0.1 * torch.randn_like(p))
 
 
-def record_classifier(model, prefix, weights_path, labels):
-    randomize(model)
-    write_safetensors(weights_path, model.state_dict(), {"format": "pt"})
+def record_step(model, prefix, labels):
     x = torch.randn(2, 3, IMAGE, IMAGE)
     logits = model(x)
     loss = F.cross_entropy(logits, labels)
@@ -291,18 +294,25 @@ def main():
     torch.manual_seed(0)
     labels = torch.tensor([3, 1])
     timm_model = VisionTransformer()
-    record_classifier(timm_model, "timm", os.path.join(OUT, "timm_vit.safetensors"), labels)
-    record_resampled(timm_model)
+    randomize(timm_model)
+    write_safetensors(os.path.join(OUT, "timm_vit.safetensors"), timm_model.state_dict(), {"format": "pt"})
+    record_resampled(copy.deepcopy(timm_model))
+    record_step(timm_model, "timm", labels)
 
     hf_model = HFViTForImageClassification()
-    record_classifier(hf_model, "hf", os.path.join(OUT, "hf", "model.safetensors"), labels)
+    randomize(hf_model)
+    write_safetensors(os.path.join(OUT, "hf", "model.safetensors"), hf_model.state_dict(), {"format": "pt"})
+    record_step(hf_model, "hf", labels)
     config = {"model_type": "vit", "architectures": ["ViTForImageClassification"], "hidden_size": WIDTH,
               "num_hidden_layers": DEPTH, "num_attention_heads": HEADS, "intermediate_size": MLP,
               "hidden_act": "gelu", "image_size": IMAGE, "patch_size": PATCH, "num_channels": 3,
               "layer_norm_eps": 1e-12, "qkv_bias": True}
-    with open(os.path.join(OUT, "hf", "config.json"), "w") as f:
-        json.dump(config, f, indent=2)
-        f.write("\n")
+    preprocessor = {"image_processor_type": "ViTImageProcessor", "do_normalize": True,
+                    "image_mean": [0.485, 0.456, 0.406], "image_std": [0.229, 0.224, 0.225]}
+    for name, content in (("config.json", config), ("preprocessor_config.json", preprocessor)):
+        with open(os.path.join(OUT, "hf", name), "w") as f:
+            json.dump(content, f, indent=2)
+            f.write("\n")
     record_trajectories()
 
 

@@ -20,13 +20,17 @@ reference() { # NAME: every frame, presentation order, no frame dropped or dupli
 }
 
 # Decodable: the three profiles, B-frames with pyramid (main, high), a size that is not a multiple
-# of 16, and an open GOP whose key frames (except the first) are not IDR pictures.
+# of 16, an open GOP whose key frames (except the first) are not IDR pictures, and an edit list.
 x264 baseline 64x48 12 -profile:v baseline -g 8
 x264 main 64x48 12 -profile:v main -g 8 -bf 3
 x264 high 64x48 12 -profile:v high -g 8 -bf 3 -x264-params b-pyramid=normal
 x264 odd 58x38 12 -profile:v high -g 6 -bf 2
 x264 opengop 64x48 20 -profile:v high -bf 3 -x264-params open-gop=1:keyint=6:min-keyint=6:scenecut=0
-for c in baseline main high odd opengop; do reference $c; done
+# Cut without re-encoding: the edit list hides the frames before the cut that later frames need.
+x264 trimmed.tmp 64x48 20 -profile:v high -g 8 -bf 3
+"${FF[@]}" -ss 0.3 -i trimmed.tmp.mp4 -c copy trimmed.mp4
+rm trimmed.tmp.mp4
+for c in baseline main high odd opengop trimmed; do reference $c; done
 
 # Not decodable by jcodec (each must fail with a message naming the feature).
 x264 tenbit 64x48 4 -pix_fmt yuv420p10le
@@ -37,6 +41,7 @@ x264 nodeblock 64x48 4 -x264-params no-deblock=1
 x264 noweightp 64x48 8 -bf 3 -x264-params weightp=0
 "${FF[@]}" -f lavfi -i "$SRC" -frames:v 4 -c:v libx265 -x265-params log-level=none -pix_fmt yuv420p hevc.mp4
 "${FF[@]}" -f lavfi -i "$SRC" -frames:v 4 -c:v libxvid avi.avi
+"${FF[@]}" -i high.mp4 -c copy -movflags frag_keyframe+empty_moov fragmented.mp4
 
 # Damaged: cut-off files (movie header at the end, and at the front with the frames cut), random
 # bytes, an empty file.

@@ -24,7 +24,8 @@ public final class VideoInfoCommand implements Command {
                 usage: ./mdlora video-info CLIP
 
                 Prints the container, codec, profile, size, frame count and frame rate of CLIP (an MP4/H.264
-                file). A file that cannot be decoded gets one line saying what it holds and what to do.""";
+                file), after checking every frame's headers. A file that cannot be decoded gets one line saying
+                what it holds and what to do, and a non-zero exit code.""";
     }
 
     @Override
@@ -33,6 +34,7 @@ public final class VideoInfoCommand implements Command {
         VideoInfo info;
         try (VideoReader reader = VideoReader.open(Path.of(args[0]))) {
             info = reader.info();
+            reader.verify();
         } catch (VideoFormatException e) {
             throw new UserError(e.getMessage());
         }

@@ -51,9 +51,9 @@ public record EffectiveDimensions(List<Curve> curves) {
      * so dW's singular values are those of the r x d' matrix S V^T A^T: two small SVDs instead of one of d x d'.
      */
     static Curve curve(String layer, String name, LoraBranch b) {
-        Svd x = Svd.thin(b.upFactorValue());
+        Svd x = Svd.of(b.upFactorValue());
         Tensor core = x.s().unsqueeze(1).mul(x.vt()).matmul(b.loraA().data());
-        float[] s = Svd.thin(core).s().toArray();
+        float[] s = Svd.of(core).s().toArray();
         double[] sv = new double[s.length], c = new double[s.length];
         double total = 0, running = 0;
         for (int k = 0; k < s.length; k++) {

@@ -47,6 +47,7 @@ public final class LoraBranch extends Module {
         };
     }
 
+    /** r, the rank of the update. */
     public int rank() {
         return loraA.size(0);
     }

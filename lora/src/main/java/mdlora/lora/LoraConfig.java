@@ -97,7 +97,7 @@ public record LoraConfig(
         return kind == LoraKind.SHARED ? constrainShared : constrainDomains;
     }
 
-    /** Mutable staging for a {@link LoraConfig}; every setter returns the builder. */
+    /** Mutable staging for a {@link LoraConfig}: each setter sets the component of its name and returns the builder. */
     public static final class Builder {
         private Placement placement = Placement.upperHeavy();
         private int sharedRank = 32, domainRank = 32;

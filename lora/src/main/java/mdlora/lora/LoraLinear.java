@@ -32,8 +32,9 @@ public final class LoraLinear extends Module implements Layer, DomainAware {
     private int mergedDomain;
 
     /**
-     * Wraps {@code base}, found at {@code path} in the model (named in error messages); {@code shared} may be
-     * null, {@code domains} empty (then one per name in {@code domainNames}, in that order).
+     * Wraps and freezes {@code base}, found at {@code path} in the model (named in error messages).
+     * {@code shared} may be null; {@code domains} is empty or holds one LoRA per name of {@code domainNames},
+     * in that order. One dropout mask on the layer's input feeds all of its LoRAs.
      */
     public LoraLinear(String path, Linear base, LoraBranch shared, List<String> domainNames, List<LoraBranch> domains,
                       float dropout, Rng dropoutRng) {
@@ -56,6 +57,7 @@ public final class LoraLinear extends Module implements Layer, DomainAware {
         return path;
     }
 
+    /** The frozen linear layer. */
     public Linear base() {
         return base;
     }
@@ -70,6 +72,7 @@ public final class LoraLinear extends Module implements Layer, DomainAware {
         return domains;
     }
 
+    /** Whether this layer has domain LoRAs (else only a shared one). */
     public boolean hasDomains() {
         return !domains.isEmpty();
     }
@@ -153,6 +156,7 @@ public final class LoraLinear extends Module implements Layer, DomainAware {
         merged = false;
     }
 
+    /** Whether W currently holds a merged update. */
     public boolean isMerged() {
         return merged;
     }

@@ -32,8 +32,11 @@ import mdlora.tensor.io.SafetensorsWriter;
  * }</pre>
  */
 public final class MultiDomainLora {
+    /** The name of the shared adapter (its folder in adapter files); domain adapters take their domain's name. */
+    public static final String SHARED = "shared";
     private static final Pattern DOMAIN_NAME = Pattern.compile("[A-Za-z0-9_-]+");
-    private static final Set<String> RESERVED = Set.of("shared", "base_layer");
+    private static final Set<String> RESERVED = Set.of(SHARED, "base_layer");
+    private static final String BACKBONE = "backbone.", HEADS = "heads.", BASE_LAYER = "base_layer.";
 
     private final Module model;
     private final LoraConfig config;
@@ -49,10 +52,10 @@ public final class MultiDomainLora {
     }
 
     /**
-     * Freezes every parameter of {@code model} (but a {@link VideoClassifier}'s domain heads), wraps each linear layer the placement selects in a
-     * {@link LoraLinear} (computing the SVD of W where a subspace constraint needs it), then unfreezes what
-     * the configuration asks for. {@code domains} names the domains in the order of the indices given to
-     * {@link mdlora.nn.DomainAware#routeDomains}.
+     * Freezes every parameter of {@code model} but a {@link VideoClassifier}'s domain heads, wraps each linear
+     * layer the placement selects in a {@link LoraLinear} (computing the SVD of W where a subspace constraint
+     * needs it), then unfreezes what the configuration asks for. {@code domains} names the domains in the order
+     * of the indices given to {@link mdlora.nn.DomainAware#routeDomains} (a classifier's own order).
      */
     public static MultiDomainLora attach(Module model, LoraConfig config, List<String> domains, Rng rng) {
         checkDomains(domains);
@@ -119,10 +122,12 @@ public final class MultiDomainLora {
 
     // ---------------------------------------------------------------- access
 
+    /** The model the LoRAs are attached to. */
     public Module model() {
         return model;
     }
 
+    /** The configuration they were attached with. */
     public LoraConfig config() {
         return config;
     }
@@ -216,12 +221,9 @@ public final class MultiDomainLora {
             if (dropped.contains(k) || (classifier && k.startsWith(HEADS))) return;
             out.put(timmName(renamed.getOrDefault(k, k)), merged.getOrDefault(k, v));
         });
-        if (model instanceof VideoClassifier)
-            model.module(HEADS + d).stateDict().forEach((k, v) -> out.put("head." + k, v));
+        if (classifier) model.module(HEADS + d).stateDict().forEach((k, v) -> out.put("head." + k, v));
         return out;
     }
-
-    private static final String BACKBONE = "backbone.", HEADS = "heads.", BASE_LAYER = "base_layer.";
 
     /** A model path as it reads in timm's ViT: a video classifier's backbone prefix dropped. */
     String timmName(String path) {
@@ -243,9 +245,6 @@ public final class MultiDomainLora {
     }
 
     // ---------------------------------------------------------------- adapter files
-
-    /** The name of the shared adapter (its folder in adapter files); domain adapters take their domain's name. */
-    public static final String SHARED = "shared";
 
     /**
      * Writes one folder per adapter under {@code dir}, {@code shared} and one per domain, in PEFT's layout

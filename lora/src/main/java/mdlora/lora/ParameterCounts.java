@@ -18,6 +18,7 @@ public final class ParameterCounts {
 
     private ParameterCounts() {}
 
+    /** Prints the table; the optional argument is the rank. */
     public static void main(String[] args) {
         int rank = args.length > 0 ? Integer.parseInt(args[0]) : 32;
         System.out.printf(Locale.ROOT, "ViT-B/16, r = %d, domains:", rank);

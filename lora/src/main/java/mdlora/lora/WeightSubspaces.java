@@ -17,9 +17,10 @@ public record WeightSubspaces(int k, Subspace column, Subspace nullSpace) {
 
     /** Splits the space of {@code weight} (the layer at {@code path}, for messages) at {@code tau}. */
     public static WeightSubspaces of(String path, Tensor weight, double tau, boolean fullNullSpace) {
-        Svd svd = Svd.thin(weight);
+        Svd svd = Svd.of(weight);
         int d = weight.size(0), rank = svd.s().size(0);
         int k = Svd.effectiveRank(svd.s(), tau);
+        if (k == 0) throw new IllegalArgumentException(path + ": the weight is zero, so it has no column space to split off");
         Tensor u = svd.u();
         Subspace column = Subspace.spannedBy(u.slice(1, 0, k));
         // When d <= d' the thin U is square: span(U_n) is exactly the complement of U_m, projected with U_m alone.

@@ -5,6 +5,7 @@ import mdlora.tensor.Rng;
 
 /** A pre-norm transformer block: {@code x + attn(norm1(x))}, then {@code x + mlp(norm2(x))} (timm's {@code Block}). */
 public final class Block extends Module implements Layer {
+    /** A block of the given sizes; {@code rng} initialises its linear layers. */
     public Block(int width, int heads, int mlpDim, float layerNormEps, Rng rng) {
         registerModule("norm1", new LayerNorm(width, layerNormEps));
         registerModule("attn", new Attention(width, heads, rng));

@@ -6,11 +6,13 @@ import java.util.List;
 public class ModuleList extends Module {
     private final int size;
 
+    /** Registers {@code modules} in order as "0", "1", ... */
     public ModuleList(List<? extends Module> modules) {
         for (int i = 0; i < modules.size(); i++) registerModule(Integer.toString(i), modules.get(i));
         this.size = modules.size();
     }
 
+    /** Number of modules. */
     public int size() {
         return size;
     }

@@ -8,6 +8,7 @@ import mdlora.tensor.Shape;
 public final class PatchEmbed extends Module implements Layer {
     private final int imageSize;
 
+    /** For {@code imageSize} x {@code imageSize} RGB images cut into {@code patchSize} x {@code patchSize} patches. */
     public PatchEmbed(int imageSize, int patchSize, int width, Rng rng) {
         this.imageSize = imageSize;
         registerModule("proj", new PatchConv2d(3, width, patchSize, rng));

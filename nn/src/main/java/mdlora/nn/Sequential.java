@@ -5,6 +5,7 @@ import mdlora.autograd.Variable;
 
 /** Layers applied one after another, named "0", "1", ... (PyTorch's {@code nn.Sequential}; timm's {@code blocks}). */
 public final class Sequential extends ModuleList implements Layer {
+    /** Registers {@code layers} in the order they run. */
     public <M extends Module & Layer> Sequential(List<M> layers) {
         super(layers);
     }

@@ -18,6 +18,7 @@ public record ViTConfig(int imageSize, int patchSize, int width, int depth, int 
                         float layerNormEps, Rgb mean, Rgb std) {
     /** One value per colour channel. */
     public record Rgb(float r, float g, float b) {
+        /** {@code {r, g, b}}. */
         public float[] toArray() {
             return new float[] {r, g, b};
         }
@@ -26,6 +27,7 @@ public record ViTConfig(int imageSize, int patchSize, int width, int depth, int 
     /** Mean and standard deviation of timm's and Hugging Face's ViT/16 checkpoints (augreg, in21k). */
     public static final Rgb HALF = new Rgb(0.5f, 0.5f, 0.5f);
 
+    /** Checks that the sizes fit together. */
     public ViTConfig {
         if (imageSize <= 0 || patchSize <= 0 || width <= 0 || depth <= 0 || heads <= 0 || mlpDim <= 0 || numClasses < 0)
             throw new IllegalArgumentException("ViT sizes must be positive (classes >= 0): image " + imageSize + ", patch " + patchSize
@@ -66,14 +68,17 @@ public record ViTConfig(int imageSize, int patchSize, int width, int depth, int 
         return gridSize() * gridSize();
     }
 
+    /** The same model with a head of {@code classes} classes (0: no head). */
     public ViTConfig withNumClasses(int classes) {
         return new ViTConfig(imageSize, patchSize, width, depth, heads, mlpDim, classes, layerNormEps, mean, std);
     }
 
+    /** The same model for {@code size} x {@code size} images (a checkpoint's position embedding is resampled on loading). */
     public ViTConfig withImageSize(int size) {
         return new ViTConfig(size, patchSize, width, depth, heads, mlpDim, numClasses, layerNormEps, mean, std);
     }
 
+    /** The same model expecting another input normalisation. */
     public ViTConfig withNormalization(Rgb newMean, Rgb newStd) {
         return new ViTConfig(imageSize, patchSize, width, depth, heads, mlpDim, numClasses, layerNormEps, newMean, newStd);
     }

@@ -2,6 +2,7 @@ package mdlora.nn;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import mdlora.autograd.Functional;
 import mdlora.autograd.Variable;
 import mdlora.tensor.Rng;
@@ -16,6 +17,7 @@ import mdlora.tensor.Tensor;
 public final class VideoClassifier extends Module {
     /** A domain: its name and number of classes. */
     public record Domain(String name, int numClasses) {
+        /** Checks that the domain has classes. */
         public Domain {
             if (numClasses <= 0) throw new IllegalArgumentException("domain '" + name + "' needs at least one class, got " + numClasses);
         }
@@ -42,10 +44,12 @@ public final class VideoClassifier extends Module {
         registerModule("head_drop", new Dropout(headDropout, rng.fork()));
     }
 
+    /** The shared frame encoder (child {@code backbone}). */
     public VisionTransformer backbone() {
         return backbone;
     }
 
+    /** The domains in head order: domain i is classified by {@code heads.i}. */
     public List<Domain> domains() {
         return domains;
     }
@@ -79,11 +83,7 @@ public final class VideoClassifier extends Module {
     }
 
     private static int[] samplesOf(int[] domainOfSample, int domain) {
-        int n = 0;
-        for (int d : domainOfSample) if (d == domain) n++;
-        int[] out = new int[n];
-        for (int i = 0, k = 0; i < domainOfSample.length; i++) if (domainOfSample[i] == domain) out[k++] = i;
-        return out;
+        return IntStream.range(0, domainOfSample.length).filter(i -> domainOfSample[i] == domain).toArray();
     }
 
     /** The logits [samples.length, C_domain] of the clips of one domain, {@code samples} their batch indices (ascending). */

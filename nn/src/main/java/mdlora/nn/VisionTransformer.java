@@ -32,6 +32,7 @@ public final class VisionTransformer extends Module implements Layer {
         if (config.numClasses() > 0) registerModule("head", new Linear(d, config.numClasses(), true, rng));
     }
 
+    /** The sizes this model was built with. */
     public ViTConfig config() {
         return config;
     }

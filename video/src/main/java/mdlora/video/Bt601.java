@@ -22,11 +22,25 @@ final class Bt601 {
         return (int) Math.round(v * (1 << SHIFT));
     }
 
-    /** The visible (cropped) part of a decoded 8-bit 4:2:0 picture as RGB. */
+    /** The visible part of a decoded picture: the crop rectangle, or all of it. */
+    private static Rect visible(Picture yuv) {
+        return yuv.getCrop() != null ? yuv.getCrop() : new Rect(0, 0, yuv.getWidth(), yuv.getHeight());
+    }
+
+    /** The visible luma plane of a decoded 8-bit picture, as unsigned bytes (ffmpeg's Y plane). */
+    static byte[] luma(Picture yuv) {
+        Rect r = visible(yuv);
+        int w = r.getWidth(), h = r.getHeight(), stride = yuv.getPlaneWidth(0);
+        byte[] plane = yuv.getPlaneData(0), out = new byte[w * h];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) out[y * w + x] = (byte) (plane[(r.getY() + y) * stride + r.getX() + x] + 128);
+        return out;
+    }
+
+    /** The visible part of a decoded 8-bit 4:2:0 picture as RGB. */
     static RgbImage toRgb(Picture yuv) {
-        Rect crop = yuv.getCrop();
-        int x0 = crop == null ? 0 : crop.getX(), y0 = crop == null ? 0 : crop.getY();
-        int w = crop == null ? yuv.getWidth() : crop.getWidth(), h = crop == null ? yuv.getHeight() : crop.getHeight();
+        Rect r = visible(yuv);
+        int x0 = r.getX(), y0 = r.getY(), w = r.getWidth(), h = r.getHeight();
         byte[] lum = yuv.getPlaneData(0), cb = yuv.getPlaneData(1), cr = yuv.getPlaneData(2);
         int lumStride = yuv.getPlaneWidth(0), chromaStride = yuv.getPlaneWidth(1);
         byte[] rgb = new byte[3 * w * h];

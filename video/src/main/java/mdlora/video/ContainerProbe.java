@@ -58,7 +58,7 @@ final class ContainerProbe {
         };
     }
 
-    /** Walks the top-level boxes: each must fit in the file and one must be the movie header 'moov'. */
+    /** Walks the top-level boxes: each must fit in the file, one must be the movie header 'moov', none a fragment. */
     private static String walkTopLevelBoxes(Path file, FileChannel ch, long size) throws IOException {
         String brand = "mp4";
         boolean moov = false;
@@ -77,6 +77,9 @@ final class ContainerProbe {
                 throw truncated(file, "box '" + printable(type) + "' at byte " + pos + " needs " + boxSize + " bytes, "
                         + (size - pos) + " are left");
             if (type.equals("ftyp") && boxSize >= 12) brand = new String(new byte[] {h.get(8), h.get(9), h.get(10), h.get(11)}, StandardCharsets.ISO_8859_1).trim();
+            if (type.equals("moof"))
+                throw new VideoFormatException(file, "fragmented MP4 (frames in 'moof' fragments), which jcodec does not read",
+                        "remux it, e.g. ffmpeg -i " + file + " -c copy " + file.resolveSibling("flat_" + file.getFileName()));
             moov |= type.equals("moov");
             pos += boxSize;
         }
@@ -95,7 +98,9 @@ final class ContainerProbe {
 
     private static ByteBuffer read(FileChannel ch, long pos, int n) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(n);
-        while (buf.hasRemaining() && ch.read(buf, pos + buf.position()) > 0) { }
+        while (buf.hasRemaining() && ch.read(buf, pos + buf.position()) > 0) {
+            // FileChannel.read may return fewer bytes than asked: read on until full or at the end
+        }
         return buf.flip();
     }
 }

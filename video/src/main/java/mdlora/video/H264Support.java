@@ -56,6 +56,14 @@ final class H264Support {
 
     /** Checks every parameter set and slice header in one access unit (Annex B) without consuming it. */
     void check(ByteBuffer annexB) throws VideoFormatException {
+        try {
+            checkUnits(annexB);
+        } catch (RuntimeException e) {
+            throw new VideoFormatException(file, "damaged H.264 headers: " + e, "replace the file or " + VideoFormatException.reencode(file), e);
+        }
+    }
+
+    private void checkUnits(ByteBuffer annexB) throws VideoFormatException {
         for (ByteBuffer nal : H264Utils.splitFrame(annexB.duplicate())) {
             ByteBuffer payload = NIOUtils.clone(nal);
             NALUnit unit = NALUnit.read(payload);

@@ -97,7 +97,7 @@ public final class Loader implements AutoCloseable {
         List<List<Slot>> groups = new ArrayList<>();
         for (int d = 0; d < domains.size(); d++) {
             List<Slot> slots = new ArrayList<>();
-            for (ClipRecord c : domains.get(d).clips()) slots.add(new Slot(d, c, 0));
+            for (ClipRecord c : domains.get(d).clips()) slots.add(new Slot(d, c, ((long) rng.nextInt() << 32) ^ (rng.nextInt() & 0xFFFFFFFFL)));
             if (options.mixing() == Mixing.MIXED && !groups.isEmpty()) groups.getFirst().addAll(slots);
             else groups.add(slots);
         }
@@ -108,10 +108,7 @@ public final class Loader implements AutoCloseable {
             for (int s = 0; s < end; s += options.batchSize()) batches.add(group.subList(s, Math.min(end, s + options.batchSize())));
         }
         if (options.train() && groups.size() > 1) shuffle(batches, rng);
-        List<List<Slot>> seeded = new ArrayList<>(batches.size());
-        for (List<Slot> batch : batches)
-            seeded.add(batch.stream().map(s -> new Slot(s.domain(), s.clip(), ((long) rng.nextInt() << 32) ^ (rng.nextInt() & 0xFFFFFFFFL))).toList());
-        return seeded;
+        return batches;
     }
 
     private static <T> void shuffle(List<T> list, Rng rng) {
@@ -126,10 +123,10 @@ public final class Loader implements AutoCloseable {
         return options.train() ? source.train(path, new Rng(slot.seed())) : source.eval(path);
     }
 
-    /** Stops the worker threads. */
+    /** Stops the worker threads; clips not yet started are cancelled, so an open epoch fails rather than waits. */
     @Override
     public void close() {
-        workers.shutdownNow();
+        for (Runnable notStarted : workers.shutdownNow()) ((Future<?>) notStarted).cancel(false);
     }
 
     /** The batches of one epoch, decoded ahead on the loader's workers. */

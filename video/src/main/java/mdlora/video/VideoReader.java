@@ -47,7 +47,7 @@ public final class VideoReader implements Clip {
     private int next = -1;
     private long packetsDecoded;
 
-    private VideoReader(Path file, FileChannelWrapper channel, AbstractMP4DemuxerTrack track, String brand) throws IOException {
+    private VideoReader(Path file, FileChannelWrapper channel, AbstractMP4DemuxerTrack track, int movieTimescale, String brand) throws IOException {
         this.file = file;
         this.channel = channel;
         this.track = track;
@@ -58,13 +58,16 @@ public final class VideoReader implements Clip {
         if (meta.getCodecPrivate() == null)
             throw new VideoFormatException(file, "H.264 track without decoder configuration ('avcC' box)", VideoFormatException.reencode(file));
         this.stream = H264Support.fromParameterSets(file, meta.getCodecPrivate());
-        this.samples = SampleTable.of(track.getBox());
+        try {
+            this.samples = SampleTable.of(track.getBox(), movieTimescale);
+        } catch (RuntimeException e) {
+            throw new VideoFormatException(file, "damaged MP4 sample tables: " + e, "replace the file or " + VideoFormatException.reencode(file), e);
+        }
         if (samples.frameCount() == 0)
             throw new VideoFormatException(file, "MP4 video track without frames", "replace the file");
         Size size = meta.getVideoCodecMeta().getSize();
-        double seconds = meta.getTotalDuration();
         this.info = new VideoInfo(file, "MP4 (" + brand + ")", "H.264", stream.profile(), size.getWidth(), size.getHeight(),
-                samples.frameCount(), seconds > 0 ? samples.frameCount() / seconds : 0);
+                samples.frameCount(), samples.fps());
     }
 
     private static String codecName(String fourcc) {
@@ -95,7 +98,7 @@ public final class VideoReader implements Clip {
             }
             if (!(demuxer.getVideoTrack() instanceof AbstractMP4DemuxerTrack track))
                 throw new VideoFormatException(file, "MP4 without a video track", "check that this is the video you meant");
-            return new VideoReader(file, channel, track, brand);
+            return new VideoReader(file, channel, track, demuxer.getMovie().getTimescale(), brand);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -117,6 +120,18 @@ public final class VideoReader implements Clip {
         return samples.frameCount();
     }
 
+    /**
+     * Checks every frame's slice headers for features jcodec decodes wrongly, without decoding:
+     * {@link #open} checks the parameter sets only, and {@link #read} the frames it decodes.
+     *
+     * @throws VideoFormatException naming the first unsupported feature found
+     */
+    public void verify() throws IOException {
+        seek(0);
+        next = -1;
+        for (int i = 0; i < samples.sampleCount(); i++) stream.check(readPacket(i).getData());
+    }
+
     /** The track's frame orders and key frames. */
     SampleTable samples() {
         return samples;
@@ -132,16 +147,9 @@ public final class VideoReader implements Clip {
         return read(frames, Bt601::toRgb);
     }
 
-    /** The luma planes (unsigned, cropped to the picture size) of the given frames; tests compare them with ffmpeg's. */
+    /** The luma planes of the given frames (see {@link Bt601#luma}); tests compare them with ffmpeg's. */
     List<byte[]> readLuma(int... frames) throws IOException {
-        return read(frames, picture -> {
-            int w = info.width(), h = info.height(), stride = picture.getPlaneWidth(0);
-            int x0 = picture.getCrop() == null ? 0 : picture.getCrop().getX(), y0 = picture.getCrop() == null ? 0 : picture.getCrop().getY();
-            byte[] luma = new byte[w * h];
-            for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++) luma[y * w + x] = (byte) (picture.getPlaneData(0)[(y0 + y) * stride + x0 + x] + 128);
-            return luma;
-        });
+        return read(frames, Bt601::luma);
     }
 
     private <T> List<T> read(int[] frames, Function<Picture, T> convert) throws IOException {
@@ -207,6 +215,8 @@ public final class VideoReader implements Clip {
             if (decoder == null) startDecoder();
             frame = decoder.decodeFrame(data, frameBuffer);
         } catch (RuntimeException e) {
+            decoder = null; // its reference frames are unknown now: start afresh at the next key frame
+            next = -1;
             throw damaged("H.264 data of frame " + sample + " (decode order) cannot be decoded: " + e, e);
         }
         if (frame == null) throw damaged("frame " + sample + " (decode order) holds no picture", null);

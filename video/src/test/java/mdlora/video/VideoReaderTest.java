@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class VideoReaderTest {
     @ParameterizedTest
-    @ValueSource(strings = {"baseline", "main", "high", "odd", "opengop"})
+    @ValueSource(strings = {"baseline", "main", "high", "odd", "opengop", "trimmed"})
     void framesMatchFfmpegInPresentationOrder(String name) throws IOException {
         byte[] yuv = TestClips.reference(name, "yuv420p"), rgb = TestClips.reference(name, "rgb24");
         try (VideoReader reader = VideoReader.open(TestClips.clip(name + ".mp4"))) {
@@ -88,6 +88,7 @@ class VideoReaderTest {
             "interlaced.mp4       | interlaced H.264",
             "hevc.mp4             | only H.264 can be decoded",
             "avi.avi              | AVI container",
+            "fragmented.mp4       | fragmented MP4",
             "truncated.mp4        | truncated MP4",
             "truncated_frames.mp4 | truncated MP4",
             "random.mp4           | no known video container",
@@ -110,6 +111,18 @@ class VideoReaderTest {
         try (VideoReader reader = VideoReader.open(TestClips.clip(file))) {
             VideoFormatException e = assertThrows(VideoFormatException.class, () -> reader.read(IntStream.range(0, reader.frameCount()).toArray()));
             assertMessage(e, file, found);
+        }
+    }
+
+    @Test
+    void verifyFindsUnsupportedSlicesWithoutDecoding() throws IOException {
+        try (VideoReader reader = VideoReader.open(TestClips.clip("temporal.mp4"))) {
+            assertMessage(assertThrows(VideoFormatException.class, reader::verify), "temporal.mp4", "temporal direct prediction");
+            assertEquals(0, reader.packetsDecoded());
+        }
+        try (VideoReader reader = VideoReader.open(TestClips.clip("high.mp4"))) {
+            reader.verify();
+            assertEquals(12, reader.read(IntStream.range(0, 12).toArray()).size());
         }
     }
 

@@ -18,6 +18,7 @@ import mdlora.tensor.Tensor;
 public final class AdamW extends Optimizer {
     private final double beta1, beta2, eps;
 
+    /** AdamW over {@code groups} with the given moment decay rates and denominator {@code eps}. */
     public AdamW(List<ParamGroup> groups, double beta1, double beta2, double eps) {
         super(groups);
         if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1))

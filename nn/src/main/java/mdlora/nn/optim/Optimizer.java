@@ -24,6 +24,7 @@ public abstract class Optimizer {
     private final List<Variable> params = new ArrayList<>();
     private final List<Map<String, Tensor>> state = new ArrayList<>();
 
+    /** Checks that no parameter appears twice and that each owns contiguous storage (updates write it in place). */
     protected Optimizer(List<ParamGroup> groups) {
         if (groups.isEmpty()) throw new IllegalArgumentException("an optimiser needs at least one parameter group");
         this.groups = List.copyOf(groups);
@@ -45,6 +46,7 @@ public abstract class Optimizer {
         return List.of(new ParamGroup(params, lr, weightDecay));
     }
 
+    /** The parameter groups; schedules set their learning rates. */
     public List<ParamGroup> groups() {
         return groups;
     }
@@ -59,16 +61,18 @@ public abstract class Optimizer {
         for (Variable p : params) p.zeroGrad();
     }
 
-    /** Applies one update to every parameter that has a gradient. */
+    /** Applies one update to every parameter that has a gradient; a NaN or infinite gradient stops it before any update. */
     public void step() {
+        for (int i = 0; i < params.size(); i++) {
+            Tensor grad = params.get(i).grad();
+            if (grad != null && grad.hasNonFinite())
+                throw new ArithmeticException("gradient of parameter " + i + " " + Shape.str(grad.shape()) + " has NaN or Inf; no parameter was updated");
+        }
         int index = 0;
         for (ParamGroup g : groups) {
             for (Variable p : g.params()) {
                 Map<String, Tensor> s = state.get(index++);
-                if (p.grad() == null) continue;
-                if (p.grad().hasNonFinite())
-                    throw new ArithmeticException("gradient of parameter " + (index - 1) + " " + Shape.str(p.shape()) + " has NaN or Inf");
-                update(g, p.data().storage(), p.grad().contiguousData(), s);
+                if (p.grad() != null) update(g, p.data().storage(), p.grad().contiguousData(), s);
             }
         }
     }

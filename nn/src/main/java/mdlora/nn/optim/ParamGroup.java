@@ -12,6 +12,7 @@ public final class ParamGroup {
     private final double weightDecay;
     private double lr;
 
+    /** {@code params} with learning rate {@code lr} and weight decay {@code weightDecay} (both >= 0). */
     public ParamGroup(List<Variable> params, double lr, double weightDecay) {
         if (!(lr >= 0) || !(weightDecay >= 0))
             throw new IllegalArgumentException("learning rate and weight decay must be >= 0, got lr " + lr + ", weight decay " + weightDecay);
@@ -23,14 +24,14 @@ public final class ParamGroup {
     /**
      * The trainable parameters of {@code named} in two groups, as timm's {@code param_groups_weight_decay}: no
      * decay for vectors and scalars (biases, norm weights), parameters named in {@code noDecay} (a ViT's
-     * {@code cls_token} and {@code pos_embed}) or ending in ".bias"; {@code weightDecay} for the rest. An empty
-     * group is left out.
+     * {@code cls_token} and {@code pos_embed}, also under a prefix such as {@code backbone.}) or ending in ".bias";
+     * {@code weightDecay} for the rest. Frozen parameters are left out, and so is an empty group.
      */
     public static List<ParamGroup> splitWeightDecay(Map<String, Variable> named, double lr, double weightDecay, Set<String> noDecay) {
         List<Variable> decay = new ArrayList<>(), plain = new ArrayList<>();
         named.forEach((name, p) -> {
             if (!p.requiresGrad()) return;
-            boolean exempt = p.rank() <= 1 || name.endsWith(".bias") || noDecay.contains(name) || noDecay.stream().anyMatch(n -> name.endsWith("." + n));
+            boolean exempt = p.rank() <= 1 || name.endsWith(".bias") || noDecay.stream().anyMatch(n -> name.equals(n) || name.endsWith("." + n));
             (exempt ? plain : decay).add(p);
         });
         List<ParamGroup> groups = new ArrayList<>();
@@ -39,19 +40,23 @@ public final class ParamGroup {
         return groups;
     }
 
+    /** The parameters, unmodifiable. */
     public List<Variable> params() {
         return params;
     }
 
+    /** The current learning rate. */
     public double lr() {
         return lr;
     }
 
+    /** Sets the learning rate (what schedules do). */
     public void setLr(double lr) {
         if (!(lr >= 0)) throw new IllegalArgumentException("learning rate must be >= 0, got " + lr);
         this.lr = lr;
     }
 
+    /** The weight decay coefficient. */
     public double weightDecay() {
         return weightDecay;
     }

@@ -19,6 +19,7 @@ public final class SGD extends Optimizer {
     private final double momentum;
     private final boolean nesterov;
 
+    /** SGD over {@code groups}; {@code momentum} 0 for plain SGD. */
     public SGD(List<ParamGroup> groups, double momentum, boolean nesterov) {
         super(groups);
         if (!(momentum >= 0)) throw new IllegalArgumentException("SGD momentum must be >= 0, got " + momentum);

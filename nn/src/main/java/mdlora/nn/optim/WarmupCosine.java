@@ -14,6 +14,7 @@ public final class WarmupCosine implements LrSchedule {
     private final int warmupSteps, totalSteps;
     private final double warmupStartFactor, minFactor;
 
+    /** Factors start at {@code warmupStartFactor}, reach 1 at {@code warmupSteps} and {@code minFactor} at {@code totalSteps}. */
     public WarmupCosine(int warmupSteps, int totalSteps, double warmupStartFactor, double minFactor) {
         if (warmupSteps < 0 || totalSteps <= warmupSteps)
             throw new IllegalArgumentException("need 0 <= warmup steps < total steps, got warmup " + warmupSteps + ", total " + totalSteps);

@@ -208,6 +208,25 @@ class SafetensorsTest {
     }
 
     @Test
+    void readsTensorsLyingBeyondTwoGibibytes() throws IOException {
+        // A sparse file: a 2.5 GB U8 tensor of holes, then a small F32 tensor past the 2^31 mark.
+        long pad = 2_500_000_000L;
+        String header = "{\"pad\":{\"dtype\":\"U8\",\"shape\":[2," + pad / 2 + "],\"data_offsets\":[0," + pad + "]},"
+                + "\"t\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[" + pad + "," + (pad + 8) + "]}}";
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        Path p = dir.resolve("huge.safetensors");
+        try (var f = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            f.write(ByteBuffer.allocate(8 + h.length).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).put(h).flip());
+            f.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(-2f).flip(), 8 + h.length + pad);
+        }
+        try (var f = SafetensorsFile.open(p)) {
+            assertArrayEquals(new float[] {1.5f, -2f}, f.tensor("t").toArray());
+            var e = assertThrows(IllegalArgumentException.class, () -> f.bytes("pad"));
+            assertTrue(e.getMessage().endsWith("tensor 'pad' has 2500000000 bytes, too many for one Java array"), e.getMessage());
+        }
+    }
+
+    @Test
     void largeTensorsCrossTheWriteChunkBoundary() throws IOException {
         float[] v = new float[(1 << 20) / 4 * 3 + 5];
         for (int i = 0; i < v.length; i++) v[i] = i;

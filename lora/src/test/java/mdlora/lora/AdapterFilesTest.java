@@ -1,0 +1,134 @@
+package mdlora.lora;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import mdlora.autograd.Autograd;
+import mdlora.nn.VideoClassifier;
+import mdlora.tensor.Rng;
+import mdlora.tensor.Tensor;
+import mdlora.tensor.io.Json;
+import mdlora.tensor.io.SafetensorsFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AdapterFilesTest {
+    private static final LoraConfig FULL = LoraConfig.builder().placement(Placement.upperHeavy()).rank(3).init(LoraInit.SUBSPACE_RANDOM)
+            .mixer(MixerInit.ORTHOGONAL).trainableScales(true).tau(0.9).build();
+
+    private static Tensor logits(VideoClassifier model, int domain) {
+        try (var ignored = Autograd.noGrad()) {
+            return model.forward(TinyVideo.clips(2, 5), new int[] {domain, domain}).groups().get(0).logits().data();
+        }
+    }
+
+    /** Moves every trainable scale off its configured value, as training would. */
+    private static void perturbScales(MultiDomainLora lora) {
+        for (LoraLinear l : lora.layers().values()) {
+            if (l.shared() != null) l.shared().trainableScale().data().mulInPlace(1.5f);
+            for (LoraBranch b : l.domains()) b.trainableScale().data().mulInPlace(0.5f);
+        }
+    }
+
+    @Test
+    void roundTripRestoresEveryFactorAndTheModel(@TempDir Path dir) throws Exception {
+        VideoClassifier saved = TinyVideo.model(1);
+        MultiDomainLora a = MultiDomainLora.attach(saved, FULL, TinyVideo.NAMES, new Rng(2));
+        perturbScales(a);
+        a.saveAdapters(dir);
+        VideoClassifier loaded = TinyVideo.model(1);
+        MultiDomainLora b = MultiDomainLora.attach(loaded, FULL, TinyVideo.NAMES, new Rng(3));
+        b.loadAdapters(dir);
+        a.layers().forEach((path, la) -> {
+            LoraLinear lb = b.layers().get(path);
+            assertTrue(lb.shared().loraA().data().allClose(la.shared().loraA().data(), 0, 0), path);
+            assertTrue(lb.shared().mixer().data().allClose(la.shared().mixer().data(), 0, 0), path);
+            assertEquals(la.shared().scale(), lb.shared().scale(), path);
+            assertTrue(lb.shared().delta().allClose(la.shared().delta(), 1e-5, 1e-6), path);
+            for (int d = 0; d < la.domains().size(); d++) assertTrue(lb.domains().get(d).delta().allClose(la.domains().get(d).delta(), 1e-5, 1e-6));
+        });
+        for (int d = 0; d < 2; d++) assertTrue(logits(loaded, d).allClose(logits(saved, d), 1e-5, 1e-6));
+    }
+
+    @Test
+    void filesFollowPeftsLayoutAndItsViewIsTheExactUpdate(@TempDir Path dir) throws Exception {
+        MultiDomainLora lora = MultiDomainLora.attach(TinyVideo.model(1), FULL, TinyVideo.NAMES, new Rng(2));
+        perturbScales(lora);
+        lora.saveAdapters(dir);
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("hmdb51", "shared", "ucf101"), files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        Map<String, Object> cfg = Json.parseObject(Files.readString(dir.resolve("ucf101/adapter_config.json")));
+        assertEquals("LORA", cfg.get("peft_type"));
+        assertEquals(List.of("blocks.1.attn.proj", "blocks.1.mlp.fc1", "blocks.1.mlp.fc2"), cfg.get("target_modules"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ours = (Map<String, Object>) cfg.get("mdlora");
+        assertEquals("left_null", ours.get("subspace"));
+        assertTrue(((String) ours.get("base_fingerprint")).startsWith("sha256:"));
+        LoraBranch fc1 = lora.layers().get("backbone.blocks.1.mlp.fc1").domains().get(0);
+        try (var f = SafetensorsFile.open(dir.resolve("ucf101/adapter_model.safetensors"))) {
+            Tensor peftA = f.tensor("base_model.model.blocks.1.mlp.fc1.lora_A.weight"), peftB = f.tensor("base_model.model.blocks.1.mlp.fc1.lora_B.weight");
+            float peftScale = ((Number) cfg.get("lora_alpha")).floatValue() / 3;
+            assertTrue(peftB.matmul(peftA).mul(peftScale).allClose(fc1.delta(), 1e-5, 1e-6), "PEFT's scale * B A is our update");
+            assertTrue(f.contains("mdlora.blocks.1.mlp.fc1.M") && f.contains("mdlora.blocks.1.mlp.fc1.scale"));
+        }
+    }
+
+    @Test
+    void aDifferentBackboneFailsWithAClearMessage(@TempDir Path dir) throws Exception {
+        MultiDomainLora.attach(TinyVideo.model(1), FULL, TinyVideo.NAMES, new Rng(2)).saveAdapters(dir);
+        MultiDomainLora other = MultiDomainLora.attach(TinyVideo.model(8), FULL, TinyVideo.NAMES, new Rng(2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> other.loadAdapters(dir));
+        assertTrue(e.getMessage().contains("trained on a different backbone"), e.getMessage());
+    }
+
+    @Test
+    void placementAndRankMismatchesAreNamed(@TempDir Path dir) throws Exception {
+        LoraConfig plain = FULL.toBuilder().subspaceConstraints(false).build();
+        MultiDomainLora.attach(TinyVideo.model(1), plain, TinyVideo.NAMES, new Rng(2)).saveAdapters(dir);
+        MultiDomainLora flat = MultiDomainLora.attach(TinyVideo.model(1), plain.toBuilder().placement(Placement.allFlat()).build(), TinyVideo.NAMES, new Rng(2));
+        IllegalArgumentException modules = assertThrows(IllegalArgumentException.class, () -> flat.loadAdapters(dir));
+        assertTrue(modules.getMessage().contains("not in the adapter: [blocks.0.attn.proj"), modules.getMessage());
+        MultiDomainLora rank = MultiDomainLora.attach(TinyVideo.model(1), plain.toBuilder().sharedRank(5).build(), TinyVideo.NAMES, new Rng(2));
+        IllegalArgumentException r = assertThrows(IllegalArgumentException.class, () -> rank.loadAdapters(dir));
+        assertTrue(r.getMessage().contains("has rank 3 but this model's LoRA at 'blocks.0.attn.qkv' has rank 5"), r.getMessage());
+    }
+
+    @Test
+    void peftAdapterWrittenByPyTorchLoads() throws Exception {
+        Path dir = Path.of(getClass().getResource("/mdlora/lora/peft_adapter").toURI());
+        LoraConfig c = LoraConfig.builder().placement(Placement.upperHeavy()).sharedRank(4).domainRanks(Map.of("ucf101", 2, "hmdb51", 3))
+                .subspaceConstraints(false).mixer(MixerInit.KAIMING_UNIFORM).build();
+        MultiDomainLora lora = MultiDomainLora.attach(TinyVideo.model(1), c, TinyVideo.NAMES, new Rng(2));
+        lora.loadAdapters(dir);
+        try (var expected = SafetensorsFile.open(dir.resolve("expected.safetensors"))) {
+            int checked = 0;
+            for (String adapter : List.of("shared", "ucf101", "hmdb51")) {
+                for (var e : lora.branches(adapter).entrySet()) {
+                    String key = adapter + "/" + lora.timmName(e.getKey());
+                    Tensor y = expected.tensor(key + "/x").matmul(e.getValue().delta().mT());
+                    assertTrue(y.allClose(expected.tensor(key + "/y"), 1e-4, 1e-6), key);
+                    checked++;
+                }
+            }
+            assertEquals(8 + 3 + 3, checked);
+        }
+        MultiDomainLora constrained = MultiDomainLora.attach(TinyVideo.model(1), c.toBuilder().subspaceConstraints(true).tau(0.9).build(),
+                TinyVideo.NAMES, new Rng(2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> constrained.loadAdapters(dir));
+        assertTrue(e.getMessage().contains("lies outside the subspace"), e.getMessage());
+    }
+
+    @Test
+    void mergedModelsAreNotSavedOrLoaded(@TempDir Path dir) {
+        MultiDomainLora lora = MultiDomainLora.attach(TinyVideo.model(1), FULL, TinyVideo.NAMES, new Rng(2));
+        lora.merge("ucf101");
+        assertTrue(assertThrows(IllegalStateException.class, () -> lora.saveAdapters(dir)).getMessage().contains("unmerge"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> lora.loadAdapters(dir)).getMessage().contains("unmerge"));
+    }
+}

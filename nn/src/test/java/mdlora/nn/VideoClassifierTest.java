@@ -1,0 +1,129 @@
+package mdlora.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import mdlora.autograd.Autograd;
+import mdlora.autograd.Functional;
+import mdlora.autograd.Variable;
+import mdlora.tensor.Rng;
+import mdlora.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class VideoClassifierTest {
+    private static final List<VideoClassifier.Domain> DOMAINS =
+            List.of(new VideoClassifier.Domain("ucf", 5), new VideoClassifier.Domain("hmdb", 3), new VideoClassifier.Domain("kinetics", 4));
+    private static final int T = 2;
+
+    private final Rng rng = new Rng(5);
+
+    /** A domain-specific adapter in miniature: adds the row's domain's own bias to a wrapped Linear's output. */
+    private static final class DomainBias extends Module implements Layer, DomainAware {
+        private final Variable biases;
+        private int[] domainOfRow;
+
+        DomainBias(Linear inner, int domains, Rng rng) {
+            registerModule("inner", inner);
+            biases = registerParameter("biases", rng.normal(0, 1, domains, inner.outFeatures()));
+        }
+
+        @Override
+        public void routeDomains(int[] domainOfRow) {
+            this.domainOfRow = domainOfRow.clone();
+        }
+
+        @Override
+        public Variable forward(Variable x) {
+            Variable rowBias = biases.indexSelect(0, domainOfRow).unsqueeze(1); // [rows, 1, out] over the tokens
+            return layer("inner").forward(x).add(rowBias);
+        }
+    }
+
+    private VideoClassifier model() {
+        VisionTransformer backbone = new VisionTransformer(ModulesTest.SMALL.withNumClasses(0), rng);
+        VideoClassifier m = new VideoClassifier(backbone, DOMAINS, 0, rng);
+        m.replaceModule("backbone.blocks.1.mlp.fc1", new DomainBias((Linear) m.module("backbone.blocks.1.mlp.fc1"), DOMAINS.size(), rng));
+        return m;
+    }
+
+    private Tensor clips(int b) {
+        return rng.normal(0, 1, b, T, 3, 8, 8);
+    }
+
+    private static int[] pick(int[] a, int[] idx) {
+        int[] out = new int[idx.length];
+        for (int i = 0; i < idx.length; i++) out[i] = a[idx[i]];
+        return out;
+    }
+
+    @Test
+    void mixedDomainBatchEqualsEachDomainRunSeparately() {
+        VideoClassifier m = model();
+        Tensor x = clips(5);
+        int[] domain = {2, 0, 2, 1, 0}, labels = {3, 4, 0, 2, 1};
+        VideoClassifier.Output mixed = m.forward(Variable.constant(x), domain);
+        assertEquals(3, mixed.groups().size());
+        double expectedLoss = 0;
+        for (VideoClassifier.DomainLogits g : mixed.groups()) {
+            int[] s = g.samples();
+            Tensor subset = Tensor.concat(0, java.util.Arrays.stream(s).mapToObj(i -> x.slice(0, i, i + 1)).toArray(Tensor[]::new));
+            VideoClassifier.Output alone = m.forward(Variable.constant(subset), pick(domain, s));
+            assertEquals(1, alone.groups().size());
+            assertTrue(alone.groups().get(0).logits().data().allClose(g.logits().data(), 1e-5, 1e-6), "domain " + g.domain());
+            assertEquals(DOMAINS.get(g.domain()).numClasses(), g.logits().size(1));
+            expectedLoss += s.length * Functional.crossEntropy(alone.groups().get(0).logits(), pick(labels, s), 0.1f).item();
+        }
+        assertArrayEquals(new int[] {1, 4}, mixed.groups().get(0).samples());
+        assertEquals(expectedLoss / 5, mixed.loss(labels, 0.1f).item(), 1e-5);
+    }
+
+    @Test
+    void domainAwareModulesSeeTheDomainOfEveryFrameRow() {
+        VideoClassifier m = model();
+        m.forward(Variable.constant(clips(3)), new int[] {1, 0, 2});
+        assertArrayEquals(new int[] {1, 1, 0, 0, 2, 2}, ((DomainBias) m.module("backbone.blocks.1.mlp.fc1")).domainOfRow);
+    }
+
+    @Test
+    void frozenBackboneGivesGradientsToTheHeadsOnly() {
+        VideoClassifier m = model();
+        m.freeze();
+        m.setRequiresGrad(true, "heads.*");
+        m.forward(Variable.constant(clips(3)), new int[] {0, 2, 0}).loss(new int[] {1, 3, 4}, 0).backward();
+        Map<String, Variable> params = m.namedParameters();
+        params.forEach((name, p) -> {
+            if (name.startsWith("heads.1.") || !name.startsWith("heads.")) assertNull(p.grad(), name); // no clip of domain 1 in the batch
+            else assertNotNull(p.grad(), name);
+        });
+        assertEquals((12 * 5 + 5) + (12 * 3 + 3) + (12 * 4 + 4), m.trainableParameterCount());
+    }
+
+    @Test
+    void predictionsAreEachClipsArgmaxInItsDomain() {
+        VideoClassifier m = model();
+        int[] domain = {1, 0, 1};
+        VideoClassifier.Output out;
+        try (var ignored = Autograd.noGrad()) {
+            out = m.forward(Variable.constant(clips(3)), domain);
+        }
+        int[] pred = out.predictions();
+        for (VideoClassifier.DomainLogits g : out.groups())
+            for (int i = 0; i < g.samples().length; i++) assertEquals((int) g.logits().data().argmax(1).get(i), pred[g.samples()[i]]);
+    }
+
+    @Test
+    void badInputIsAClearError() {
+        VideoClassifier m = model();
+        var e = assertThrows(IllegalArgumentException.class, () -> m.forward(Variable.constant(clips(2)), new int[] {0, 3}));
+        assertTrue(e.getMessage().contains("clip 1 has domain 3"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> m.forward(Variable.constant(clips(2)), new int[] {0}));
+        assertThrows(IllegalArgumentException.class, () -> m.forward(Variable.constant(rng.normal(0, 1, 2, 3, 8, 8)), new int[] {0, 0}));
+        assertThrows(IllegalArgumentException.class, () -> new VideoClassifier(new VisionTransformer(ModulesTest.SMALL, rng), DOMAINS, 0, rng));
+    }
+}
