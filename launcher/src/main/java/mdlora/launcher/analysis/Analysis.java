@@ -43,7 +43,7 @@ public final class Analysis {
         out.put("layer", path);
         out.put("out", w.size(0));
         out.put("in", w.size(1));
-        out.put("k", Svd.effectiveRank(Svd.thin(w).s(), tau));
+        out.put("k", Svd.effectiveRank(Svd.of(w).s(), tau));
         Map<String, Object> cumulative = new LinkedHashMap<>(), effective = new LinkedHashMap<>();
         for (EffectiveDimensions.Curve c : curves) {
             cumulative.put(c.lora(), toList(c.cumulative()));
@@ -68,7 +68,7 @@ public final class Analysis {
      * factor X = s P B M), or null for a zero update.
      */
     static Tensor directions(LoraBranch branch) {
-        Svd svd = Svd.thin(branch.upFactorValue());
+        Svd svd = Svd.of(branch.upFactorValue());
         float largest = svd.s().get(0);
         if (!(largest > 0)) return null;
         int m = 0;
