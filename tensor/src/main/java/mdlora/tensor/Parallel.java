@@ -70,7 +70,7 @@ public final class Parallel {
         pool.invoke(new Chunks(body, n, chunks, 0, chunks));
     }
 
-    /** Runs {@code body(i)} for every {@code i} in {@code [0, n)}, one task per index. */
+    /** Runs {@code body(i)} for every {@code i} in {@code [0, n)}, split as finely as the pool allows (for coarse items). */
     public static void forEach(int n, java.util.function.IntConsumer body) {
         range(n, 1, (s, e) -> {
             for (int i = s; i < e; i++) body.accept(i);

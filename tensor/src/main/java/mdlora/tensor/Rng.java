@@ -78,7 +78,10 @@ public final class Rng {
     /** Tensor of uniform deviates in {@code [low, high)}. */
     public Tensor uniform(float low, float high, int... shape) {
         float[] d = new float[Shape.numel(shape)];
-        for (int i = 0; i < d.length; i++) d[i] = (float) (low + (high - low) * nextDouble());
+        for (int i = 0; i < d.length; i++) {
+            float v = (float) (low + (high - low) * nextDouble());
+            d[i] = v < high ? v : Math.nextDown(high); // rounding to float can reach high itself
+        }
         return Tensor.of(d, shape);
     }
 
@@ -90,8 +93,12 @@ public final class Rng {
         return kaimingUniform(fanIn, Math.sqrt(5), shape);
     }
 
-    /** Kaiming uniform with negative slope {@code a} (PyTorch's leaky_relu gain). */
+    /**
+     * Kaiming uniform with negative slope {@code a} (PyTorch's leaky_relu gain). Pass {@code a} as a
+     * double literal: {@code kaimingUniform(n, 0, 3, 4)} is the other overload, with shape [0, 3, 4].
+     */
     public Tensor kaimingUniform(int fanIn, double a, int... shape) {
+        if (fanIn < 1) throw new IllegalArgumentException("kaimingUniform: fanIn must be positive, got " + fanIn);
         double gain = Math.sqrt(2.0 / (1 + a * a));
         float bound = (float) (gain * Math.sqrt(3.0 / fanIn));
         return uniform(-bound, bound, shape);

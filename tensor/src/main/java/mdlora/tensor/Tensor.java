@@ -119,6 +119,7 @@ public final class Tensor {
 
     /** True when the elements lie in row-major order with no gaps, starting at {@link #offset()}. */
     public boolean isContiguous() {
+        if (numel() == 0) return true;
         int expected = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1 && strides[i] != expected) return false;
@@ -173,11 +174,43 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- views
 
-    /** Same elements in a new shape (one size may be -1): a view when the layout allows, else a copy. */
+    /**
+     * Same elements in a new shape (one size may be -1): a view when the layout allows (always for a
+     * contiguous tensor; for others when each group of merged or split axes is itself evenly strided),
+     * else a contiguous copy.
+     */
     public Tensor reshape(int... newShape) {
         int[] s = inferShape(newShape);
-        if (isContiguous()) return new Tensor(data, offset, s, Shape.contiguousStrides(s));
-        return contiguous().reshape(s);
+        int[] st = viewStrides(s);
+        return st != null ? new Tensor(data, offset, s, st) : copy().reshape(s);
+    }
+
+    /**
+     * Strides under which {@code newShape} reads this tensor's elements in row-major order, or null when
+     * none exist (PyTorch's rule). Old axes are taken in chunks whose strides nest without gaps; each
+     * chunk must be matched by new axes of exactly the same element count.
+     */
+    private int[] viewStrides(int[] newShape) {
+        int[] st = new int[newShape.length];
+        if (numel() == 0 || rank() == 0) return Shape.contiguousStrides(newShape);
+        int v = newShape.length - 1;
+        long chunkStride = strides[rank() - 1], chunkNumel = 1;
+        for (int d = rank() - 1; d >= 0; d--) {
+            chunkNumel *= shape[d];
+            boolean chunkEnds = d == 0 || (shape[d - 1] != 1 && strides[d - 1] != chunkNumel * chunkStride);
+            if (!chunkEnds) continue;
+            long viewNumel = 1;
+            while (v >= 0 && (viewNumel < chunkNumel || newShape[v] == 1)) {
+                st[v] = (int) (viewNumel * chunkStride);
+                viewNumel *= newShape[v--];
+            }
+            if (viewNumel != chunkNumel) return null;
+            if (d > 0) {
+                chunkStride = strides[d - 1];
+                chunkNumel = 1;
+            }
+        }
+        return v == -1 ? st : null;
     }
 
     private int[] inferShape(int[] newShape) {
@@ -203,6 +236,7 @@ public final class Tensor {
     /** Merges axes {@code [start, end]} into one. */
     public Tensor flatten(int start, int end) {
         int a = Shape.axis(start, rank()), b = Shape.axis(end, rank());
+        if (a > b) throw new IllegalArgumentException("flatten: start axis " + start + " comes after end axis " + end);
         int[] s = new int[rank() - (b - a)];
         int merged = 1;
         for (int i = a; i <= b; i++) merged *= shape[i];
@@ -275,6 +309,7 @@ public final class Tensor {
 
     /** Broadcasts to {@code target} (NumPy rules) with zero strides, without copying. */
     public Tensor expand(int... target) {
+        Shape.numel(target); // rejects negative sizes
         if (target.length < rank()) throw new IllegalArgumentException("cannot expand " + Shape.str(shape) + " to " + Shape.str(target));
         int lead = target.length - rank();
         int[] st = new int[target.length];
@@ -372,6 +407,7 @@ public final class Tensor {
     public Tensor maximum(float s) { return be().binaryScalar(BinaryOp.MAX, this, s); }
     public Tensor minimum(float s) { return be().binaryScalar(BinaryOp.MIN, this, s); }
     public Tensor gt(float s) { return be().binaryScalar(BinaryOp.GT, this, s); }
+    public Tensor eq(float s) { return be().binaryScalar(BinaryOp.EQ, this, s); }
 
     public Tensor neg() { return be().unary(UnaryOp.NEG, this); }
     public Tensor abs() { return be().unary(UnaryOp.ABS, this); }
@@ -447,13 +483,13 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- comparison and printing
 
-    /** True when shapes match and |a - b| &lt;= atol + rtol * |b| everywhere (NaN never close). */
+    /** True when shapes match and |a - b| &lt;= atol + rtol * |b| everywhere; equal infinities are close, NaN never. */
     public boolean allClose(Tensor other, double rtol, double atol) {
         if (!sameShape(other)) return false;
         float[] a = toArray(), b = other.toArray();
         for (int i = 0; i < a.length; i++) {
-            double d = Math.abs(a[i] - b[i]);
-            if (!(d <= atol + rtol * Math.abs(b[i]))) return false;
+            double d = Math.abs((double) a[i] - b[i]);
+            if (a[i] != b[i] && !(d <= atol + rtol * Math.abs(b[i]))) return false;
         }
         return true;
     }

@@ -8,12 +8,14 @@ import mdlora.tensor.BinaryOp;
 import mdlora.tensor.UnaryOp;
 
 /**
- * Elementwise kernels over one inner run. The switch on the operation sits outside each loop so
- * every vector operator is a constant the JIT turns into instructions; unit-stride runs take the
- * SIMD loop, other strides the scalar one.
+ * Elementwise kernels over one inner run, and the tiled copy of a transposed plane. The switch on
+ * the operation sits outside each loop so every vector operator is a constant the JIT turns into
+ * instructions; unit-stride runs take the SIMD loop, other strides the scalar one.
  */
 final class Elementwise {
     private static final int L = F.length();
+    /** Side of the square tiles of a transposing copy: 32 rows and columns of each side fit in L1. */
+    static final int TILE = 32;
 
     private Elementwise() {}
 
@@ -28,7 +30,7 @@ final class Elementwise {
             case SQUARE -> x * x;
             case RECIPROCAL -> 1f / x;
             case SIGMOID -> (float) (1 / (1 + Math.exp(-x)));
-            case RELU -> x > 0 ? x : 0f;
+            case RELU -> Math.max(x, 0f);
             case GELU -> VectorMath.gelu(x);
             case ERF -> VectorMath.erf(x);
         };
@@ -40,8 +42,8 @@ final class Elementwise {
             case SUB -> a - b;
             case MUL -> a * b;
             case DIV -> a / b;
-            case MAX -> Float.isNaN(a) || Float.isNaN(b) ? Float.NaN : Math.max(a, b);
-            case MIN -> Float.isNaN(a) || Float.isNaN(b) ? Float.NaN : Math.min(a, b);
+            case MAX -> Math.max(a, b);
+            case MIN -> Math.min(a, b);
             case POW -> (float) Math.pow(a, b);
             case GT -> a > b ? 1f : 0f;
             case EQ -> a == b ? 1f : 0f;
@@ -80,6 +82,12 @@ final class Elementwise {
         for (; i < n; i++) c[co + i * cs] = apply(op, a[ao + i * as], b[bo + i * bs]);
     }
 
+    /** c[i] = op(a[i], s) over unit-stride runs. */
+    static void binary(BinaryOp op, int n, float[] a, int ao, float s, float[] c, int co) {
+        int i = vectorScalar(op, n, a, ao, s, c, co);
+        for (; i < n; i++) c[co + i] = apply(op, a[ao + i], s);
+    }
+
     private static boolean commutative(BinaryOp op) {
         return op == BinaryOp.ADD || op == BinaryOp.MUL || op == BinaryOp.MAX || op == BinaryOp.MIN;
     }
@@ -92,6 +100,8 @@ final class Elementwise {
             case SUB -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).sub(FloatVector.fromArray(F, b, bo + i)).intoArray(c, co + i); }
             case MUL -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).mul(FloatVector.fromArray(F, b, bo + i)).intoArray(c, co + i); }
             case DIV -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).div(FloatVector.fromArray(F, b, bo + i)).intoArray(c, co + i); }
+            case MAX -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).max(FloatVector.fromArray(F, b, bo + i)).intoArray(c, co + i); }
+            case MIN -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).min(FloatVector.fromArray(F, b, bo + i)).intoArray(c, co + i); }
             default -> { return 0; }
         }
         return i;
@@ -104,6 +114,8 @@ final class Elementwise {
             case SUB -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).sub(s).intoArray(c, co + i); }
             case MUL -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).mul(s).intoArray(c, co + i); }
             case DIV -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).div(s).intoArray(c, co + i); }
+            case MAX -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).max(s).intoArray(c, co + i); }
+            case MIN -> { for (; i < up; i += L) FloatVector.fromArray(F, a, ao + i).min(s).intoArray(c, co + i); }
             default -> { return 0; }
         }
         return i;
@@ -117,5 +129,19 @@ final class Elementwise {
                 FloatVector.fromArray(F, x, xo + i).fma(FloatVector.broadcast(F, alpha), FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
         }
         for (; i < n; i++) y[yo + i * ys] += alpha * x[xo + i * xs];
+    }
+
+    /**
+     * d[i, j] = s[i, j] for i &lt; rows, j &lt; cols, where d is unit-strided along j and s along i:
+     * column tiles of {@link #TILE}, so each cache line of s serves a whole tile of rows of d.
+     */
+    static void copyTiles(int rows, int cols, float[] s, int so, int srs, int scs, float[] d, int dOff, int drs) {
+        for (int j0 = 0; j0 < cols; j0 += TILE) {
+            int j1 = Math.min(cols, j0 + TILE);
+            for (int i = 0; i < rows; i++) {
+                int si = so + i * srs, di = dOff + i * drs;
+                for (int j = j0; j < j1; j++) d[di + j] = s[si + j * scs];
+            }
+        }
     }
 }

@@ -4,12 +4,16 @@ import static mdlora.tensor.cpu.VectorMath.F;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import mdlora.tensor.BinaryOp;
 import mdlora.tensor.Parallel;
 import mdlora.tensor.ReduceOp;
 import mdlora.tensor.Shape;
 import mdlora.tensor.Tensor;
 
-/** Softmax, log-softmax and layer norm over rows of the last axis. */
+/**
+ * Softmax, log-softmax and layer norm over rows of the last axis (softmax along another axis
+ * transposes that axis last and back).
+ */
 final class Normalization {
     private static final int L = F.length();
 
@@ -28,36 +32,28 @@ final class Normalization {
         return Tensor.of(out, x.shape());
     }
 
-    /** One row: subtract the max, exponentiate, normalise (or subtract the log of the sum). */
+    /**
+     * One row: subtract the max, exponentiate, then normalise or (log) subtract the log of the sum.
+     * The exponentials go to {@code out} in both cases (log-softmax then overwrites them), so one
+     * loop without a branch serves both.
+     */
     static void softmaxRow(float[] in, int io, float[] out, int oo, int n, boolean log) {
         float max = Reductions.reduceRow(ReduceOp.MAX, in, io, n);
         int i = 0;
         FloatVector acc = FloatVector.zero(F);
         for (int up = F.loopBound(n); i < up; i += L) {
             FloatVector e = FloatVector.fromArray(F, in, io + i).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(out, oo + i);
             acc = acc.add(e);
-            if (!log) e.intoArray(out, oo + i);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float e = (float) Math.exp(in[io + i] - max);
-            sum += e;
-            if (!log) out[oo + i] = e;
-        }
-        if (log) {
-            float shift = max + (float) Math.log(sum);
-            i = 0;
-            for (int up = F.loopBound(n); i < up; i += L) FloatVector.fromArray(F, in, io + i).sub(shift).intoArray(out, oo + i);
-            for (; i < n; i++) out[oo + i] = in[io + i] - shift;
-        } else {
-            float inv = 1f / sum;
-            i = 0;
-            for (int up = F.loopBound(n); i < up; i += L) FloatVector.fromArray(F, out, oo + i).mul(inv).intoArray(out, oo + i);
-            for (; i < n; i++) out[oo + i] *= inv;
-        }
+        float sum = Reductions.sumLanes(acc);
+        for (; i < n; i++) sum += out[oo + i] = (float) Math.exp(in[io + i] - max);
+        if (log) Elementwise.binary(BinaryOp.SUB, n, in, io, max + (float) Math.log(sum), out, oo);
+        else Elementwise.binary(BinaryOp.MUL, n, out, oo, 1f / sum, out, oo);
     }
 
     static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor meanOut, Tensor rstdOut) {
+        if (x.rank() == 0) throw new IllegalArgumentException("layerNorm needs an input of rank >= 1, got a scalar");
         int n = x.size(-1);
         int rows = n == 0 ? 0 : x.numel() / n;
         checkVector("weight", weight, n, x);
@@ -67,39 +63,48 @@ final class Normalization {
         Tensor c = x.contiguous();
         float[] in = c.storage(), out = new float[x.numel()];
         int base = c.offset();
-        float[] w = weight == null ? null : weight.contiguousData();
-        float[] b = bias == null ? null : bias.contiguousData();
+        // absent affine parameters become ones and zeros: one branch-free loop serves every case
+        float[] w = weight == null ? Tensor.ones(n).storage() : weight.contiguousData();
+        float[] b = bias == null ? new float[n] : bias.contiguousData();
         Parallel.range(rows, Math.max(1, StridedLoop.GRAIN / Math.max(n, 1)), (s, e) -> {
             for (int r = s; r < e; r++) {
                 int io = base + r * n, oo = r * n;
-                float mean = Reductions.reduceRow(ReduceOp.SUM, in, io, n) / n;
-                FloatVector acc = FloatVector.zero(F);
-                int i = 0;
-                for (int up = F.loopBound(n); i < up; i += L) {
-                    FloatVector d = FloatVector.fromArray(F, in, io + i).sub(mean);
-                    acc = d.fma(d, acc);
-                }
-                float var = acc.reduceLanes(VectorOperators.ADD);
-                for (; i < n; i++) { float d = in[io + i] - mean; var += d * d; }
-                float rstd = (float) (1.0 / Math.sqrt(var / n + eps));
+                float[] stats = rowStats(in, io, n);
+                float mean = stats[0], rstd = (float) (1 / Math.sqrt(stats[1] + eps));
                 if (meanOut != null) meanOut.storage()[meanOut.offset() + r] = mean;
                 if (rstdOut != null) rstdOut.storage()[rstdOut.offset() + r] = rstd;
-                i = 0;
-                for (int up = F.loopBound(n); i < up; i += L) {
-                    FloatVector y = FloatVector.fromArray(F, in, io + i).sub(mean).mul(rstd);
-                    if (w != null) y = y.mul(FloatVector.fromArray(F, w, i));
-                    if (b != null) y = y.add(FloatVector.fromArray(F, b, i));
-                    y.intoArray(out, oo + i);
-                }
-                for (; i < n; i++) {
-                    float y = (in[io + i] - mean) * rstd;
-                    if (w != null) y *= w[i];
-                    if (b != null) y += b[i];
-                    out[oo + i] = y;
-                }
+                int i = 0;
+                for (int up = F.loopBound(n); i < up; i += L)
+                    FloatVector.fromArray(F, in, io + i).sub(mean).mul(rstd)
+                            .fma(FloatVector.fromArray(F, w, i), FloatVector.fromArray(F, b, i)).intoArray(out, oo + i);
+                for (; i < n; i++) out[oo + i] = Math.fma((in[io + i] - mean) * rstd, w[i], b[i]);
             }
         });
         return Tensor.of(out, x.shape());
+    }
+
+    /**
+     * Mean and biased variance of a row, by the corrected two-pass method: the second pass also sums
+     * the deviations, whose mean is the rounding error of the first mean. Without it a constant row
+     * can get a nonzero variance, which 1/sqrt(var + eps) magnifies.
+     */
+    private static float[] rowStats(float[] in, int io, int n) {
+        float mean = Reductions.reduceRow(ReduceOp.SUM, in, io, n) / n;
+        FloatVector sum = FloatVector.zero(F), sq = sum;
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += L) {
+            FloatVector d = FloatVector.fromArray(F, in, io + i).sub(mean);
+            sum = sum.add(d);
+            sq = d.fma(d, sq);
+        }
+        float s = Reductions.sumLanes(sum), q = Reductions.sumLanes(sq);
+        for (; i < n; i++) {
+            float d = in[io + i] - mean;
+            s += d;
+            q += d * d;
+        }
+        float correction = s / n;
+        return new float[] {mean + correction, Math.max(q / n - correction * correction, 0f)};
     }
 
     private static void checkVector(String what, Tensor t, int n, Tensor x) {

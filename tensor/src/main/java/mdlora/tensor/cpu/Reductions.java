@@ -2,136 +2,195 @@ package mdlora.tensor.cpu;
 
 import static mdlora.tensor.cpu.VectorMath.F;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import mdlora.tensor.BinaryOp;
 import mdlora.tensor.Parallel;
 import mdlora.tensor.ReduceOp;
 import mdlora.tensor.Shape;
 import mdlora.tensor.Tensor;
 
-/** Reductions over axes, argmax and the whole-tensor sum. */
+/**
+ * Reductions over axes, argmax and the whole-tensor sum. The input's axes are merged into runs of
+ * kept and of reduced axes; each run of reduced axes is one pass over an [outer, n, inner] block:
+ * whole rows when inner is 1 (trailing axes), else SIMD updates of a tile of columns, row after row
+ * (leading axes, as for a bias gradient). Work is cut at boundaries that do not depend on the
+ * thread count, so neither do the results.
+ */
 final class Reductions {
     private static final int L = F.length();
+    /** Rows longer than this are reduced in blocks of this length, on several threads. */
+    private static final int BLOCK = 1 << 14;
+    /** Columns accumulated together: their partial results stay in L1. */
+    private static final int TILE = 1024;
 
     private Reductions() {}
 
     static Tensor reduce(ReduceOp op, Tensor x, int[] axes, boolean keepDims) {
-        int rank = x.rank();
-        boolean[] reduced = new boolean[rank];
-        for (int a : axes) reduced[a] = true;
-        int[] order = new int[rank];
-        int kept = 0, reducedCount = 1;
-        for (int i = 0; i < rank; i++) if (!reduced[i]) order[kept++] = i;
-        int j = kept;
-        for (int i = 0; i < rank; i++) if (reduced[i]) { order[j++] = i; reducedCount *= x.size(i); }
-        final int count = reducedCount;
-        int[] keptShape = new int[kept];
-        for (int i = 0; i < kept; i++) keptShape[i] = x.size(order[i]);
-        int rows = Shape.numel(keptShape);
-        if (count == 0 && (op == ReduceOp.MAX || op == ReduceOp.MIN))
-            throw new IllegalArgumentException(op + " over an empty axis of shape " + Shape.str(x.shape()));
-        float[] out = new float[rows];
-        int[] reducedFirst = new int[rank];
-        System.arraycopy(order, kept, reducedFirst, 0, rank - kept);
-        System.arraycopy(order, 0, reducedFirst, rank - kept, kept);
-        Tensor leading = x.permute(reducedFirst);
-        if (op != ReduceOp.MAX && op != ReduceOp.MIN && kept > 0 && leading.isContiguous() && count > 1) {
-            sumColumns(leading.storage(), leading.offset(), count, rows, out);
-        } else {
-            Tensor rowsView = x.permute(order).contiguous().reshape(rows, count);
-            float[] d = rowsView.storage();
-            int base = rowsView.offset();
-            Parallel.range(rows, Math.max(1, StridedLoop.GRAIN / Math.max(1, count)), (s, e) -> {
-                for (int r = s; r < e; r++) out[r] = reduceRow(op, d, base + r * count, count);
-            });
+        int[] shape = x.shape(), kept = shape.clone();
+        boolean[] reduced = new boolean[shape.length];
+        int count = 1;
+        for (int a : axes) {
+            reduced[a] = true;
+            kept[a] = 1;
+            count *= shape[a];
         }
-        if (op == ReduceOp.MEAN) {
-            float inv = 1f / count;
-            for (int r = 0; r < rows; r++) out[r] *= inv;
-        }
-        Tensor result = Tensor.of(out, keptShape);
-        if (!keepDims) return result;
-        int[] keepShape = x.shape();
-        for (int a : axes) keepShape[a] = 1;
-        return result.reshape(keepShape);
+        if (count == 0 && op != ReduceOp.SUM && op != ReduceOp.MEAN)
+            throw new IllegalArgumentException(op + " over an empty axis of shape " + Shape.str(shape));
+        float[] out = x.numel() == 0 ? new float[Shape.numel(kept)] : reduceContiguous(op, x.contiguous(), reduced);
+        if (op == ReduceOp.MEAN) for (int r = 0; r < out.length; r++) out[r] /= count;
+        Tensor result = Tensor.of(out, kept);
+        if (keepDims) return result;
+        int[] dropped = new int[shape.length - axes.length];
+        for (int i = 0, j = 0; i < shape.length; i++) if (!reduced[i]) dropped[j++] = shape[i];
+        return result.reshape(dropped);
     }
 
-    /** out[c] = sum over r of m[r, c] for a row-major count x cols block; rows of SIMD adds. */
-    private static void sumColumns(float[] m, int off, int count, int cols, float[] out) {
-        Parallel.range(cols, Math.max(L, StridedLoop.GRAIN / count), (s, e) -> {
-            for (int r = 0; r < count; r++) {
-                int row = off + r * cols;
-                int c = s;
-                for (int up = s + F.loopBound(e - s); c < up; c += L)
-                    FloatVector.fromArray(F, out, c).add(FloatVector.fromArray(F, m, row + c)).intoArray(out, c);
-                for (; c < e; c++) out[c] += m[row + c];
+    private static float[] reduceContiguous(ReduceOp op, Tensor x, boolean[] reduced) {
+        int[] shape = x.shape(), sizes = new int[shape.length];
+        boolean[] isReduced = new boolean[shape.length];
+        int groups = 0;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] == 1) continue;
+            if (groups > 0 && isReduced[groups - 1] == reduced[i]) sizes[groups - 1] *= shape[i];
+            else {
+                sizes[groups] = shape[i];
+                isReduced[groups++] = reduced[i];
+            }
+        }
+        float[] data = x.storage();
+        int off = x.offset();
+        boolean reducedSomething = false;
+        for (int g = groups - 1; g >= 0; g--) {
+            if (!isReduced[g]) continue;
+            int outer = 1, inner = 1;
+            for (int i = 0; i < g; i++) outer *= sizes[i];
+            for (int i = g + 1; i < groups; i++) inner *= sizes[i];
+            float[] next = new float[outer * inner];
+            if (inner == 1) reduceRows(op, data, off, outer, sizes[g], next);
+            else reduceColumns(op, data, off, outer, sizes[g], inner, next);
+            data = next;
+            off = 0;
+            sizes[g] = 1;
+            reducedSomething = true;
+        }
+        return reducedSomething ? data : Arrays.copyOfRange(data, off, off + x.numel());
+    }
+
+    /** out[o] = op over row o of a contiguous [rows, n] block. */
+    private static void reduceRows(ReduceOp op, float[] x, int off, int rows, int n, float[] out) {
+        int blocks = (n + BLOCK - 1) / BLOCK;
+        float[] partial = blocks == 1 ? out : new float[rows * blocks];
+        Parallel.range(rows * blocks, Math.max(1, StridedLoop.GRAIN / Math.min(n, BLOCK)), (s, e) -> {
+            for (int t = s; t < e; t++) {
+                int start = (t % blocks) * BLOCK;
+                partial[t] = reduceRow(op, x, off + (t / blocks) * n + start, Math.min(BLOCK, n - start));
+            }
+        });
+        if (blocks > 1) for (int o = 0; o < rows; o++) out[o] = reduceRow(op, partial, o * blocks, blocks);
+    }
+
+    /** out[o, c] = op over r of x[o, r, c] for a contiguous [outer, n, inner] block. */
+    private static void reduceColumns(ReduceOp op, float[] x, int off, int outer, int n, int inner, float[] out) {
+        BinaryOp combine = op == ReduceOp.MAX ? BinaryOp.MAX : op == ReduceOp.MIN ? BinaryOp.MIN : BinaryOp.ADD;
+        Parallel.range(outer * inner, Math.max(L, StridedLoop.GRAIN / n), (s, e) -> {
+            for (int q = s; q < e; ) {
+                int o = q / inner, from = q % inner, to = Math.min(Math.min(inner, from + TILE), e - o * inner);
+                int src = off + o * n * inner, dst = o * inner;
+                System.arraycopy(x, src + from, out, dst + from, to - from);
+                for (int r = 1; r < n; r++)
+                    Elementwise.binary(combine, to - from, out, dst + from, 1, x, src + r * inner + from, 1, out, dst + from, 1);
+                q = dst + to;
             }
         });
     }
 
+    /** op over {@code n} elements from {@code off}. */
     static float reduceRow(ReduceOp op, float[] d, int off, int n) {
+        return switch (op) {
+            case SUM, MEAN -> sum(d, off, n);
+            case MAX -> max(d, off, n, 1f);
+            case MIN -> -max(d, off, n, -1f);
+        };
+    }
+
+    /** Four accumulators hide the latency of the vector add. */
+    private static float sum(float[] d, int off, int n) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
-        switch (op) {
-            case SUM, MEAN -> {
-                FloatVector acc = FloatVector.zero(F);
-                for (int up = F.loopBound(n); i < up; i += L) acc = acc.add(FloatVector.fromArray(F, d, off + i));
-                float s = acc.reduceLanes(VectorOperators.ADD);
-                for (; i < n; i++) s += d[off + i];
-                return s;
-            }
-            case MAX -> {
-                float m = Float.NEGATIVE_INFINITY;
-                boolean nan = false;
-                if (n >= L) {
-                    FloatVector acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-                    for (int up = F.loopBound(n); i < up; i += L) acc = acc.max(FloatVector.fromArray(F, d, off + i));
-                    m = acc.reduceLanes(VectorOperators.MAX);
-                }
-                for (; i < n; i++) m = Math.max(m, d[off + i]);
-                for (int k = 0; k < n && !nan; k++) nan = Float.isNaN(d[off + k]);
-                return nan ? Float.NaN : m;
-            }
-            case MIN -> {
-                float m = Float.POSITIVE_INFINITY;
-                for (; i < n; i++) m = Math.min(m, d[off + i]);
-                return m;
-            }
+        for (int up = n - 4 * L; i <= up; i += 4 * L) {
+            a0 = a0.add(FloatVector.fromArray(F, d, off + i));
+            a1 = a1.add(FloatVector.fromArray(F, d, off + i + L));
+            a2 = a2.add(FloatVector.fromArray(F, d, off + i + 2 * L));
+            a3 = a3.add(FloatVector.fromArray(F, d, off + i + 3 * L));
         }
-        throw new AssertionError(op);
+        for (; i <= n - L; i += L) a0 = a0.add(FloatVector.fromArray(F, d, off + i));
+        float s = sumLanes(a0.add(a1).add(a2.add(a3)));
+        for (; i < n; i++) s += d[off + i];
+        return s;
+    }
+
+    /**
+     * The lanes' sum in lane order. reduceLanes(ADD) may reassociate, and does so differently in
+     * compiled and interpreted code, which would make results depend on how warm the JIT is.
+     */
+    static float sumLanes(FloatVector v) {
+        float s = 0;
+        for (int i = 0; i < L; i++) s += v.lane(i);
+        return s;
+    }
+
+    /**
+     * Largest element of {@code sign * d} (sign -1 gives minus the smallest); NaN when any element is
+     * NaN, as vector max, like Math.max, propagates it.
+     */
+    private static float max(float[] d, int off, int n, float sign) {
+        FloatVector a0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY), a1 = a0;
+        int i = 0;
+        for (int up = n - 2 * L; i <= up; i += 2 * L) {
+            a0 = a0.max(FloatVector.fromArray(F, d, off + i).mul(sign));
+            a1 = a1.max(FloatVector.fromArray(F, d, off + i + L).mul(sign));
+        }
+        float m = a0.max(a1).reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) m = Math.max(m, sign * d[off + i]);
+        return m;
     }
 
     static Tensor argmax(Tensor x, int axis) {
-        int[] order = new int[x.rank()];
-        int j = 0;
-        for (int i = 0; i < x.rank(); i++) if (i != axis) order[j++] = i;
-        order[j] = axis;
         int n = x.size(axis);
         if (n == 0) throw new IllegalArgumentException("argmax over an empty axis of shape " + Shape.str(x.shape()));
-        Tensor rowsView = x.permute(order).contiguous();
-        int rows = x.numel() / n;
-        float[] d = rowsView.storage(), out = new float[rows];
-        int base = rowsView.offset();
-        for (int r = 0; r < rows; r++) {
-            int best = 0;
-            float bv = d[base + r * n];
-            for (int i = 1; i < n; i++) {
-                float v = d[base + r * n + i];
-                if (v > bv || (Float.isNaN(v) && !Float.isNaN(bv))) { bv = v; best = i; }
+        int[] order = new int[x.rank()];
+        for (int i = 0, j = 0; i < x.rank(); i++) if (i != axis) order[j++] = i;
+        order[x.rank() - 1] = axis;
+        Tensor moved = x.permute(order).contiguous();
+        int rows = x.numel() / n, base = moved.offset();
+        float[] d = moved.storage(), out = new float[rows];
+        Parallel.range(rows, Math.max(1, StridedLoop.GRAIN / n), (s, e) -> {
+            for (int r = s; r < e; r++) {
+                int row = base + r * n, best = 0;
+                for (int i = 1; i < n; i++) {
+                    float v = d[row + i], b = d[row + best];
+                    if (v > b || (Float.isNaN(v) && !Float.isNaN(b))) best = i;
+                }
+                out[r] = best;
             }
-            out[r] = best;
-        }
-        int[] shape = new int[x.rank() - 1];
-        for (int i = 0; i < shape.length; i++) shape[i] = x.size(order[i]);
-        return Tensor.of(out, shape);
+        });
+        int[] shape = moved.shape();
+        return Tensor.of(out, Arrays.copyOf(shape, shape.length - 1));
     }
 
+    /** Sum of every element: float sums of fixed blocks (on several threads), added in double. */
     static double sumAll(Tensor x) {
         Tensor c = x.contiguous();
         float[] d = c.storage();
-        int off = c.offset(), n = c.numel();
-        double s = 0;
-        int block = 1024;
-        for (int b = 0; b < n; b += block) s += reduceRow(ReduceOp.SUM, d, off + b, Math.min(block, n - b));
-        return s;
+        int off = c.offset(), n = c.numel(), blocks = (n + BLOCK - 1) / BLOCK;
+        float[] partial = new float[blocks];
+        Parallel.range(blocks, 1, (s, e) -> {
+            for (int b = s; b < e; b++) partial[b] = sum(d, off + b * BLOCK, Math.min(BLOCK, n - b * BLOCK));
+        });
+        double total = 0;
+        for (float p : partial) total += p;
+        return total;
     }
 }

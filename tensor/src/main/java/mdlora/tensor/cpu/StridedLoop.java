@@ -76,4 +76,20 @@ final class StridedLoop {
             }
         });
     }
+
+    /** The storage offset of every element of {@code t}, in row-major order. */
+    static int[] offsets(Tensor t) {
+        int[] shape = t.shape(), strides = t.strides(), idx = new int[shape.length], out = new int[t.numel()];
+        int p = t.offset();
+        for (int k = 0; k < out.length; k++) {
+            out[k] = p;
+            for (int i = shape.length - 1; i >= 0; i--) {
+                p += strides[i];
+                if (++idx[i] < shape[i]) break;
+                p -= strides[i] * shape[i];
+                idx[i] = 0;
+            }
+        }
+        return out;
+    }
 }

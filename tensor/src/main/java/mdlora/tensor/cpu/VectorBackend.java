@@ -3,6 +3,7 @@ package mdlora.tensor.cpu;
 import java.util.Arrays;
 import mdlora.tensor.Backend;
 import mdlora.tensor.BinaryOp;
+import mdlora.tensor.Parallel;
 import mdlora.tensor.ReduceOp;
 import mdlora.tensor.Shape;
 import mdlora.tensor.Tensor;
@@ -25,7 +26,12 @@ public final class VectorBackend implements Backend {
         int m = x.size(-2), k = x.size(-1), n = y.size(-1);
         if (y.size(-2) != k)
             throw new IllegalArgumentException("matmul: shapes " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()) + " do not align (" + k + " vs " + y.size(-2) + ")");
-        int[] batch = Shape.broadcast(Arrays.copyOf(x.shape(), x.rank() - 2), Arrays.copyOf(y.shape(), y.rank() - 2));
+        int[] batch;
+        try {
+            batch = Shape.broadcast(Arrays.copyOf(x.shape(), x.rank() - 2), Arrays.copyOf(y.shape(), y.rank() - 2));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("matmul: batch axes of " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()) + " do not broadcast", e);
+        }
         x = x.expand(concat(batch, m, k));
         y = y.expand(concat(batch, k, n));
         MatrixLayout la = MatrixLayout.of(x), lb = MatrixLayout.of(y);
@@ -83,9 +89,11 @@ public final class VectorBackend implements Backend {
 
     @Override
     public Tensor unary(UnaryOp op, Tensor x) {
+        // an input strided along its last axis (transposed, broadcast) is gathered first, so the function runs on SIMD lanes
+        Tensor in = x.rank() > 0 && x.size(-1) > 1 && x.stride(-1) != 1 ? x.contiguous() : x;
         Tensor out = Tensor.zeros(x.shape());
-        float[] o = out.storage(), d = x.storage();
-        StridedLoop.run(x.shape(), (n, off, str) -> Elementwise.unary(op, n, d, off[1], str[1], o, off[0], str[0]), out, x);
+        float[] o = out.storage(), d = in.storage();
+        StridedLoop.run(x.shape(), (n, off, str) -> Elementwise.unary(op, n, d, off[1], str[1], o, off[0], str[0]), out, in);
         return out;
     }
 
@@ -134,11 +142,43 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void copy(Tensor src, Tensor dst) {
-        float[] s = src.storage(), d = dst.storage();
+        Tensor from = src.expand(dst.shape());
+        int across = acrossAxis(from, dst);
+        if (across >= 0) {
+            copyAcross(from, dst, across);
+            return;
+        }
+        float[] s = from.storage(), d = dst.storage();
         StridedLoop.run(dst.shape(), (n, off, str) -> {
             if (str[0] == 1 && str[1] == 1) System.arraycopy(s, off[1], d, off[0], n);
             else for (int i = 0; i < n; i++) d[off[0] + i * str[0]] = s[off[1] + i * str[1]];
-        }, dst, src.expand(dst.shape()));
+        }, dst, from);
+    }
+
+    /**
+     * The axis along which {@code src} is unit-strided when {@code dst} is unit-strided along the last
+     * axis and {@code src} is not (a transposed read), else -1.
+     */
+    private static int acrossAxis(Tensor src, Tensor dst) {
+        int last = dst.rank() - 1;
+        if (last < 1 || dst.stride(last) != 1 || src.stride(last) == 1 || dst.size(last) < Elementwise.TILE) return -1;
+        for (int a = last - 1; a >= 0; a--) if (src.stride(a) == 1 && src.size(a) >= Elementwise.TILE) return a;
+        return -1;
+    }
+
+    /** Copies plane by plane (axis {@code across} by the last axis) in square tiles, so reads and writes both stay in cache. */
+    private static void copyAcross(Tensor src, Tensor dst, int across) {
+        int[] srcPlanes = StridedLoop.offsets(src.select(-1, 0).select(across, 0));
+        int[] dstPlanes = StridedLoop.offsets(dst.select(-1, 0).select(across, 0));
+        int rows = dst.size(across), cols = dst.size(-1), tiles = (rows + Elementwise.TILE - 1) / Elementwise.TILE;
+        int srs = src.stride(across), scs = src.stride(-1), drs = dst.stride(across);
+        float[] s = src.storage(), d = dst.storage();
+        Parallel.range(srcPlanes.length * tiles, Math.max(1, StridedLoop.GRAIN / (Elementwise.TILE * cols)), (a, b) -> {
+            for (int t = a; t < b; t++) {
+                int p = t / tiles, r0 = (t % tiles) * Elementwise.TILE;
+                Elementwise.copyTiles(Math.min(Elementwise.TILE, rows - r0), cols, s, srcPlanes[p] + r0 * srs, srs, scs, d, dstPlanes[p] + r0 * drs, drs);
+            }
+        });
     }
 
     @Override

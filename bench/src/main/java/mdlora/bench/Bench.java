@@ -1,0 +1,78 @@
+package mdlora.bench;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import mdlora.launcher.UserError;
+
+/**
+ * {@code ./mdlora bench [W1|W2|W3|W4|W5|all] [--json] [--no-torch]}: runs the reference workloads and,
+ * when the system Python has PyTorch, its yardstick in the same sitting, and prints both side by side.
+ */
+public final class Bench {
+    /** Every workload, in the order {@code all} runs them. */
+    private static final List<Workload> WORKLOADS = List.of(
+            new MatmulWorkload());
+
+    private static final String USAGE = "usage: ./mdlora bench [W1|W2|W3|W4|W5|all]... [--json] [--no-torch]";
+
+    private Bench() {}
+
+    public static void main(String[] args) {
+        try {
+            System.exit(run(args));
+        } catch (UserError e) {
+            System.err.println("mdlora bench: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    static int run(String[] args) throws UserError {
+        boolean json = false, torch = true;
+        List<Workload> selected = new ArrayList<>();
+        for (String a : args) {
+            switch (a) {
+                case "--json" -> json = true;
+                case "--no-torch" -> torch = false;
+                case "all" -> selected.addAll(WORKLOADS);
+                case "-h", "--help" -> {
+                    System.out.println(USAGE);
+                    return 0;
+                }
+                default -> selected.add(workload(a));
+            }
+        }
+        if (selected.isEmpty()) selected.addAll(WORKLOADS);
+        Map<Workload, List<Figure>> results = new LinkedHashMap<>();
+        for (Workload w : selected) {
+            System.err.println("mdlora bench: running " + w.id() + " (" + w.description() + ")");
+            results.put(w, w.run());
+        }
+        Map<String, Double> reference = torch ? torchFigures(selected) : Map.of();
+        if (json) Report.json(System.out, results, reference);
+        else Report.table(System.out, results, reference);
+        return 0;
+    }
+
+    private static Workload workload(String id) {
+        for (Workload w : WORKLOADS) if (w.id().equalsIgnoreCase(id)) return w;
+        List<String> ids = WORKLOADS.stream().map(Workload::id).toList();
+        throw new UserError("unknown workload '" + id + "' (implemented: " + String.join(", ", ids) + ", or all)");
+    }
+
+    private static Map<String, Double> torchFigures(List<Workload> selected) {
+        System.err.println("mdlora bench: running PyTorch's yardstick " + TorchReference.script());
+        try {
+            return TorchReference.measure(selected.stream().map(Workload::id).toList());
+        } catch (TorchReference.Unavailable e) {
+            System.err.println("mdlora bench: PyTorch was not found (" + e.getMessage() + "); mdlora's figures alone");
+        } catch (IOException e) {
+            System.err.println("mdlora bench: PyTorch's yardstick failed (" + e.getMessage() + "); mdlora's figures alone");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Map.of();
+    }
+}

@@ -1,0 +1,76 @@
+package mdlora.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import mdlora.launcher.UserError;
+import org.junit.jupiter.api.Test;
+
+class BenchTest {
+    /** A workload that measures nothing: two figures, one with a PyTorch twin. */
+    private static final Workload FAKE = new Workload() {
+        @Override
+        public String id() {
+            return "W0";
+        }
+
+        @Override
+        public String description() {
+            return "fake";
+        }
+
+        @Override
+        public List<Figure> run() {
+            return List.of(Figure.rate("W0_gflops", 150, "sgemm_gflops"), Figure.cost("W0_error", 1.5e-6, null));
+        }
+    };
+
+    private static String print(boolean json, Map<String, Double> torch) {
+        Map<Workload, List<Figure>> results = new LinkedHashMap<>();
+        results.put(FAKE, FAKE.run());
+        var bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        if (json) Report.json(out, results, torch);
+        else Report.table(out, results, torch);
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void unknownWorkloadIsAUserError() {
+        var e = assertThrows(UserError.class, () -> Bench.run(new String[] {"W9"}));
+        assertTrue(e.getMessage().contains("unknown workload 'W9'") && e.getMessage().contains("W1"), e.getMessage());
+    }
+
+    @Test
+    void jsonHasEveryFigureAndPyTorchsUnderATorchPrefix() {
+        assertEquals("{\n  \"W0_gflops\": 150,\n  \"W0_error\": 0.0000015,\n  \"torch_W0_gflops\": 120\n}\n",
+                print(true, Map.of("sgemm_gflops", 120.0)));
+        assertEquals("{\n  \"W0_gflops\": 150,\n  \"W0_error\": 0.0000015\n}\n", print(true, Map.of()));
+    }
+
+    @Test
+    void tableShowsTheRatioOnlyWherePyTorchHasAFigure() {
+        String table = print(false, Map.of("sgemm_gflops", 120.0));
+        assertTrue(table.contains("1.25x"), table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("W0_error") && l.trim().endsWith("-")), table);
+    }
+
+    @Test
+    void ratioFavoursMdloraWhenItIsBetter() {
+        assertEquals(2.0, Figure.rate("x", 200, "t").ratioTo(100), 1e-12);
+        assertEquals(2.0, Figure.cost("x", 50, "t").ratioTo(100), 1e-12);
+    }
+
+    @Test
+    void parsesTheYardsticksOutput() {
+        Map<String, Double> figures = TorchReference.parse("{\n \"sgemm_1024x1024x1024_gflops\": 141.2,\n \"svd_768x768_ms\": 9.4e1\n}");
+        assertEquals(Map.of("sgemm_1024x1024x1024_gflops", 141.2, "svd_768x768_ms", 94.0), figures);
+    }
+}
