@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import mdlora.launcher.config.Suggest;
 
 /**
@@ -59,7 +60,7 @@ public final class Args {
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {
-        var all = new java.util.TreeSet<>(a);
+        var all = new TreeSet<>(a);
         all.addAll(b);
         return all;
     }

@@ -21,6 +21,7 @@ import mdlora.launcher.run.RunDir;
 import mdlora.launcher.train.FineTuning;
 import mdlora.launcher.train.Scores;
 import mdlora.launcher.train.StopSignal;
+import mdlora.tensor.io.Json;
 
 /**
  * {@code mdlora experiment table1|rank|tau}: grids of fine-tuning runs on the synthetic domains (the
@@ -196,7 +197,7 @@ public final class ExperimentCommand implements Command {
         }
         Map<String, Object> json = new LinkedHashMap<>();
         for (Cell cell : cells) json.put(cell.name(), results.get(cell));
-        AtomicFile.writeString(dir.resolve("results.json"), mdlora.tensor.io.Json.writePretty(json) + "\n");
+        AtomicFile.writeString(dir.resolve("results.json"), Json.writePretty(json) + "\n");
         report.write(dir);
     }
 }

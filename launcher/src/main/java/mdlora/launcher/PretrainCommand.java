@@ -1,7 +1,9 @@
 package mdlora.launcher;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import mdlora.launcher.config.Config;
@@ -14,8 +16,9 @@ import mdlora.launcher.run.RunDir;
 import mdlora.launcher.train.Optimization;
 import mdlora.launcher.train.StopSignal;
 import mdlora.launcher.train.Trainer;
-import mdlora.nn.VisionTransformer;
 import mdlora.nn.ViTConfig;
+import mdlora.nn.VisionTransformer;
+import mdlora.tensor.io.SafetensorsWriter;
 
 /**
  * {@code mdlora pretrain}: the stand-in for ImageNet pretraining. Trains a small ViT from scratch to
@@ -82,11 +85,11 @@ public final class PretrainCommand implements Command {
 
     /** Saves the model without its head (timm's names) and the hub config beside it. */
     private static Path writeBackbone(VisionTransformer model, Path dir) throws IOException {
-        java.nio.file.Files.createDirectories(dir);
+        Files.createDirectories(dir);
         Path file = dir.resolve("model.safetensors");
-        var state = new java.util.LinkedHashMap<>(model.stateDict());
+        var state = new LinkedHashMap<>(model.stateDict());
         state.keySet().removeIf(k -> k.startsWith("head."));
-        var writer = new mdlora.tensor.io.SafetensorsWriter().metadata("format", "pt");
+        var writer = new SafetensorsWriter().metadata("format", "pt");
         state.forEach(writer::put);
         writer.write(file);
         HubConfig.write(dir, model.config().withNumClasses(0), List.of());

@@ -2,6 +2,8 @@ package mdlora.launcher.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import mdlora.tensor.io.Json;
 
 /** The value types of {@link Knob}s: how each is read from the command line and from JSON, and written back. */
 public enum KnobType {
@@ -13,7 +15,7 @@ public enum KnobType {
             return switch (this) {
                 case INT -> Integer.parseInt(text.strip());
                 case FLOAT -> finite(knob, Double.parseDouble(text.strip()));
-                case BOOL -> switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case BOOL -> switch (text.strip().toLowerCase(Locale.ROOT)) {
                     case "true", "yes", "on", "1" -> true;
                     case "false", "no", "off", "0" -> false;
                     default -> throw new ConfigException(knob.flag() + " must be true or false, got '" + text + "'");
@@ -74,6 +76,6 @@ public enum KnobType {
     }
 
     private static ConfigException wrongType(Knob knob, String expected, Object value) {
-        return new ConfigException(knob.key() + " must be " + expected + ", got " + mdlora.tensor.io.Json.typeName(value) + " " + mdlora.tensor.io.Json.write(value));
+        return new ConfigException(knob.key() + " must be " + expected + ", got " + Json.typeName(value) + " " + Json.write(value));
     }
 }

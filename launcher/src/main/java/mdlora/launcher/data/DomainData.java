@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import mdlora.launcher.config.ConfigException;
 import mdlora.launcher.config.DomainSpec;
 import mdlora.video.ClipList;
@@ -77,7 +78,7 @@ public record DomainData(List<DomainSpec> domains, List<Dataset> train, List<Dat
         long start = System.nanoTime();
         System.err.println("generating the synthetic clips into " + path + " (once; later runs reuse them)...");
         SyntheticVideos.generate(path, SyntheticVideos.Config.demo(0));
-        System.err.printf(java.util.Locale.ROOT, "generated in %.1f s%n", (System.nanoTime() - start) / 1e9);
+        System.err.printf(Locale.ROOT, "generated in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 
     private static Path kineticsCsv(Path path, boolean train) throws IOException {

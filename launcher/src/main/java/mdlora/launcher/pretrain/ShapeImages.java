@@ -1,6 +1,7 @@
 package mdlora.launcher.pretrain;
 
 import java.util.List;
+import mdlora.tensor.Parallel;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
 
@@ -40,7 +41,7 @@ public final class ShapeImages {
     public Batch batch(long first, int count) {
         float[] pixels = new float[count * 3 * size * size];
         int[] labels = new int[count];
-        mdlora.tensor.Parallel.forEach(count, i -> labels[i] = render(first + i, pixels, i * 3 * size * size));
+        Parallel.forEach(count, i -> labels[i] = render(first + i, pixels, i * 3 * size * size));
         return new Batch(Tensor.of(pixels, count, 3, size, size), labels);
     }
 

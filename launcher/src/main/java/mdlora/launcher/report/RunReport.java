@@ -3,11 +3,13 @@ package mdlora.launcher.report;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import mdlora.launcher.run.RunDir;
+import mdlora.tensor.io.Json;
 
 /**
  * A run's {@code report.html}, made from what is in the run folder alone (so any command can refresh
@@ -47,7 +49,7 @@ public final class RunReport {
         double[] steps = column(train, "step");
         double[] loss = column(train, "loss");
         report.heading("Training");
-        Map<String, LinePlot> plots = new java.util.LinkedHashMap<>();
+        Map<String, LinePlot> plots = new LinkedHashMap<>();
         plots.put("loss", curve("Training loss", "loss", steps, loss));
         if (train.getFirst().containsKey("ce")) {
             plots.put("cross-entropy", curve("Cross-entropy", "cross-entropy", steps, column(train, "ce")));
@@ -81,7 +83,7 @@ public final class RunReport {
         if (config == null) return;
         report.heading("Settings (config.json)");
         Table t = new Table("key", "value");
-        config.forEach((section, members) -> ((Map<?, ?>) members).forEach((k, v) -> t.row(section + "." + k, mdlora.tensor.io.Json.write(v))));
+        config.forEach((section, members) -> ((Map<?, ?>) members).forEach((k, v) -> t.row(section + "." + k, Json.write(v))));
         report.table(t);
     }
 

@@ -3,6 +3,7 @@ package mdlora.launcher.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import mdlora.launcher.config.Config;
@@ -35,7 +36,7 @@ public record TrainedRun(RunDir run, Config config, Map<String, List<String>> cl
     private static Map<String, List<String>> classes(RunDir run) throws IOException {
         Map<String, Object> json = run.readJson("domains.json");
         if (json == null) throw new ConfigException(run.path() + " has no domains.json: it is not a training run");
-        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> out = new LinkedHashMap<>();
         json.forEach((d, names) -> out.put(d, ((List<?>) names).stream().map(String.class::cast).toList()));
         return out;
     }

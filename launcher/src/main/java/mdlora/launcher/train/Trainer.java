@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import mdlora.autograd.Variable;
 import mdlora.launcher.Progress;
@@ -68,7 +69,7 @@ public final class Trainer {
                 Map<String, Object> record = trainStep(step);
                 step++;
                 metrics.append(record);
-                progress.advance(1, String.format(java.util.Locale.ROOT, "loss %.4f", (Float) record.get("loss")));
+                progress.advance(1, String.format(Locale.ROOT, "loss %.4f", (Float) record.get("loss")));
                 if (settings.evalEvery() > 0 && step % settings.evalEvery() == 0 && step < settings.steps()) evaluate(step, false);
                 if (step % settings.checkpointEvery() == 0) save(step);
             }
