@@ -32,9 +32,9 @@ public final class PretrainCommand implements Command {
     static Config preset() {
         return Config.defaults()
                 .with(Knob.IMAGE_SIZE, 48).with(Knob.WIDTH, 96).with(Knob.DEPTH, 4).with(Knob.HEADS, 3).with(Knob.MLP_DIM, 384).with(Knob.PATCH, 8)
-                .with(Knob.STEPS, 4000).with(Knob.BATCH, 32).with(Knob.LR, 1e-3).with(Knob.WARMUP, 100)
+                .with(Knob.STEPS, 10000).with(Knob.BATCH, 32).with(Knob.LR, 1e-3).with(Knob.WARMUP, 100)
                 .with(Knob.WEIGHT_DECAY, 0.05).with(Knob.LABEL_SMOOTHING, 0.1).with(Knob.GRAD_CLIP, 1.0)
-                .with(Knob.EVAL_EVERY, 500).with(Knob.CHECKPOINT_EVERY, 500);
+                .with(Knob.EVAL_EVERY, 1000).with(Knob.CHECKPOINT_EVERY, 1000);
     }
 
     @Override

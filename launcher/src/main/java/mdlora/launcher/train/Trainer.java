@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import mdlora.autograd.Variable;
 import mdlora.launcher.Progress;
+import mdlora.launcher.report.RunReport;
 import mdlora.launcher.run.Metrics;
 import mdlora.launcher.run.RunDir;
 import mdlora.nn.optim.GradClipping;
@@ -82,10 +83,7 @@ public final class Trainer {
     /** A run resumed after it had already finished: its result is its last evaluation. */
     private Result finished(int step) throws IOException {
         var evals = metrics.read("eval");
-        if (evals.isEmpty()) return new Result(step, false, evaluate(step, true));
-        Map<String, Double> accuracy = new LinkedHashMap<>();
-        ((Map<?, ?>) evals.getLast().get("acc")).forEach((d, v) -> accuracy.put((String) d, ((Number) v).doubleValue()));
-        return new Result(step, false, accuracy);
+        return new Result(step, false, evals.isEmpty() ? evaluate(step, true) : RunReport.accuracies(evals.getLast()));
     }
 
     private Map<String, Object> trainStep(int step) {
