@@ -3,10 +3,19 @@ package mdlora.launcher;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import mdlora.launcher.config.ConfigException;
 
 /** Entry point of the {@code mdlora} command: dispatches to the registered {@link Command}s. */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(
+            new DemoCommand(),
+            new TrainCommand(),
+            new EvalCommand(),
+            new PredictCommand(),
+            new ExportCommand(),
+            new AnalyzeCommand(),
+            new ExperimentCommand(),
+            new PretrainCommand(),
             new DecodeCommand(),
             new VideoInfoCommand()
     );
@@ -37,7 +46,7 @@ public final class Main {
         }
         try {
             return command.run(rest);
-        } catch (UserError e) {
+        } catch (UserError | ConfigException e) {
             System.err.println("mdlora " + command.name() + ": " + e.getMessage());
             return 1;
         } catch (Exception e) {

@@ -3,7 +3,6 @@ package mdlora.tensor.cpu;
 import static mdlora.tensor.cpu.VectorMath.F;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import mdlora.tensor.BinaryOp;
 import mdlora.tensor.UnaryOp;
 
@@ -58,13 +57,13 @@ final class Elementwise {
             switch (op) {
                 case NEG -> { for (; i < up; i += L) FloatVector.fromArray(F, x, xo + i).neg().intoArray(y, yo + i); }
                 case ABS -> { for (; i < up; i += L) FloatVector.fromArray(F, x, xo + i).abs().intoArray(y, yo + i); }
-                case EXP -> { for (; i < up; i += L) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.EXP).intoArray(y, yo + i); }
-                case LOG -> { for (; i < up; i += L) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.LOG).intoArray(y, yo + i); }
-                case TANH -> { for (; i < up; i += L) FloatVector.fromArray(F, x, xo + i).lanewise(VectorOperators.TANH).intoArray(y, yo + i); }
+                case EXP -> { for (; i < up; i += L) VectorMath.exp(FloatVector.fromArray(F, x, xo + i)).intoArray(y, yo + i); }
+                case LOG -> { for (; i < up; i += L) VectorMath.perLane(FloatVector.fromArray(F, x, xo + i), Math::log).intoArray(y, yo + i); }
+                case TANH -> { for (; i < up; i += L) VectorMath.perLane(FloatVector.fromArray(F, x, xo + i), Math::tanh).intoArray(y, yo + i); }
                 case SQRT -> { for (; i < up; i += L) FloatVector.fromArray(F, x, xo + i).sqrt().intoArray(y, yo + i); }
                 case SQUARE -> { for (; i < up; i += L) { var v = FloatVector.fromArray(F, x, xo + i); v.mul(v).intoArray(y, yo + i); } }
                 case RECIPROCAL -> { for (; i < up; i += L) FloatVector.broadcast(F, 1f).div(FloatVector.fromArray(F, x, xo + i)).intoArray(y, yo + i); }
-                case SIGMOID -> { for (; i < up; i += L) FloatVector.broadcast(F, 1f).div(FloatVector.fromArray(F, x, xo + i).neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(y, yo + i); }
+                case SIGMOID -> { for (; i < up; i += L) FloatVector.broadcast(F, 1f).div(VectorMath.exp(FloatVector.fromArray(F, x, xo + i).neg()).add(1f)).intoArray(y, yo + i); }
                 case RELU -> { for (; i < up; i += L) FloatVector.fromArray(F, x, xo + i).max(0f).intoArray(y, yo + i); }
                 case GELU -> { for (; i < up; i += L) VectorMath.gelu(FloatVector.fromArray(F, x, xo + i)).intoArray(y, yo + i); }
                 case ERF -> { for (; i < up; i += L) VectorMath.erf(FloatVector.fromArray(F, x, xo + i)).intoArray(y, yo + i); }

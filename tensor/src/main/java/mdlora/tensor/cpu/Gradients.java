@@ -3,7 +3,6 @@ package mdlora.tensor.cpu;
 import static mdlora.tensor.cpu.VectorMath.F;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import mdlora.tensor.Parallel;
 import mdlora.tensor.Shape;
 import mdlora.tensor.Tensor;
@@ -26,13 +25,13 @@ final class Gradients {
             int i = s;
             for (int up = s + F.loopBound(e - s); i < up; i += L) {
                 FloatVector v = FloatVector.fromArray(F, xd, xo + i);
-                FloatVector pdf = v.mul(v).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
-                FloatVector d = VectorMath.twicePhi(v).mul(0.5f).add(v.mul(pdf));
+                FloatVector pdf = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
+                FloatVector d = VectorMath.phi(v).add(v.mul(pdf));
                 d.mul(FloatVector.fromArray(F, gd, go + i)).intoArray(out, i);
             }
             for (; i < e; i++) {
                 float v = xd[xo + i];
-                float d = 0.5f * VectorMath.twicePhi(v) + v * INV_SQRT_2PI * (float) Math.exp(-0.5f * v * v);
+                float d = VectorMath.phi(v) + v * INV_SQRT_2PI * (float) Math.exp(-0.5f * v * v);
                 out[i] = d * gd[go + i];
             }
         });
@@ -63,7 +62,7 @@ final class Gradients {
         FloatVector acc = FloatVector.zero(F);
         for (int up = F.loopBound(n); i < up; i += L)
             acc = FloatVector.fromArray(F, y, yr + i).fma(FloatVector.fromArray(F, g, gr + i), acc);
-        float dot = acc.reduceLanes(VectorOperators.ADD);
+        float dot = Reductions.sumLanes(acc);
         for (; i < n; i++) dot += y[yr + i] * g[gr + i];
         i = 0;
         for (int up = F.loopBound(n); i < up; i += L)
@@ -75,7 +74,7 @@ final class Gradients {
         float sum = Reductions.reduceRow(mdlora.tensor.ReduceOp.SUM, g, gr, n);
         int i = 0;
         for (int up = F.loopBound(n); i < up; i += L) {
-            FloatVector p = FloatVector.fromArray(F, y, yr + i).lanewise(VectorOperators.EXP);
+            FloatVector p = VectorMath.exp(FloatVector.fromArray(F, y, yr + i));
             FloatVector.fromArray(F, g, gr + i).sub(p.mul(sum)).intoArray(out, o + i);
         }
         for (; i < n; i++) out[o + i] = g[gr + i] - (float) Math.exp(y[yr + i]) * sum;

@@ -3,7 +3,6 @@ package mdlora.tensor.cpu;
 import static mdlora.tensor.cpu.VectorMath.F;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import mdlora.tensor.BinaryOp;
 import mdlora.tensor.Parallel;
 import mdlora.tensor.ReduceOp;
@@ -42,7 +41,7 @@ final class Normalization {
         int i = 0;
         FloatVector acc = FloatVector.zero(F);
         for (int up = F.loopBound(n); i < up; i += L) {
-            FloatVector e = FloatVector.fromArray(F, in, io + i).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, in, io + i).sub(max));
             e.intoArray(out, oo + i);
             acc = acc.add(e);
         }

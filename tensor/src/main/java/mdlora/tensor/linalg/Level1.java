@@ -1,7 +1,6 @@
 package mdlora.tensor.linalg;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** BLAS level-1 kernels on double arrays (Vector API with scalar tails): the inner loops of the SVD. */
@@ -10,6 +9,16 @@ final class Level1 {
     private static final int L = D.length();
 
     private Level1() {}
+
+    /**
+     * The lanes' sum in lane order: reduceLanes(ADD) may reassociate, differently in compiled and
+     * interpreted code, and an SVD that depends on how warm the JIT is breaks bit-exact resume.
+     */
+    private static double sumLanes(DoubleVector v) {
+        double s = 0;
+        for (int i = 0; i < L; i++) s += v.lane(i);
+        return s;
+    }
 
     /** x[from..to) . y[from..to), accumulated in four vector registers to hide the FMA latency. */
     static double dot(double[] x, double[] y, int from, int to) {
@@ -26,7 +35,7 @@ final class Level1 {
         }
         for (int up = from + ((to - from) & -L); i < up; i += L)
             acc0 = DoubleVector.fromArray(D, x, i).fma(DoubleVector.fromArray(D, y, i), acc0);
-        double s = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < to; i++) s += x[i] * y[i];
         return s;
     }
@@ -48,8 +57,7 @@ final class Level1 {
             acc2 = xv.fma(DoubleVector.fromArray(D, y2, i), acc2);
             acc3 = xv.fma(DoubleVector.fromArray(D, y3, i), acc3);
         }
-        double s0 = acc0.reduceLanes(VectorOperators.ADD), s1 = acc1.reduceLanes(VectorOperators.ADD);
-        double s2 = acc2.reduceLanes(VectorOperators.ADD), s3 = acc3.reduceLanes(VectorOperators.ADD);
+        double s0 = sumLanes(acc0), s1 = sumLanes(acc1), s2 = sumLanes(acc2), s3 = sumLanes(acc3);
         for (; i < to; i++) {
             s0 += x[i] * y0[i];
             s1 += x[i] * y1[i];
@@ -139,7 +147,7 @@ final class Level1 {
             acc0 = x0.fma(DoubleVector.fromArray(D, z, i), acc0);
             acc1 = x1.fma(DoubleVector.fromArray(D, z, i + L), acc1);
         }
-        double d = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double d = sumLanes(acc0.add(acc1));
         for (; i < n; i++) {
             double a = x[i], b = y[i];
             x[i] = c * a - s * b;

@@ -1,0 +1,33 @@
+package mdlora.launcher.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import mdlora.launcher.config.Config;
+import mdlora.launcher.config.Knob;
+import mdlora.nn.ViTConfig;
+import mdlora.video.ClipSource;
+import mdlora.video.ClipTransform;
+import mdlora.video.FrameCache;
+import mdlora.video.FrameSampler;
+
+/**
+ * How a run turns clips into model input: T frames sampled uniformly by segments, the shorter side
+ * resized to 8/7 of the image size, a crop of the image size (random and mirrored for training,
+ * centred for evaluation), normalised with the backbone's mean and std; decoded frames kept in the
+ * frame cache when {@code data.cache} names one.
+ */
+public final class ClipPipeline {
+    private ClipPipeline() {}
+
+    /** The clip source for a run of {@code config} on a backbone of {@code backbone}. */
+    public static ClipSource source(Config config, ViTConfig backbone) {
+        int size = config.integer(Knob.IMAGE_SIZE);
+        var transform = new ClipTransform(Math.round(size * 8f / 7), size, backbone.mean().toArray(), backbone.std().toArray());
+        String cache = config.string(Knob.CACHE);
+        try {
+            return new ClipSource(FrameSampler.uniform(config.integer(Knob.FRAMES)), transform, cache.isEmpty() ? null : new FrameCache(Path.of(cache)));
+        } catch (IOException e) {
+            throw new mdlora.launcher.config.ConfigException("cannot use frame cache folder " + cache + ": " + e.getMessage());
+        }
+    }
+}

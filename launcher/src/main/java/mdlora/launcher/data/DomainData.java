@@ -1,0 +1,123 @@
+package mdlora.launcher.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import mdlora.launcher.config.ConfigException;
+import mdlora.launcher.config.DomainSpec;
+import mdlora.video.ClipList;
+import mdlora.video.Dataset;
+import mdlora.video.Hmdb51;
+import mdlora.video.Kinetics400;
+import mdlora.video.SyntheticVideos;
+import mdlora.video.Ucf101;
+
+/**
+ * The training and test clips of a run's domains, read from each domain's layout:
+ * <pre>
+ *   ucf101     PATH/UCF-101/CLASS/*.avi|mp4 (or PATH/CLASS/...), lists in PATH/ucfTrainTestlist (split 1)
+ *   hmdb51     PATH/CLASS/*.avi|mp4, lists in PATH/testTrainMulti_7030_splits (split 1)
+ *   kinetics   PATH/train.csv and PATH/validate.csv (or PATH/annotations/{train,val}.csv), videos under
+ *              PATH/train and PATH/val (or PATH)
+ *   list       PATH/train.txt and PATH/test.txt ("relative/path label" lines), optional PATH/classes.txt
+ *   frames     as list, each entry a folder of extracted frames
+ *   synthetic  the dataset {@code mdlora demo} generates under PATH; NAME is one of its domains
+ * </pre>
+ *
+ * @param domains the domains, in the run's order (their indices route clips to LoRAs and heads)
+ * @param train   each domain's training clips
+ * @param test    each domain's test clips
+ */
+public record DomainData(List<DomainSpec> domains, List<Dataset> train, List<Dataset> test) {
+    /** The UCF101 and HMDB51 split the launcher trains and tests on. */
+    private static final int SPLIT = 1;
+    /** The file {@link SyntheticVideos#generate} writes last, so its presence means a complete dataset. */
+    private static final String SYNTHETIC_MANIFEST = "manifest.txt";
+    /** The synthetic dataset generated on first use: 96x96 px, 12 frames, 32 training and 16 test clips per class (720 clips). */
+    private static final SyntheticVideos.Config SYNTHETIC = new SyntheticVideos.Config(0, 96, 96, 12, 32, 16);
+
+    /** Reads every domain; a missing folder, list or clip is an error naming the domain and the file. */
+    public static DomainData load(List<DomainSpec> domains) {
+        if (domains.isEmpty()) throw new ConfigException("no domains: give at least one --domain NAME=LAYOUT:PATH (or data.domains in --config)");
+        List<Dataset> train = new ArrayList<>(), test = new ArrayList<>();
+        for (DomainSpec d : domains) {
+            Path path = Path.of(d.path());
+            if (!Files.isDirectory(path) && !d.layout().equals("synthetic"))
+                throw new ConfigException("domain '" + d.name() + "': no such folder " + path);
+            try {
+                train.add(renamed(read(d, path, true), d.name()).requireFilesExist());
+                test.add(renamed(read(d, path, false), d.name()).requireFilesExist());
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException("domain '" + d.name() + "' (" + d.layout() + " at " + path + "): " + e.getMessage());
+            }
+        }
+        return new DomainData(List.copyOf(domains), List.copyOf(train), List.copyOf(test));
+    }
+
+    private static Dataset read(DomainSpec d, Path path, boolean train) throws IOException {
+        return switch (d.layout()) {
+            case "ucf101" -> Ucf101.load(firstDirectory(path.resolve("UCF-101"), path), firstDirectory(path.resolve("ucfTrainTestlist"), path), SPLIT, train);
+            case "hmdb51" -> Hmdb51.load(path, firstDirectory(path.resolve("testTrainMulti_7030_splits"), path), SPLIT, train);
+            case "kinetics" -> Kinetics400.load(kineticsCsv(path, train), firstDirectory(path.resolve(train ? "train" : "val"), path));
+            case "list", "frames" -> ClipList.load(path.resolve(train ? "train.txt" : "test.txt"), path, d.name(), classNames(path));
+            case "synthetic" -> synthetic(d, path, train);
+            default -> throw new IllegalStateException("layout " + d.layout());
+        };
+    }
+
+    /** Generates the demo's synthetic dataset under {@code path} the first time it is asked for; later runs reuse it. */
+    private static Dataset synthetic(DomainSpec d, Path path, boolean train) throws IOException {
+        if (!Files.exists(path.resolve(SYNTHETIC_MANIFEST))) generate(path);
+        for (Dataset ds : SyntheticVideos.load(path, train ? "train" : "test")) if (ds.name().equals(d.name())) return ds;
+        throw new IOException("the synthetic dataset has no domain '" + d.name() + "' (its domains: " + String.join(", ", SyntheticVideos.domainNames()) + ")");
+    }
+
+    private static synchronized void generate(Path path) throws IOException {
+        if (Files.exists(path.resolve(SYNTHETIC_MANIFEST))) return;
+        long start = System.nanoTime();
+        System.err.println("generating the synthetic clips into " + path + " (once; later runs reuse them)...");
+        SyntheticVideos.generate(path, SYNTHETIC);
+        System.err.printf(Locale.ROOT, "generated in %.1f s%n", (System.nanoTime() - start) / 1e9);
+    }
+
+    private static Path kineticsCsv(Path path, boolean train) throws IOException {
+        List<Path> candidates = train ? List.of(path.resolve("train.csv"), path.resolve("annotations/train.csv"))
+                : List.of(path.resolve("validate.csv"), path.resolve("val.csv"), path.resolve("annotations/val.csv"), path.resolve("annotations/validate.csv"));
+        for (Path c : candidates) if (Files.isRegularFile(c)) return c;
+        throw new IOException("no " + (train ? "training" : "validation") + " CSV (looked for " + candidates + ")");
+    }
+
+    private static List<String> classNames(Path path) throws IOException {
+        Path file = path.resolve("classes.txt");
+        return Files.isRegularFile(file) ? Files.readAllLines(file).stream().map(String::strip).filter(s -> !s.isEmpty()).toList() : null;
+    }
+
+    private static Path firstDirectory(Path preferred, Path fallback) {
+        return Files.isDirectory(preferred) ? preferred : fallback;
+    }
+
+    /** The dataset under the run's name for the domain (the layouts name it after the dataset). */
+    private static Dataset renamed(Dataset ds, String name) {
+        return new Dataset(name, ds.classes(), ds.clips());
+    }
+
+    /** The domain names, in order. */
+    public List<String> names() {
+        return domains.stream().map(DomainSpec::name).toList();
+    }
+
+    /** The class names of the domain at {@code index}. */
+    public List<String> classes(int index) {
+        return train.get(index).classes();
+    }
+
+    /** The index of the domain called {@code name}; an error listing the run's domains when there is none. */
+    public int indexOf(String name) {
+        int i = names().indexOf(name);
+        if (i < 0) throw new ConfigException("unknown domain '" + name + "' (this run's domains: " + String.join(", ", names()) + ")");
+        return i;
+    }
+}

@@ -1,0 +1,91 @@
+package mdlora.launcher.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import mdlora.launcher.config.ConfigException;
+import mdlora.nn.ViTCheckpoint;
+import mdlora.nn.ViTConfig;
+import mdlora.nn.VisionTransformer;
+import mdlora.tensor.Rng;
+
+/**
+ * The image-pretrained ViT a run starts from: the one shipped in the jar ({@code builtin}, made by
+ * {@code mdlora pretrain}), or any timm or Hugging Face ViT checkpoint file. Sizes come from the tensor
+ * shapes; attention heads, layer-norm eps and normalisation from the hub files beside the checkpoint,
+ * or from {@code heads} when given.
+ */
+public final class Backbone {
+    /** The spec that names the shipped backbone. */
+    public static final String BUILTIN = "builtin";
+    private static final String RESOURCE_DIR = "/mdlora/backbone/";
+    private static final String[] RESOURCE_FILES = {"model.safetensors", "config.json", "preprocessor_config.json"};
+
+    private final ViTCheckpoint checkpoint;
+    private final ViTConfig config;
+    private final String source;
+
+    private Backbone(ViTCheckpoint checkpoint, ViTConfig config, String source) {
+        this.checkpoint = checkpoint;
+        this.config = config;
+        this.source = source;
+    }
+
+    /** Reads {@code spec} ({@value #BUILTIN} or a .safetensors path); {@code heads} > 0 overrides what the hub files say. */
+    public static Backbone load(String spec, int heads) {
+        Path file = spec.equals(BUILTIN) ? extractBuiltin() : Path.of(spec);
+        if (!Files.isRegularFile(file)) throw new ConfigException("backbone checkpoint not found: " + file);
+        try {
+            ViTCheckpoint checkpoint = ViTCheckpoint.read(file);
+            ViTConfig c = checkpoint.config();
+            if (heads > 0) c = new ViTConfig(c.imageSize(), c.patchSize(), c.width(), c.depth(), heads, c.mlpDim(), c.numClasses(), c.layerNormEps(), c.mean(), c.std());
+            return new Backbone(checkpoint, c, spec);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("not a usable ViT backbone: " + e.getMessage());
+        }
+    }
+
+    /** The shipped files copied out of the jar into a temporary folder (the reader maps files, not streams). */
+    private static Path extractBuiltin() {
+        try {
+            Path dir = Files.createTempDirectory("mdlora-backbone");
+            for (String name : RESOURCE_FILES) {
+                try (InputStream in = Backbone.class.getResourceAsStream(RESOURCE_DIR + name)) {
+                    if (in == null) throw new IllegalStateException("the launcher jar lacks " + RESOURCE_DIR + name + "; rebuild it (./mdlora build)");
+                    Path target = dir.resolve(name);
+                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                    target.toFile().deleteOnExit();
+                }
+            }
+            dir.toFile().deleteOnExit();
+            return dir.resolve(RESOURCE_FILES[0]);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot extract the shipped backbone: " + e.getMessage(), e);
+        }
+    }
+
+    /** The checkpoint's configuration (its own image size, its head if it has one). */
+    public ViTConfig config() {
+        return config;
+    }
+
+    /** What the run's config named: {@value #BUILTIN} or the file. */
+    public String source() {
+        return source;
+    }
+
+    /**
+     * A headless ViT with the checkpoint's weights for {@code imageSize} pixels (the position embedding
+     * resampled when that differs from the checkpoint's).
+     */
+    public VisionTransformer create(int imageSize) {
+        ViTConfig c = config().withNumClasses(0).withImageSize(imageSize);
+        if (imageSize % c.patchSize() != 0)
+            throw new ConfigException("image size " + imageSize + " is not a multiple of the backbone's patch size " + c.patchSize());
+        VisionTransformer vit = new VisionTransformer(c, new Rng(0));
+        checkpoint.loadInto(vit, ViTCheckpoint.Mode.BACKBONE);
+        return vit;
+    }
+}

@@ -1,0 +1,77 @@
+package mdlora.launcher.model;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import mdlora.autograd.Variable;
+import mdlora.launcher.config.Config;
+import mdlora.launcher.config.ConfigException;
+import mdlora.launcher.config.Knob;
+import mdlora.lora.MultiDomainLora;
+import mdlora.nn.VideoClassifier;
+import mdlora.nn.ViTConfig;
+import mdlora.tensor.Rng;
+import mdlora.tensor.Tensor;
+
+/**
+ * The model a run trains: the frozen image-pretrained ViT inside a late-fusion {@link VideoClassifier}
+ * with one head per domain, and, unless the structure is {@code head-only}, the shared and domain
+ * LoRAs attached to it. What trains: the LoRAs (and whatever {@code lora.unfreeze} names) and the heads.
+ */
+public final class MultiDomainModel {
+    private final VideoClassifier classifier;
+    private final MultiDomainLora lora;
+
+    private MultiDomainModel(VideoClassifier classifier, MultiDomainLora lora) {
+        this.classifier = classifier;
+        this.lora = lora;
+    }
+
+    /**
+     * Builds the model for {@code domains} (names and class counts) from {@code backbone}, every random
+     * initialisation drawn from the config's seed.
+     */
+    public static MultiDomainModel create(Config config, Backbone backbone, List<VideoClassifier.Domain> domains) {
+        Rng rng = new Rng(config.integer(Knob.SEED));
+        var classifier = new VideoClassifier(backbone.create(config.integer(Knob.IMAGE_SIZE)), domains, 0, rng.fork());
+        MultiDomainLora lora = null;
+        if (LoraSettings.hasLora(config)) {
+            try {
+                lora = MultiDomainLora.attach(classifier, LoraSettings.of(config), domains.stream().map(VideoClassifier.Domain::name).toList(), rng.fork());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("cannot attach the LoRAs: " + e.getMessage());
+            }
+        } else {
+            classifier.freeze();
+        }
+        classifier.setRequiresGrad(true, "heads.*");
+        return new MultiDomainModel(classifier, lora);
+    }
+
+    public VideoClassifier classifier() {
+        return classifier;
+    }
+
+    /** The LoRAs, or null for a head-only model. */
+    public MultiDomainLora lora() {
+        return lora;
+    }
+
+    public ViTConfig backboneConfig() {
+        return classifier.backbone().config();
+    }
+
+    /** The trainable parameters by name, in model order. */
+    public Map<String, Variable> trainable() {
+        Map<String, Variable> out = new LinkedHashMap<>();
+        classifier.namedParameters().forEach((name, p) -> {
+            if (p.requiresGrad()) out.put(name, p);
+        });
+        return out;
+    }
+
+    /** lambda1 L_orth + lambda2 L_ss of the domain LoRAs (0 for a head-only model or with ds off). */
+    public Variable separationLoss() {
+        return lora == null ? Variable.constant(Tensor.scalar(0)) : lora.separationLoss();
+    }
+}

@@ -1,0 +1,114 @@
+package mdlora.launcher.report;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import mdlora.launcher.run.RunDir;
+import mdlora.tensor.io.Json;
+
+/**
+ * A run's {@code report.html}, made from what is in the run folder alone (so any command can refresh
+ * it): final per-domain accuracy, the loss and per-domain accuracy over steps, the learning rate, the
+ * analysis when {@code analyze} has run, and the settings.
+ */
+public final class RunReport {
+    /** Weight of the newest step in the smoothed loss curve (an exponential moving average). */
+    private static final double SMOOTHING = 0.1;
+
+    private RunReport() {}
+
+    /** Writes {@code report.html} and its plots into the run; {@code kind} names the run in the title ("train", "pretrain"). */
+    public static Path write(RunDir run, String kind) throws IOException {
+        var report = new HtmlReport("mdlora " + kind + ": " + run.path().getFileName());
+        List<Map<String, Object>> train = run.metrics().read("train"), eval = run.metrics().read("eval");
+        accuracyTable(report, eval);
+        lossPlots(report, train);
+        accuracyPlot(report, eval);
+        Map<String, Object> analysis = run.readJson("analysis.json");
+        if (analysis != null) AnalysisReport.append(report, analysis);
+        settings(report, run);
+        return report.write(run.path());
+    }
+
+    private static void accuracyTable(HtmlReport report, List<Map<String, Object>> eval) {
+        if (eval.isEmpty()) return;
+        Map<String, Object> last = eval.getLast();
+        report.heading("Accuracy after step " + last.get("step"));
+        Table t = new Table("domain", "top-1 accuracy");
+        accuracies(last).forEach((domain, acc) -> t.row(domain, percent(acc)));
+        report.table(t);
+    }
+
+    private static void lossPlots(HtmlReport report, List<Map<String, Object>> train) {
+        if (train.isEmpty()) return;
+        double[] steps = column(train, "step");
+        double[] loss = column(train, "loss");
+        report.heading("Training");
+        Map<String, LinePlot> plots = new LinkedHashMap<>();
+        plots.put("loss", curve("Training loss", "loss", steps, loss));
+        if (train.getFirst().containsKey("ce")) {
+            plots.put("cross-entropy", curve("Cross-entropy", "cross-entropy", steps, column(train, "ce")));
+            plots.put("separation", curve("Domain separation (lambda1 L_orth + lambda2 L_ss)", "loss", steps, column(train, "separation")));
+        }
+        plots.put("lr", new LinePlot("Learning rate", "step", "lr").add("lr", steps, column(train, "lr")));
+        report.smallMultiples(plots);
+    }
+
+    /** A per-step curve, drawn raw (light) and smoothed (dark). */
+    private static LinePlot curve(String title, String yLabel, double[] steps, double[] values) {
+        return new LinePlot(title, "step", yLabel)
+                .add(new LinePlot.Series("each step", steps, values, 5, LinePlot.Dash.SOLID))
+                .add(new LinePlot.Series("smoothed", steps, smooth(values), 0, LinePlot.Dash.SOLID));
+    }
+
+    private static void accuracyPlot(HtmlReport report, List<Map<String, Object>> eval) {
+        if (eval.isEmpty()) return;
+        Map<String, List<double[]>> byDomain = new TreeMap<>();
+        for (Map<String, Object> r : eval) {
+            double step = ((Number) r.get("step")).doubleValue();
+            accuracies(r).forEach((d, acc) -> byDomain.computeIfAbsent(d, k -> new ArrayList<>()).add(new double[] {step, acc}));
+        }
+        var plot = new LinePlot("Held-out accuracy per domain", "step", "top-1 accuracy").yRange(0, 1);
+        byDomain.forEach((domain, points) -> plot.add(domain, points.stream().mapToDouble(p -> p[0]).toArray(), points.stream().mapToDouble(p -> p[1]).toArray()));
+        report.figure("accuracy", plot);
+    }
+
+    private static void settings(HtmlReport report, RunDir run) throws IOException {
+        Map<String, Object> config = run.readJson("config.json");
+        if (config == null) return;
+        report.heading("Settings (config.json)");
+        Table t = new Table("key", "value");
+        config.forEach((section, members) -> ((Map<?, ?>) members).forEach((k, v) -> t.row(section + "." + k, Json.write(v))));
+        report.table(t);
+    }
+
+    /** The per-domain accuracies of an eval record, by domain. */
+    public static Map<String, Double> accuracies(Map<String, Object> evalRecord) {
+        Map<String, Double> out = new TreeMap<>();
+        ((Map<?, ?>) evalRecord.get("acc")).forEach((d, v) -> out.put((String) d, ((Number) v).doubleValue()));
+        return out;
+    }
+
+    public static String percent(double fraction) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
+    }
+
+    private static double[] column(List<Map<String, Object>> records, String key) {
+        return records.stream().mapToDouble(r -> r.get(key) instanceof Number n ? n.doubleValue() : Double.NaN).toArray();
+    }
+
+    private static double[] smooth(double[] values) {
+        double[] out = new double[values.length];
+        double ema = Double.NaN;
+        for (int i = 0; i < values.length; i++) {
+            ema = Double.isNaN(ema) ? values[i] : (1 - SMOOTHING) * ema + SMOOTHING * values[i];
+            out[i] = ema;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,69 @@
+package mdlora.launcher.run;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import mdlora.tensor.io.Json;
+
+/**
+ * A run's {@code metrics.jsonl}: one JSON object a line, each with the {@code step} it belongs to and a
+ * {@code kind} ({@code train} for the running loss, {@code eval} for per-domain accuracy). Only values
+ * that a seeded run reproduces exactly go here (no wall-clock times), so two runs can be compared line
+ * for line.
+ */
+public final class Metrics {
+    private final Path file;
+
+    public Metrics(Path file) {
+        this.file = file;
+    }
+
+    /** Appends one record; it reaches the file before this returns. */
+    public void append(Map<String, Object> record) throws IOException {
+        if (!(record.get("step") instanceof Integer)) throw new IllegalArgumentException("a metrics record needs an integer 'step': " + record);
+        Files.writeString(file, Json.write(record) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** Every record, in order; none when the file does not exist yet. */
+    public List<Map<String, Object>> read() throws IOException {
+        List<Map<String, Object>> records = new ArrayList<>();
+        if (!Files.exists(file)) return records;
+        int line = 0;
+        for (String text : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            line++;
+            if (text.isBlank()) continue;
+            try {
+                records.add(Json.parseObject(text));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + " line " + line + ": " + e.getMessage(), e);
+            }
+        }
+        return records;
+    }
+
+    /** Records of one kind. */
+    public List<Map<String, Object>> read(String kind) throws IOException {
+        return read().stream().filter(r -> kind.equals(r.get("kind"))).toList();
+    }
+
+    /**
+     * Drops records after {@code step}: a run resumed from its step-{@code step} checkpoint writes them
+     * again, and must not list them twice.
+     */
+    public void truncateAfter(int step) throws IOException {
+        if (!Files.exists(file)) return;
+        var kept = new StringBuilder();
+        for (String text : Files.readAllLines(file, StandardCharsets.UTF_8))
+            if (!text.isBlank() && ((Number) Json.parseObject(text).get("step")).intValue() <= step) kept.append(text).append('\n');
+        AtomicFile.writeString(file, kept.toString());
+    }
+
+    public Path file() {
+        return file;
+    }
+}

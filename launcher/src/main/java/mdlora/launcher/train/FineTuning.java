@@ -1,0 +1,80 @@
+package mdlora.launcher.train;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import mdlora.launcher.config.Config;
+import mdlora.launcher.config.Knob;
+import mdlora.launcher.data.CacheWarmer;
+import mdlora.launcher.data.ClipPipeline;
+import mdlora.launcher.data.DomainData;
+import mdlora.launcher.model.Backbone;
+import mdlora.launcher.model.MultiDomainModel;
+import mdlora.launcher.report.RunReport;
+import mdlora.launcher.run.RunDir;
+import mdlora.nn.VideoClassifier;
+import mdlora.video.ClipSource;
+
+/**
+ * A multi-domain fine-tuning run from start (or its checkpoint) to its outputs: reads the domains,
+ * builds the model on the backbone, fills the frame cache, trains, and at the end writes the adapters
+ * (PEFT layout), {@code eval.json} and the report. {@code train}, {@code demo} and {@code experiment}
+ * all run this, so the demo is exactly a preset config of {@code train}.
+ */
+public final class FineTuning {
+    /** How the run ended, and its model with the trained weights. */
+    public record Outcome(Trainer.Result result, MultiDomainModel model, Map<String, Evaluator.Score> scores) {}
+
+    private final Config config;
+    private final DomainData data;
+    private final MultiDomainModel model;
+    private final ClipSource source;
+
+    private FineTuning(Config config, DomainData data, MultiDomainModel model, ClipSource source) {
+        this.config = config;
+        this.data = data;
+        this.model = model;
+        this.source = source;
+    }
+
+    /**
+     * Reads the domains and the backbone and builds the model: everything a config can get wrong fails
+     * here, before a run folder is made.
+     */
+    public static FineTuning prepare(Config config) {
+        DomainData data = DomainData.load(config.domains());
+        List<VideoClassifier.Domain> domains = new ArrayList<>();
+        for (int d = 0; d < data.domains().size(); d++) domains.add(new VideoClassifier.Domain(data.names().get(d), data.classes(d).size()));
+        Backbone backbone = Backbone.load(config.string(Knob.BACKBONE), config.integer(Knob.HEADS));
+        MultiDomainModel model = MultiDomainModel.create(config, backbone, domains);
+        return new FineTuning(config, data, model, ClipPipeline.source(config, model.backboneConfig()));
+    }
+
+    /** Trains in {@code run} (from its checkpoint when it has one) until the end, {@code stopAfter} steps, or a stop. */
+    public Outcome train(RunDir run, int stopAfter, StopSignal stop) throws IOException {
+        writeDomains(run, data);
+        if (!config.string(Knob.CACHE).isEmpty()) CacheWarmer.warm(data, source, config.integer(Knob.WORKERS), config.integer(Knob.SEED));
+        try (var job = new MultiDomainJob(config, model, data, source)) {
+            int steps = config.integer(Knob.EPOCHS) > 0 ? config.integer(Knob.EPOCHS) * job.batchesPerEpoch() : config.integer(Knob.STEPS);
+            var optimization = Optimization.of(config, job.trainable(), steps);
+            var settings = new Trainer.Settings(steps, config.integer(Knob.EVAL_EVERY), config.integer(Knob.CHECKPOINT_EVERY),
+                    config.number(Knob.GRAD_CLIP), stopAfter);
+            Trainer.Result result = new Trainer(run, settings, job, optimization.optimizer(), optimization.scheduler(), stop).run();
+            if (result.stopped()) return new Outcome(result, model, null);
+            Map<String, Evaluator.Score> scores = job.finalScores();
+            if (scores != null) Scores.write(run, result.steps(), scores);
+            if (model.lora() != null) model.lora().saveAdapters(run.adapters());
+            RunReport.write(run, "train");
+            return new Outcome(result, model, scores);
+        }
+    }
+
+    /** {@code domains.json}: each domain's class names, so that predict and export need no dataset. */
+    private static void writeDomains(RunDir run, DomainData data) throws IOException {
+        Map<String, Object> classes = new LinkedHashMap<>();
+        for (int d = 0; d < data.domains().size(); d++) classes.put(data.names().get(d), data.classes(d));
+        run.writeJson("domains.json", classes);
+    }
+}

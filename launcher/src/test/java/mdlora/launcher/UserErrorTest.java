@@ -1,0 +1,99 @@
+package mdlora.launcher;
+
+import static mdlora.launcher.Launcher.line;
+import static mdlora.launcher.Launcher.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import mdlora.tensor.Tensor;
+import mdlora.tensor.io.SafetensorsWriter;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every mistake a user can make is one clear line on standard error and a non-zero exit, never a stack trace. */
+class UserErrorTest {
+    @TempDir
+    static Path dir;
+    static Path data, backbone, run;
+
+    @BeforeAll
+    static void tinyRun() throws Exception {
+        data = Launcher.tinyDataset(dir.resolve("data"));
+        backbone = Launcher.tinyBackbone(dir.resolve("pretrain"));
+        run = dir.resolve("run");
+        ok(line("train", Launcher.tinyTraining(data, backbone, "--steps", "2", "--eval-every", "0"), "--out", run.toString()));
+    }
+
+    /** Runs a command that must fail with one line naming {@code expected}. */
+    private static void fails(String expected, String... args) {
+        Launcher.Result r = Launcher.run(args);
+        assertNotEquals(0, r.code(), "should fail: mdlora " + String.join(" ", args));
+        String err = r.err().strip();
+        assertFalse(err.contains("\n"), "one line, got:\n" + err);
+        assertTrue(err.startsWith("mdlora " + args[0] + ": "), err);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), err);
+        assertTrue(err.contains(expected), "'" + expected + "' not in: " + err);
+    }
+
+    @Test
+    void missingPaths() {
+        fails("no such folder", "train", "--domain", "a=list:" + dir.resolve("nowhere"), "--out", dir.resolve("r1").toString());
+        fails("no such file or directory", "eval", "--run", dir.resolve("nowhere").toString());
+        fails("config file not found", "train", "--config", dir.resolve("nowhere.json").toString());
+        fails("backbone checkpoint not found", line("train", Launcher.tinyTraining(data, dir.resolve("none.safetensors")), "--out", dir.resolve("r2").toString()));
+        fails("no such file or directory", "predict", "--run", run.toString(), "--domain", "street", dir.resolve("none.mp4").toString());
+    }
+
+    @Test
+    void badConfigKeysAndValues() throws Exception {
+        Path config = dir.resolve("bad.json");
+        Files.writeString(config, "{\"lora\": {\"tua\": 0.9}}");
+        fails("unknown config key 'lora.tua' (did you mean 'lora.tau'?)", "train", "--config", config.toString());
+        Files.writeString(config, "{\"lora\": {\"tau\": 0.9,}}");
+        fails("bad.json", "train", "--config", config.toString());
+        fails("unknown option --rnak-shared (did you mean --rank-shared?)", "train", "--rnak-shared", "4");
+        fails("lora.tau must be in (0, 1]", "train", "--tau", "2");
+        fails("--batch must be an integer, got 'eight'", "train", "--batch", "eight");
+        fails("must be one of upper-heavy, all-flat", "train", "--structure", "everywhere");
+    }
+
+    @Test
+    void unknownDomains() {
+        fails("unknown domain 'hmdb' (this run's domains: studio, street, forest)", "predict", "--run", run.toString(), "--domain", "hmdb",
+                data.resolve("street/walk/test_000.mp4").toString());
+        fails("unknown domain 'hmdb'", "export", "--run", run.toString(), "--domain", "hmdb", "--out", dir.resolve("x.safetensors").toString());
+        fails("the synthetic dataset has no domain 'beach'", "train", "--domain", "beach=synthetic:" + data, "--out", dir.resolve("r3").toString());
+    }
+
+    @Test
+    void incompatibleCheckpoints() throws Exception {
+        Path notVit = dir.resolve("weights.safetensors");
+        new SafetensorsWriter().put("weight", Tensor.zeros(4, 4)).write(notVit);
+        fails("not a ViT checkpoint", line("train", Launcher.tinyTraining(data, notVit), "--out", dir.resolve("r4").toString()));
+        fails("no head", "predict", "--weights", backbone.toString(), "--input", notVit.toString(), "--out", dir.resolve("l.safetensors").toString());
+
+        Path edited = dir.resolve("edited");
+        ok(line("train", Launcher.tinyTraining(data, backbone, "--steps", "4", "--eval-every", "0"), "--out", edited.toString(), "--stop-after", "2"));
+        Path config = edited.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"rank_shared\": 2", "\"rank_shared\": 3"));
+        fails("does not fit this model", "train", "--resume", edited.toString());
+        fails("drop --lr", "train", "--resume", edited.toString(), "--lr", "0.1");
+    }
+
+    @Test
+    void runFolderIsNotReused() {
+        fails("already holds a run", line("train", Launcher.tinyTraining(data, backbone), "--out", run.toString()));
+    }
+
+    @Test
+    void helpIsNotAnError() {
+        Launcher.Result r = Launcher.run("train", "--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("--rank-shared") && r.out().contains("--tau") && r.out().contains("(default 0.95)"), r.out());
+    }
+}
