@@ -16,7 +16,7 @@ import mdlora.launcher.report.HtmlReport;
 import mdlora.launcher.report.LinePlot;
 import mdlora.launcher.report.RunReport;
 import mdlora.launcher.report.Table;
-import mdlora.launcher.run.AtomicFile;
+import mdlora.tensor.io.AtomicFile;
 import mdlora.launcher.run.RunDir;
 import mdlora.launcher.train.FineTuning;
 import mdlora.launcher.train.Scores;

@@ -3,11 +3,9 @@ package mdlora.video;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,6 +14,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.CRC32;
+import mdlora.tensor.io.AtomicFile;
 
 /**
  * Sampled, resized frames of clips kept on disk, so that only the first epoch pays for decoding.
@@ -56,17 +55,7 @@ public final class FrameCache {
     /** Stores {@code frames} (all of one size) under {@code key}, replacing any earlier entry. */
     public void put(String key, List<RgbImage> frames) throws IOException {
         byte[] bytes = encode(key, frames);
-        Path file = fileFor(key), tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.writeBytes(fileFor(key), bytes);
     }
 
     private Path fileFor(String key) {

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import mdlora.launcher.run.AtomicFile;
+import mdlora.tensor.io.AtomicFile;
 import mdlora.nn.ViTConfig;
 import mdlora.tensor.io.Json;
 

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import mdlora.launcher.run.AtomicFile;
+import mdlora.tensor.io.AtomicFile;
 
 /**
  * A self-contained HTML page of headings, paragraphs, tables and plots. Each plot is written as its own

@@ -8,6 +8,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import mdlora.tensor.io.AtomicFile;
 import mdlora.tensor.io.Json;
 
 /**

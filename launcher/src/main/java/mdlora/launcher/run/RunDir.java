@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import mdlora.launcher.config.Config;
 import mdlora.launcher.config.ConfigException;
+import mdlora.tensor.io.AtomicFile;
 import mdlora.tensor.io.Json;
 
 /**

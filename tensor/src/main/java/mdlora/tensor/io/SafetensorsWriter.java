@@ -4,16 +4,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import mdlora.tensor.Shape;
 import mdlora.tensor.Tensor;
 
@@ -96,20 +93,14 @@ public final class SafetensorsWriter {
         }
         byte[] header = new SafetensorsHeader(entries, metadata).encode();
 
-        Path target = path.toAbsolutePath();
-        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            writeAll(out, buffer.clear().putLong(header.length).flip());
-            writeAll(out, ByteBuffer.wrap(header));
-            for (String name : names) writeData(out, buffer, tensors.get(name));
-            out.force(true);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
-            throw e;
-        }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(target.getParent());
+        AtomicFile.write(path, temp -> {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                writeAll(out, buffer.clear().putLong(header.length).flip());
+                writeAll(out, ByteBuffer.wrap(header));
+                for (String name : names) writeData(out, buffer, tensors.get(name));
+            }
+        });
     }
 
     private static void writeData(FileChannel out, ByteBuffer buffer, Pending p) throws IOException {
@@ -126,14 +117,5 @@ public final class SafetensorsWriter {
 
     private static void writeAll(FileChannel out, ByteBuffer bytes) throws IOException {
         while (bytes.hasRemaining()) out.write(bytes);
-    }
-
-    /** Makes the rename itself durable; where a folder cannot be opened (Windows) the rename is still atomic. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException unsupported) {
-            // durability of the rename is best effort; atomicity does not depend on it
-        }
     }
 }

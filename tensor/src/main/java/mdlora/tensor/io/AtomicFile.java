@@ -1,0 +1,65 @@
+package mdlora.tensor.io;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Writes a file so that readers, and a process killed half-way, see either the old content or the new,
+ * never a torn file: the content goes to a hidden sibling, is forced to disk, and is renamed over the
+ * target; the folder is then synced so the rename itself survives a crash. The project's one way of
+ * writing files that matter (checkpoints, adapters, caches, reports).
+ */
+public final class AtomicFile {
+    /** Writes the complete content into the file it is given, which does not exist yet. */
+    @FunctionalInterface
+    public interface Writer {
+        void writeTo(Path file) throws IOException;
+    }
+
+    private AtomicFile() {}
+
+    public static void write(Path target, Writer writer) throws IOException {
+        Path file = target.toAbsolutePath();
+        Path dir = file.getParent();
+        Files.createDirectories(dir);
+        Path temp = dir.resolve("." + file.getFileName() + ".tmp" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            writer.writeTo(temp);
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            syncDirectory(dir);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    public static void writeString(Path target, String text) throws IOException {
+        write(target, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
+    }
+
+    public static void writeBytes(Path target, byte[] bytes) throws IOException {
+        write(target, tmp -> Files.write(tmp, bytes));
+    }
+
+    /** Makes the rename durable; where a folder cannot be opened (Windows) the rename is still atomic. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException unsupported) {
+            // durability of the rename is best effort; atomicity does not depend on it
+        }
+    }
+}
