@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import mdlora.launcher.analysis.Analysis;
 import mdlora.launcher.config.Config;
 import mdlora.launcher.config.DomainSpec;
 import mdlora.launcher.config.Knob;
@@ -95,10 +94,6 @@ public final class DemoCommand implements Command {
             if (outcome.result().stopped()) {
                 System.out.println("stopped; continue this run with: mdlora train --resume " + run.path());
                 return null;
-            }
-            if (outcome.model().lora() != null) {
-                run.writeJson("analysis.json", Analysis.of(outcome.model().lora(), resolved.number(Knob.TAU)));
-                RunReport.write(run, "train");
             }
             return outcome.result().accuracy();
         }

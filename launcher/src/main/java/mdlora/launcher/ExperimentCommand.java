@@ -8,13 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import mdlora.launcher.analysis.Analysis;
 import mdlora.launcher.config.Config;
 import mdlora.launcher.config.Knob;
 import mdlora.launcher.report.AnalysisReport;
 import mdlora.launcher.report.HtmlReport;
 import mdlora.launcher.report.LinePlot;
-import mdlora.launcher.report.RunReport;
 import mdlora.launcher.report.Table;
 import mdlora.tensor.io.AtomicFile;
 import mdlora.launcher.run.RunDir;
@@ -135,10 +133,6 @@ public final class ExperimentCommand implements Command {
         try (StopSignal stop = StopSignal.install()) {
             FineTuning.Outcome outcome = fineTuning.train(run, stopAfter, stop);
             if (outcome.result().stopped()) return null;
-            if (outcome.model().lora() != null) {
-                run.writeJson("analysis.json", Analysis.of(outcome.model().lora(), config.number(Knob.TAU)));
-                RunReport.write(run, "train");
-            }
             return outcome.result().accuracy();
         }
     }

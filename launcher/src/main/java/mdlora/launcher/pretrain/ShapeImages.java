@@ -6,19 +6,18 @@ import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
 
 /**
- * Synthetic still images, the stand-in for ImageNet in pretraining: one shape (the class), filled or
- * drawn as an outline, of random size, position, tilt and colour over a random smooth background (flat,
- * gradient or soft noise), plus pixel noise. Learning to name the shape whatever its colour and
- * background gives a ViT contour and position features that transfer to the synthetic videos; what it
- * never sees (striped backgrounds, patterned fills) is what the videos' domains add, and what their
- * LoRAs must adapt to.
+ * Synthetic still images, the stand-in for ImageNet in pretraining: one shape (the class) of random
+ * size, position, tilt and colour over a random textured background (flat, gradient, stripes,
+ * checkerboard or smooth noise), plus pixel noise. Learning to name the shape whatever the background
+ * gives a ViT contour and position features that transfer to the synthetic videos, where each domain
+ * draws its classes' shapes in its own style (solid, outlined, patterned) over its own backgrounds.
  *
  * <p>Image {@code i} of a stream depends only on (seed, i), so a stream needs no storage and is the same
  * whatever the thread count or the batch size.
  */
 public final class ShapeImages {
     /** The class names, in label order. */
-    public static final List<String> CLASSES = List.of("disk", "square", "triangle", "cross", "diamond", "star");
+    public static final List<String> CLASSES = List.of("disk", "ring", "square", "frame", "triangle", "cross", "diamond", "star");
 
     /**
      * Shapes tilt by at most this (radians): a square turned by 45 degrees is a diamond and a cross an
@@ -27,8 +26,6 @@ public final class ShapeImages {
     private static final double MAX_TILT = 0.35;
     /** Least luminance difference between a shape and its background's base colour. */
     private static final float MIN_CONTRAST = 0.3f;
-    /** Share of shapes drawn as outlines, and the outline's inner edge as a fraction of the shape's size. */
-    private static final double OUTLINED = 0.4, OUTLINE_INNER = 0.65;
 
     private final int size;
     private final long seed;
@@ -61,13 +58,12 @@ public final class ShapeImages {
         double scale = size * (0.25 + 0.15 * rng.nextDouble());
         double cx = size * (0.3 + 0.4 * rng.nextDouble()), cy = size * (0.3 + 0.4 * rng.nextDouble());
         double angle = MAX_TILT * (2 * rng.nextDouble() - 1), cos = Math.cos(angle), sin = Math.sin(angle);
-        boolean outlined = rng.nextDouble() < OUTLINED;
         float noise = (float) (0.05 * rng.nextDouble());
         for (int y = 0; y < size; y++) {
             for (int x = 0; x < size; x++) {
                 double u = ((x + 0.5 - cx) * cos + (y + 0.5 - cy) * sin) / scale;
                 double v = (-(x + 0.5 - cx) * sin + (y + 0.5 - cy) * cos) / scale;
-                boolean inside = inside(label, u, v) && !(outlined && inside(label, u / OUTLINE_INNER, v / OUTLINE_INNER));
+                boolean inside = inside(label, u, v);
                 for (int c = 0; c < 3; c++) {
                     float value = inside ? colour[c] : background.at(c, (x + 0.5) / size, (y + 0.5) / size);
                     value += noise * (float) rng.nextGaussian();
@@ -94,11 +90,13 @@ public final class ShapeImages {
         double r = Math.hypot(u, v), box = Math.max(Math.abs(u), Math.abs(v));
         return switch (label) {
             case 0 -> r < 1;
-            case 1 -> box < 0.8;
-            case 2 -> v < 0.6 && Math.abs(u) < (v + 0.9) * 0.6;
-            case 3 -> (Math.abs(u) < 0.28 || Math.abs(v) < 0.28) && box < 0.95;
-            case 4 -> Math.abs(u) + Math.abs(v) < 1;
-            case 5 -> r < 0.45 + 0.55 * Math.pow(Math.abs(Math.cos(2.5 * Math.atan2(v, u))), 3);
+            case 1 -> r < 1 && r > 0.6;
+            case 2 -> box < 0.8;
+            case 3 -> box < 0.85 && box > 0.5;
+            case 4 -> v < 0.6 && Math.abs(u) < (v + 0.9) * 0.6;
+            case 5 -> (Math.abs(u) < 0.28 || Math.abs(v) < 0.28) && box < 0.95;
+            case 6 -> Math.abs(u) + Math.abs(v) < 1;
+            case 7 -> r < 0.45 + 0.55 * Math.pow(Math.abs(Math.cos(2.5 * Math.atan2(v, u))), 3);
             default -> throw new IllegalArgumentException("no shape " + label);
         };
     }
@@ -114,14 +112,17 @@ public final class ShapeImages {
             return (float) (base[channel] + (second[channel] - base[channel]) * texture.at(x, y));
         }
 
-        /** Flat, a gradient at a random angle, or soft noise, in random colours. */
+        /** Flat, gradient, stripes, checkerboard or smooth noise, in random colours, angle and frequency. */
         static Background random(Rng rng) {
             float[] a = {(float) rng.nextDouble(), (float) rng.nextDouble(), (float) rng.nextDouble()};
             float[] b = {(float) rng.nextDouble(), (float) rng.nextDouble(), (float) rng.nextDouble()};
             double angle = Math.PI * rng.nextDouble(), dx = Math.cos(angle), dy = Math.sin(angle);
-            Texture texture = switch (rng.nextInt(3)) {
+            double frequency = 2 + 6 * rng.nextDouble(), phase = rng.nextDouble();
+            Texture texture = switch (rng.nextInt(5)) {
                 case 0 -> (x, y) -> 0;
                 case 1 -> (x, y) -> (x * dx + y * dy + 1) / 2;
+                case 2 -> (x, y) -> Math.sin(2 * Math.PI * (frequency * (x * dx + y * dy) + phase)) > 0 ? 1 : 0;
+                case 3 -> (x, y) -> ((int) Math.floor(x * frequency) + (int) Math.floor(y * frequency)) & 1;
                 default -> new SmoothNoise(rng)::at;
             };
             return new Background(a, b, texture);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import mdlora.launcher.analysis.Analysis;
 import mdlora.launcher.config.Config;
 import mdlora.launcher.config.Knob;
 import mdlora.launcher.data.CacheWarmer;
@@ -20,7 +21,7 @@ import mdlora.video.ClipSource;
 /**
  * A multi-domain fine-tuning run from start (or its checkpoint) to its outputs: reads the domains,
  * builds the model on the backbone, fills the frame cache, trains, and at the end writes the adapters
- * (PEFT layout), {@code eval.json} and the report. {@code train}, {@code demo} and {@code experiment}
+ * (PEFT layout), {@code eval.json}, the analysis of the LoRAs and the report. {@code train}, {@code demo} and {@code experiment}
  * all run this, so the demo is exactly a preset config of {@code train}.
  */
 public final class FineTuning {
@@ -65,7 +66,10 @@ public final class FineTuning {
             if (result.stopped()) return new Outcome(result, model, null);
             Map<String, Evaluator.Score> scores = job.finalScores();
             if (scores != null) Scores.write(run, result.steps(), scores);
-            if (model.lora() != null) model.lora().saveAdapters(run.adapters());
+            if (model.lora() != null) {
+                model.lora().saveAdapters(run.adapters());
+                run.writeJson("analysis.json", Analysis.of(model.lora(), config.number(Knob.TAU)));
+            }
             RunReport.write(run, "train");
             return new Outcome(result, model, scores);
         }
