@@ -74,7 +74,7 @@ public final class DemoCommand implements Command {
         if (withLora == null) return 130;
         Map<String, Double> headOnly = train(dir.resolve("head-only"), lora.with(Knob.STRUCTURE, LoraSettings.HEAD_ONLY), args);
         if (headOnly == null) return 130;
-        Table table = comparison(headOnly, withLora);
+        Table table = comparison(headOnly, withLora, label(lora));
         report(dir, table, List.copyOf(withLora.keySet()));
         System.out.println();
         System.out.print(table.toText());
@@ -88,7 +88,7 @@ public final class DemoCommand implements Command {
         Config resolved = session.config();
         FineTuning fineTuning = FineTuning.prepare(resolved);
         RunDir run = session.open();
-        System.err.println("mdlora demo: " + (LoraSettings.hasLora(resolved) ? "shared + domain LoRAs (sc, ds)" : "head-only baseline") + " -> " + run.path());
+        System.err.println("mdlora demo: " + label(resolved) + " -> " + run.path());
         try (StopSignal stop = StopSignal.install()) {
             FineTuning.Outcome outcome = fineTuning.train(run, args.getInt("stop-after", 0), stop);
             if (outcome.result().stopped()) {
@@ -99,8 +99,17 @@ public final class DemoCommand implements Command {
         }
     }
 
-    private static Table comparison(Map<String, Double> headOnly, Map<String, Double> lora) {
-        Table t = new Table("domain", "head-only", "LoRA (sc+ds)", "gain");
+    /** "LoRA (upper-heavy, sc, ds)": the method of a run, as the table heads its column. */
+    private static String label(Config config) {
+        if (!LoraSettings.hasLora(config)) return LoraSettings.HEAD_ONLY;
+        List<String> parts = new ArrayList<>(List.of(config.string(Knob.STRUCTURE)));
+        if (config.bool(Knob.SC)) parts.add("sc");
+        if (config.bool(Knob.DS)) parts.add("ds");
+        return "LoRA (" + String.join(", ", parts) + ")";
+    }
+
+    private static Table comparison(Map<String, Double> headOnly, Map<String, Double> lora, String loraLabel) {
+        Table t = new Table("domain", LoraSettings.HEAD_ONLY, loraLabel, "gain");
         double sumHead = 0, sumLora = 0;
         for (String d : lora.keySet()) {
             double h = headOnly.get(d), l = lora.get(d);

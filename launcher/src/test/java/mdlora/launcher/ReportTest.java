@@ -39,7 +39,7 @@ class ReportTest {
         Path demo = dir.resolve("demo");
         String out = ok(line("demo", Launcher.tinyTraining(data, backbone), "--cache", dir.resolve("frames").toString(), "--out", demo.toString())).out();
         for (String d : List.of("studio", "street", "forest", "mean")) assertTrue(out.contains(d), out);
-        assertTrue(out.contains("head-only") && out.contains("LoRA (sc+ds)") && out.contains("gain"), out);
+        assertTrue(out.contains("head-only") && out.contains("LoRA (upper-heavy, sc, ds)") && out.contains("gain"), out);
         assertTrue(Files.list(dir.resolve("frames")).findAny().isPresent(), "the decode phase fills the frame cache");
         for (Path report : List.of(demo.resolve("report.html"), demo.resolve("lora/report.html"), demo.resolve("head-only/report.html")))
             assertEveryPlotIsValidSvg(report);
