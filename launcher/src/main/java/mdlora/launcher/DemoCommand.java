@@ -36,11 +36,11 @@ public final class DemoCommand implements Command {
         return Config.defaults()
                 .with(Knob.DOMAINS, List.copyOf(domains))
                 .with(Knob.CACHE, cache.resolve("frames").toString())
-                .with(Knob.IMAGE_SIZE, 48).with(Knob.FRAMES, 4)
+                .with(Knob.IMAGE_SIZE, 64).with(Knob.FRAMES, 4)
                 .with(Knob.STRUCTURE, "upper-heavy").with(Knob.RANK_SHARED, 8).with(Knob.RANK_DOMAIN, 8)
                 .with(Knob.SC, true).with(Knob.DS, true)
-                .with(Knob.BATCH, 8).with(Knob.STEPS, 150).with(Knob.LR, 2e-3).with(Knob.WARMUP, 10)
-                .with(Knob.EVAL_EVERY, 25).with(Knob.CHECKPOINT_EVERY, 50);
+                .with(Knob.BATCH, 8).with(Knob.STEPS, 800).with(Knob.LR, 2e-3).with(Knob.WARMUP, 20)
+                .with(Knob.EVAL_EVERY, 100).with(Knob.CHECKPOINT_EVERY, 200);
     }
 
     @Override

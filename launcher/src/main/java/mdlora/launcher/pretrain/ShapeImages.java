@@ -17,7 +17,7 @@ import mdlora.tensor.Tensor;
  */
 public final class ShapeImages {
     /** The class names, in label order. */
-    public static final List<String> CLASSES = List.of("disk", "ring", "square", "frame", "triangle", "cross", "diamond", "star");
+    public static final List<String> CLASSES = List.of("star", "hexagon", "heart", "crescent", "arrow", "ell", "tee", "hourglass");
 
     /**
      * Shapes tilt by at most this (radians): a square turned by 45 degrees is a diamond and a cross an
@@ -87,18 +87,24 @@ public final class ShapeImages {
 
     /** Whether the point (u, v) of the shape's own frame (unit radius) lies inside shape {@code label}. */
     static boolean inside(int label, double u, double v) {
-        double r = Math.hypot(u, v), box = Math.max(Math.abs(u), Math.abs(v));
+        double r = Math.hypot(u, v);
         return switch (label) {
-            case 0 -> r < 1;
-            case 1 -> r < 1 && r > 0.6;
-            case 2 -> box < 0.8;
-            case 3 -> box < 0.85 && box > 0.5;
-            case 4 -> v < 0.6 && Math.abs(u) < (v + 0.9) * 0.6;
-            case 5 -> (Math.abs(u) < 0.28 || Math.abs(v) < 0.28) && box < 0.95;
-            case 6 -> Math.abs(u) + Math.abs(v) < 1;
-            case 7 -> r < 0.45 + 0.55 * Math.pow(Math.abs(Math.cos(2.5 * Math.atan2(v, u))), 3);
+            case 0 -> r < 0.45 + 0.55 * Math.pow(Math.abs(Math.cos(2.5 * Math.atan2(v, u))), 3);
+            case 1 -> Math.max(Math.abs(v), 0.866 * Math.abs(u) + 0.5 * Math.abs(v)) < 0.85;
+            case 2 -> heart(1.15 * u, 0.25 - 1.15 * v);
+            case 3 -> r < 0.9 && Math.hypot(u - 0.4, v) > 0.7;
+            case 4 -> (Math.abs(v) < 0.2 && u > -0.9 && u < 0.2) || (u >= 0.2 && u < 0.9 && Math.abs(v) < (0.9 - u) * 0.9);
+            case 5 -> (u > -0.7 && u < -0.25 && Math.abs(v) < 0.8) || (v > 0.35 && v < 0.8 && Math.abs(u) < 0.7);
+            case 6 -> (v > -0.8 && v < -0.4 && Math.abs(u) < 0.8) || (Math.abs(u) < 0.22 && Math.abs(v) < 0.8);
+            case 7 -> Math.abs(u) < 0.9 * Math.abs(v) + 0.1 && Math.abs(v) < 0.85;
             default -> throw new IllegalArgumentException("no shape " + label);
         };
+    }
+
+    /** The classic implicit heart (x^2 + y^2 - 1)^3 &lt;= x^2 y^3, y pointing up. */
+    private static boolean heart(double x, double y) {
+        double q = x * x + y * y - 1;
+        return q * q * q <= x * x * y * y * y;
     }
 
     /** A background: two colours mixed by a texture, a function of position (x, y in [0, 1]). */
