@@ -92,7 +92,8 @@ public final class Functional {
         if (down.rank() != 2 || up.rank() != 2 || down.size(1) != in || up.size(0) != out || up.size(1) != down.size(0))
             throw new IllegalArgumentException("loraLinear: factors down " + Shape.str(down.shape()) + " and up " + Shape.str(up.shape())
                     + " do not fit weight " + Shape.str(weight.shape()) + " (need [r, in] and [out, r])");
-        Tensor w = weight.data().add(up.data().matmul(down.data()));
+        Tensor w = weight.data().copy();
+        be().matmulInto(up.data(), down.data(), w, 1f, 1f);
         Tensor y = affine("loraLinear", x, w, bias);
         Tensor x2 = x.data().reshape(-1, in), dn = down.data(), upd = up.data();
         Variable[] inputs = bias == null ? new Variable[] {x, weight, down, up} : new Variable[] {x, weight, down, up, bias};
