@@ -23,10 +23,10 @@ class SyntheticVideosTest {
     void writesDomainsWithTheirOwnLabelSetsAndLists() throws IOException {
         List<Dataset> train = SyntheticVideos.generate(dir, TINY);
         assertEquals(SyntheticVideos.domainNames(), train.stream().map(Dataset::name).toList());
-        assertEquals(List.of(7, 4, 6), train.stream().map(d -> d.classes().size()).toList());
-        assertEquals(List.of(14, 8, 12), train.stream().map(Dataset::size).toList());
+        assertEquals(List.of(7, 6, 6), train.stream().map(d -> d.classes().size()).toList());
+        assertEquals(List.of(14, 12, 12), train.stream().map(Dataset::size).toList());
         List<Dataset> test = SyntheticVideos.load(dir, "test");
-        assertEquals(List.of(7, 4, 6), test.stream().map(Dataset::size).toList());
+        assertEquals(List.of(7, 6, 6), test.stream().map(Dataset::size).toList());
         try (VideoReader r = VideoReader.open(test.get(2).clips().getLast().path())) {
             assertEquals(32, r.info().width());
             assertEquals(4, r.frameCount());

@@ -36,8 +36,8 @@ public record DomainData(List<DomainSpec> domains, List<Dataset> train, List<Dat
     private static final int SPLIT = 1;
     /** The file {@link SyntheticVideos#generate} writes last, so its presence means a complete dataset. */
     private static final String SYNTHETIC_MANIFEST = "manifest.txt";
-    /** The synthetic dataset generated on first use: 96x96 px, 12 frames, 32 training and 16 test clips per class (816 clips). */
-    private static final SyntheticVideos.Config SYNTHETIC = new SyntheticVideos.Config(0, 96, 96, 12, 32, 16);
+    /** The synthetic dataset generated on first use: 96x96 px, 12 frames, 32 training and 32 test clips per class (1216 clips). */
+    private static final SyntheticVideos.Config SYNTHETIC = new SyntheticVideos.Config(0, 96, 96, 12, 32, 32);
 
     /** Reads every domain; a missing folder, list or clip is an error naming the domain and the file. */
     public static DomainData load(List<DomainSpec> domains) {
