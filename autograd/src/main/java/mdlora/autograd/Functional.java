@@ -1,5 +1,6 @@
 package mdlora.autograd;
 
+import java.util.function.UnaryOperator;
 import mdlora.tensor.Backend;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Shape;
@@ -21,6 +22,15 @@ public final class Functional {
     public static Variable gelu(Variable x) {
         Tensor in = x.data();
         return Variable.result("gelu", in.gelu(), g -> new Tensor[] {be().geluBackward(in, g)}, x);
+    }
+
+    /**
+     * {@code map(x)} for a linear map that is its own adjoint, such as an orthogonal projector: the
+     * gradient is {@code map} applied to the incoming gradient, so backward needs nothing saved and no
+     * transposed operands. {@code op} names the node in errors and anomaly reports.
+     */
+    public static Variable selfAdjoint(String op, Variable x, UnaryOperator<Tensor> map) {
+        return Variable.result(op, map.apply(x.data()), g -> new Tensor[] {map.apply(g)}, x);
     }
 
     public static Variable softmax(Variable x, int axis) {

@@ -51,6 +51,13 @@ class GradientTest {
     }
 
     @Test
+    void selfAdjointMapTakesItsOwnGradient() {
+        Tensor s = randn(4, 4);
+        Tensor symmetric = s.add(s.mT());
+        check("self-adjoint", v -> Functional.selfAdjoint("symmetric", v[0], symmetric::matmul), randn(4, 3));
+    }
+
+    @Test
     void reductions() {
         check("sum all", v -> v[0].sum(), randn(3, 4));
         check("sum axes", v -> v[0].sum(0, 2), randn(2, 3, 4));

@@ -1,5 +1,6 @@
 package mdlora.lora;
 
+import mdlora.autograd.Functional;
 import mdlora.autograd.Variable;
 import mdlora.tensor.Shape;
 import mdlora.tensor.Tensor;
@@ -11,12 +12,15 @@ import mdlora.tensor.Tensor;
  */
 public final class Subspace {
     private final Tensor basis;
+    /** U^T stored row-major, so U^T B reads both operands in place (a transposed view would be repacked per call). */
+    private final Tensor basisT;
     private final boolean complement;
 
     private Subspace(Tensor basis, boolean complement) {
         if (basis.rank() != 2)
             throw new IllegalArgumentException("a subspace basis must be a [d, k] matrix, got " + Shape.str(basis.shape()));
         this.basis = basis.contiguous();
+        this.basisT = basis.mT().contiguous();
         this.complement = complement;
     }
 
@@ -40,18 +44,16 @@ public final class Subspace {
         return complement ? basis.size(0) - basis.size(1) : basis.size(1);
     }
 
-    /** The projection of the columns of {@code b} [d, r], differentiable in b. */
+    /** The projection of the columns of {@code b} [d, r], differentiable in b (a projector is its own adjoint). */
     public Variable project(Variable b) {
         checkRows(b.shape());
-        Variable u = Variable.constant(basis);
-        Variable inSpan = u.matmul(u.mT().matmul(b));
-        return complement ? b.sub(inSpan) : inSpan;
+        return Functional.selfAdjoint("project", b, this::project);
     }
 
     /** The projection of the columns of {@code b} [d, r]. */
     public Tensor project(Tensor b) {
         checkRows(b.shape());
-        Tensor inSpan = basis.matmul(basis.mT().matmul(b));
+        Tensor inSpan = basis.matmul(basisT.matmul(b));
         return complement ? b.sub(inSpan) : inSpan;
     }
 

@@ -2,6 +2,7 @@ package mdlora.tensor;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one thread pool every kernel uses. Its size comes from one setting: {@link #setThreads(int)},
@@ -33,9 +34,11 @@ public final class Parallel {
     }
 
     private static ForkJoinPool newPool(int threads) {
+        // a worker's pool index is assigned only after the factory returns, so number the names here
+        AtomicInteger created = new AtomicInteger();
         return new ForkJoinPool(threads, p -> {
             var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setName("mdlora-" + t.getPoolIndex());
+            t.setName("mdlora-" + created.getAndIncrement());
             t.setDaemon(true);
             return t;
         }, null, false);

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +38,25 @@ class ParallelTest {
             }
         }
         assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
+    }
+
+    /** Each worker has its own name, so a profile or a thread dump shows how the work was shared. */
+    @Test
+    void workersHaveDistinctNames() throws InterruptedException {
+        Parallel.setThreads(2);
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        Set<String> names = ConcurrentHashMap.newKeySet();
+        Parallel.range(2, 1, (s, e) -> {
+            names.add(Thread.currentThread().getName());
+            bothRunning.countDown();
+            try {
+                // hold this chunk until the other one runs, so the two cannot share a thread
+                bothRunning.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertEquals(Set.of("mdlora-0", "mdlora-1"), names);
     }
 
     /**

@@ -13,6 +13,8 @@ final class Gradients {
     private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
     /** Rows per partial sum of the affine gradients: a fixed block keeps the sum independent of the thread count. */
     private static final int ROW_BLOCK = 64;
+    /** Elements per block of the GELU backward's two loops: input, gradient and output stay in L1. */
+    private static final int GELU_BLOCK = 1024;
 
     private Gradients() {}
 
@@ -22,20 +24,36 @@ final class Gradients {
         float[] xd = xc.storage(), gd = gc.storage(), out = new float[x.numel()];
         int xo = xc.offset(), go = gc.offset();
         Parallel.range(out.length, StridedLoop.GRAIN, (s, e) -> {
-            int i = s;
-            for (int up = s + F.loopBound(e - s); i < up; i += L) {
-                FloatVector v = FloatVector.fromArray(F, xd, xo + i);
-                FloatVector pdf = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
-                FloatVector d = VectorMath.phi(v).add(v.mul(pdf));
-                d.mul(FloatVector.fromArray(F, gd, go + i)).intoArray(out, i);
-            }
-            for (; i < e; i++) {
-                float v = xd[xo + i];
-                float d = VectorMath.phi(v) + v * INV_SQRT_2PI * (float) Math.exp(-0.5f * v * v);
-                out[i] = d * gd[go + i];
+            // Phi and the rest in two loops over cache-sized blocks: fused into one loop with both
+            // exponentials, C2 compiles it a third slower than the two apart.
+            for (int b = s; b < e; b += GELU_BLOCK) {
+                int end = Math.min(e, b + GELU_BLOCK);
+                phi(xd, xo, out, b, end);
+                geluSlope(xd, xo, gd, go, out, b, end);
             }
         });
         return Tensor.of(out, x.shape());
+    }
+
+    /** out[i] = Phi(x[xo + i]) for i in [from, to). */
+    private static void phi(float[] x, int xo, float[] out, int from, int to) {
+        int i = from;
+        for (int up = from + F.loopBound(to - from); i < up; i += L) VectorMath.phi(FloatVector.fromArray(F, x, xo + i)).intoArray(out, i);
+        for (; i < to; i++) out[i] = VectorMath.phi(x[xo + i]);
+    }
+
+    /** out[i] = (out[i] + x N(x)) g for i in [from, to), N the standard normal density: GELU's slope is Phi(x) + x N(x). */
+    private static void geluSlope(float[] x, int xo, float[] g, int go, float[] out, int from, int to) {
+        int i = from;
+        for (int up = from + F.loopBound(to - from); i < up; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xo + i);
+            FloatVector pdf = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
+            FloatVector.fromArray(F, out, i).add(v.mul(pdf)).mul(FloatVector.fromArray(F, g, go + i)).intoArray(out, i);
+        }
+        for (; i < to; i++) {
+            float v = x[xo + i];
+            out[i] = (out[i] + v * INV_SQRT_2PI * (float) Math.exp(-0.5f * v * v)) * g[go + i];
+        }
     }
 
     static Tensor softmaxBackward(Tensor y, Tensor g, int axis, boolean log) {

@@ -52,7 +52,7 @@ final class VectorMath {
      * infinity above EXP_MAX, NaN for NaN.
      */
     static FloatVector exp(FloatVector x) {
-        FloatVector c = x.max(EXP_MIN).min(EXP_MAX);
+        FloatVector c = clampAbove(clampBelow(x, EXP_MIN), EXP_MAX);
         FloatVector k = c.mul(LOG2E).add(ROUND).sub(ROUND);
         FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), c);
         r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
@@ -64,8 +64,18 @@ final class VectorMath {
         p = p.fma(r.mul(r), r).add(1f);
         IntVector bits = ((IntVector) k.convert(F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
         FloatVector scaled = p.mul(bits.reinterpretAsFloats());
-        scaled = scaled.blend(0f, x.compare(LT, EXP_MIN)).blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_MAX));
-        return scaled.blend(x, x.test(VectorOperators.IS_NAN));
+        // a NaN has come through every step as NaN, and fails both comparisons
+        return scaled.blend(0f, x.compare(LT, EXP_MIN)).blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_MAX));
+    }
+
+    /** min(x, hi) for a finite hi, NaN staying NaN: a compare and a blend, where AVX2 needs five instructions for Java's min. */
+    private static FloatVector clampAbove(FloatVector x, float hi) {
+        return x.blend(hi, x.compare(VectorOperators.GT, hi));
+    }
+
+    /** max(x, lo) likewise. */
+    private static FloatVector clampBelow(FloatVector x, float lo) {
+        return x.blend(lo, x.compare(LT, lo));
     }
 
     /**
@@ -134,7 +144,7 @@ final class VectorMath {
     }
 
     static FloatVector erf(FloatVector x) {
-        FloatVector z = x.abs().min(ERFC_ZERO), sq = z.mul(z);
+        FloatVector z = clampAbove(x.abs(), ERFC_ZERO), sq = z.mul(z);
         FloatVector big = erfc(z, sq, z.fma(z, sq.neg())).neg().add(1f);
         big = big.blend(big.neg(), x.compare(LT, 0f));
         return big.blend(x.mul(erfSeries(x.mul(x))), x.abs().compare(LT, ERF_SERIES_END));
@@ -151,7 +161,7 @@ final class VectorMath {
      * 1 + erf(x/sqrt 2) = erfc(|x|/sqrt 2) for negative x so the left tail keeps its relative accuracy.
      */
     static FloatVector phi(FloatVector x) {
-        FloatVector a = x.abs().min(GELU_CLAMP), sq = a.mul(a);
+        FloatVector a = clampAbove(x.abs(), GELU_CLAMP), sq = a.mul(a);
         FloatVector e = erfc(a.mul(INV_SQRT2), sq.mul(0.5f), a.fma(a, sq.neg()).mul(0.5f));
         return e.neg().add(2f).blend(e, x.compare(LT, 0f)).mul(0.5f);
     }
