@@ -39,8 +39,8 @@ public final class DemoCommand implements Command {
                 .with(Knob.IMAGE_SIZE, 64).with(Knob.FRAMES, 4)
                 .with(Knob.STRUCTURE, "upper-heavy").with(Knob.RANK_SHARED, 8).with(Knob.RANK_DOMAIN, 8)
                 .with(Knob.SC, true).with(Knob.DS, true)
-                .with(Knob.BATCH, 8).with(Knob.STEPS, 800).with(Knob.LR, 2e-3).with(Knob.WARMUP, 20)
-                .with(Knob.EVAL_EVERY, 100).with(Knob.CHECKPOINT_EVERY, 200);
+                .with(Knob.BATCH, 8).with(Knob.STEPS, 1200).with(Knob.LR, 2e-3).with(Knob.WARMUP, 20)
+                .with(Knob.EVAL_EVERY, 200).with(Knob.CHECKPOINT_EVERY, 400);
     }
 
     @Override

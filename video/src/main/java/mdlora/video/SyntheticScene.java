@@ -17,7 +17,10 @@ final class SyntheticScene {
 
     /** How a domain looks. */
     enum Style {
-        /** Smooth two-colour gradient, pastel; shapes filled with one solid colour. */
+        /**
+         * Smooth two-colour gradient, pastel; shapes filled with one solid, muted colour (a vivid colour
+         * mixed with {@link #STUDIO_TINT} of the background's), so they stand out only faintly.
+         */
         STUDIO,
         /** Diagonal stripes, greys and blues; shapes drawn as thick outlines. */
         STREET,
@@ -28,6 +31,8 @@ final class SyntheticScene {
     private static final int[][] PASTELS = {{236, 214, 200}, {200, 220, 236}, {220, 236, 204}, {236, 228, 190}, {214, 204, 236}};
     private static final int[][] GREYS = {{90, 96, 110}, {140, 146, 160}, {60, 70, 96}, {120, 130, 150}};
     private static final int[][] EARTH = {{70, 110, 50}, {110, 90, 50}, {50, 90, 70}, {130, 120, 70}};
+    /** The share of the background's mean colour in a STUDIO shape's paint. */
+    private static final double STUDIO_TINT = 0.65;
     private static final int[][] VIVID = {{220, 40, 40}, {40, 90, 230}, {250, 200, 30}, {200, 40, 200}, {30, 200, 120}, {250, 120, 20}};
 
     private final Shape shape;
@@ -50,6 +55,9 @@ final class SyntheticScene {
         background1 = jitter(backs[rng.nextInt(backs.length)], rng);
         paint0 = jitter(VIVID[rng.nextInt(VIVID.length)], rng);
         paint1 = jitter(VIVID[rng.nextInt(VIVID.length)], rng);
+        if (style == Style.STUDIO)
+            for (int c = 0; c < 3; c++)
+                paint0[c] = (int) Math.round((1 - STUDIO_TINT) * paint0[c] + STUDIO_TINT * (background0[c] + background1[c]) / 2.0);
         size = 0.16 + 0.08 * rng.nextDouble();
         startX = 0.4 + 0.2 * rng.nextDouble();
         startY = 0.4 + 0.2 * rng.nextDouble();

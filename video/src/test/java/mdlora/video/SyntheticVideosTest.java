@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -22,10 +23,10 @@ class SyntheticVideosTest {
     void writesDomainsWithTheirOwnLabelSetsAndLists() throws IOException {
         List<Dataset> train = SyntheticVideos.generate(dir, TINY);
         assertEquals(SyntheticVideos.domainNames(), train.stream().map(Dataset::name).toList());
-        assertEquals(List.of(5, 4, 6), train.stream().map(d -> d.classes().size()).toList());
-        assertEquals(List.of(10, 8, 12), train.stream().map(Dataset::size).toList());
+        assertEquals(List.of(7, 6, 6), train.stream().map(d -> d.classes().size()).toList());
+        assertEquals(List.of(14, 12, 12), train.stream().map(Dataset::size).toList());
         List<Dataset> test = SyntheticVideos.load(dir, "test");
-        assertEquals(List.of(5, 4, 6), test.stream().map(Dataset::size).toList());
+        assertEquals(List.of(7, 6, 6), test.stream().map(Dataset::size).toList());
         try (VideoReader r = VideoReader.open(test.get(2).clips().getLast().path())) {
             assertEquals(32, r.info().width());
             assertEquals(4, r.frameCount());
@@ -44,11 +45,23 @@ class SyntheticVideosTest {
     }
 
     @Test
+    void aDatasetOfAnotherVersionIsNotCurrent() throws IOException {
+        assertFalse(SyntheticVideos.isCurrent(dir));
+        SyntheticVideos.generate(dir, TINY);
+        assertTrue(SyntheticVideos.isCurrent(dir));
+        Path manifest = dir.resolve("manifest.txt");
+        Files.writeString(manifest, Files.readString(manifest).replace("version " + SyntheticVideos.VERSION + "\n", "version 1\n"));
+        assertFalse(SyntheticVideos.isCurrent(dir));
+        Files.writeString(manifest, Files.readString(manifest).replace("version 1\n", ""));
+        assertFalse(SyntheticVideos.isCurrent(dir), "a manifest without a version is from before versions");
+    }
+
+    @Test
     void theShapeMovesAsTheClassSays() throws IOException {
-        // "slide" is a triangle moving right over a smooth background: the centre of the pixels that
-        // differ most from the frame's median colour moves right.
+        // forest's "run" is a diamond, checkered in vivid colours, moving right over soft earthy blotches:
+        // the centre of the strongly saturated pixels moves right.
         SyntheticVideos.generate(dir, new SyntheticVideos.Config(3, 64, 64, 6, 1, 1));
-        try (VideoReader r = VideoReader.open(dir.resolve("studio/slide/train_000.mp4"))) {
+        try (VideoReader r = VideoReader.open(dir.resolve("forest/run/train_000.mp4"))) {
             List<RgbImage> f = r.read(0, 5);
             assertTrue(objectCentreX(f.get(1)) > objectCentreX(f.get(0)) + 8, objectCentreX(f.get(0)) + " -> " + objectCentreX(f.get(1)));
         }
@@ -62,7 +75,7 @@ class SyntheticVideosTest {
         }
         double sum = 0, n = 0;
         for (int i = 0; i < sat.length; i++)
-            if (sat[i] > 100) { // the vivid object against a pastel background
+            if (sat[i] > 120) { // the vivid object against a muted background
                 sum += i % img.width();
                 n++;
             }

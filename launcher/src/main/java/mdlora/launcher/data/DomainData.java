@@ -36,8 +36,8 @@ public record DomainData(List<DomainSpec> domains, List<Dataset> train, List<Dat
     private static final int SPLIT = 1;
     /** The file {@link SyntheticVideos#generate} writes last, so its presence means a complete dataset. */
     private static final String SYNTHETIC_MANIFEST = "manifest.txt";
-    /** The synthetic dataset generated on first use: 96x96 px, 12 frames, 32 training and 16 test clips per class (720 clips). */
-    private static final SyntheticVideos.Config SYNTHETIC = new SyntheticVideos.Config(0, 96, 96, 12, 32, 16);
+    /** The synthetic dataset generated on first use: 96x96 px, 12 frames, 32 training and 32 test clips per class (1216 clips). */
+    private static final SyntheticVideos.Config SYNTHETIC = new SyntheticVideos.Config(0, 96, 96, 12, 32, 32);
 
     /** Reads every domain; a missing folder, list or clip is an error naming the domain and the file. */
     public static DomainData load(List<DomainSpec> domains) {
@@ -68,17 +68,23 @@ public record DomainData(List<DomainSpec> domains, List<Dataset> train, List<Dat
         };
     }
 
-    /** Generates the demo's synthetic dataset under {@code path} the first time it is asked for; later runs reuse it. */
+    /**
+     * Generates the demo's synthetic dataset under {@code path} the first time it is asked for; later runs reuse
+     * it, unless an older version of the generator made it: then it is generated afresh (a dataset generated with another
+     * {@link SyntheticVideos.Config}, as the tests do, is used as it is).
+     */
     private static Dataset synthetic(DomainSpec d, Path path, boolean train) throws IOException {
-        if (!Files.exists(path.resolve(SYNTHETIC_MANIFEST))) generate(path);
+        if (!SyntheticVideos.isCurrent(path)) generate(path);
         for (Dataset ds : SyntheticVideos.load(path, train ? "train" : "test")) if (ds.name().equals(d.name())) return ds;
         throw new IOException("the synthetic dataset has no domain '" + d.name() + "' (its domains: " + String.join(", ", SyntheticVideos.domainNames()) + ")");
     }
 
     private static synchronized void generate(Path path) throws IOException {
-        if (Files.exists(path.resolve(SYNTHETIC_MANIFEST))) return;
+        if (SyntheticVideos.isCurrent(path)) return;
         long start = System.nanoTime();
-        System.err.println("generating the synthetic clips into " + path + " (once; later runs reuse them)...");
+        boolean stale = Files.deleteIfExists(path.resolve(SYNTHETIC_MANIFEST)); // so an interrupted run leaves no complete-looking mix
+        System.err.println((stale ? "the synthetic clips in " + path + " are from an older version; generating them afresh"
+                : "generating the synthetic clips into " + path) + " (once; later runs reuse them)...");
         SyntheticVideos.generate(path, SYNTHETIC);
         System.err.printf(Locale.ROOT, "generated in %.1f s%n", (System.nanoTime() - start) / 1e9);
     }
