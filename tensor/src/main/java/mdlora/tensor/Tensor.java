@@ -496,7 +496,9 @@ public final class Tensor {
 
     /** True when any element is NaN or infinite. */
     public boolean hasNonFinite() {
-        for (float v : toArray()) if (!Float.isFinite(v)) return true;
+        if (!isContiguous()) return contiguous().hasNonFinite();
+        // storage is scanned in place: the optimiser asks this of every gradient before each step
+        for (int i = offset, end = offset + numel(); i < end; i++) if (!Float.isFinite(data[i])) return true;
         return false;
     }
 

@@ -4,6 +4,7 @@ import static mdlora.tensor.Reference.assertClose;
 import static mdlora.tensor.Reference.at;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -78,6 +79,18 @@ class ViewTest {
         var e = assertThrows(IllegalArgumentException.class, () -> base.squeeze(0));
         assertTrue(e.getMessage().contains("not 1"), e.getMessage());
         assertArrayEquals(new int[] {3, 0, 5}, base.slice(1, 2, 2).shape());
+    }
+
+    @Test
+    void hasNonFiniteLooksOnlyAtTheView() {
+        Tensor base = Tensor.arange(12).reshape(3, 4);
+        base.storage()[base.offset() + 5] = Float.NaN;
+        assertTrue(base.hasNonFinite());
+        assertFalse(base.slice(0, 2, 3).hasNonFinite(), "the NaN sits in row 1, outside this contiguous view");
+        assertFalse(base.slice(1, 2, 4).hasNonFinite(), "nor in columns 2-3 (a strided view)");
+        base.storage()[base.offset() + 11] = Float.NEGATIVE_INFINITY;
+        assertTrue(base.slice(0, 2, 3).hasNonFinite());
+        assertTrue(base.mT().slice(0, 3, 4).hasNonFinite(), "a transposed view sees it too");
     }
 
     @Test
