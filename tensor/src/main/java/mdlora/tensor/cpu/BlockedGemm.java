@@ -53,21 +53,30 @@ final class BlockedGemm {
     static void multiply(boolean packA, Operand a, Operand b, int m, int n, int k, float alpha, float beta,
                          float[] c, int cOff, int ldc, int threads) {
         int kBlocks = Math.ceilDiv(k, KC), aBlocks = Math.ceilDiv(m, MC);
-        float[] panels = BUFFERS.get().b(Math.ceilDiv(Math.min(n, NC), NR) * NR * Math.ceilDiv(k, kBlocks));
+        int kcMax = Math.ceilDiv(k, kBlocks);
+        Buffers buf = BUFFERS.get();
+        float[] panels = buf.b(Math.ceilDiv(Math.min(n, NC), NR) * NR * kcMax);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc), strips = Math.ceilDiv(nc, NR);
             // Enough pieces that the counter can even out the threads, few enough that each repays packing its A block.
             int groups = threads == 1 ? 1 : Math.min(strips, Math.ceilDiv(4 * threads, aBlocks)), pieces = aBlocks * groups;
+            // Pieces that share an A block would each pack it again: pack every block once, up front, instead.
+            float[] sharedA = packA && groups > 1 ? buf.sharedA(aBlocks * MC * kcMax) : null;
             for (int kb = 0; kb < kBlocks; kb++) {
                 int p0 = (int) ((long) k * kb / kBlocks), kc = (int) ((long) k * (kb + 1) / kBlocks) - p0;
                 float betaK = kb == 0 ? beta : 1f;
                 Operand bBlock = b.at(p0, jc);
                 Parallel.range(strips, threads == 1 ? strips : 1, (s, e) -> Packing.packB(bBlock, kc, nc, s, e, panels));
+                if (sharedA != null)
+                    Parallel.range(aBlocks, 1, (s, e) -> {
+                        for (int ib = s; ib < e; ib++) Packing.packA(a.at(ib * MC, p0), Math.min(MC, m - ib * MC), kc, sharedA, ib * MC * kc);
+                    });
                 int col = jc;
                 IntConsumer piece = u -> {
-                    int ic = u / groups * MC, g = u % groups;
-                    sweep(packA, a.at(ic, p0), Math.min(MC, m - ic), kc, panels, strips * g / groups, strips * (g + 1) / groups, nc,
-                            alpha, betaK, c, cOff + ic * ldc + col, ldc);
+                    int ic = u / groups * MC, g = u % groups, mc = Math.min(MC, m - ic);
+                    Operand block = sharedA != null ? new Operand(sharedA, ic * kc, kc, 1)
+                            : packA ? Packing.packA(a.at(ic, p0), mc, kc, BUFFERS.get().a(mc * kc), 0) : a.at(ic, p0);
+                    sweep(block, mc, kc, panels, strips * g / groups, strips * (g + 1) / groups, nc, alpha, betaK, c, cOff + ic * ldc + col, ldc);
                 };
                 if (threads == 1) {
                     for (int u = 0; u < pieces; u++) piece.accept(u);
@@ -81,22 +90,26 @@ final class BlockedGemm {
         }
     }
 
-    /** The micro-kernel over one {@code mc x kc} block of A (packed here if asked) and the packed B panels {@code [from, to)}. */
-    private static void sweep(boolean packA, Operand a, int mc, int kc, float[] panels, int from, int to, int nc,
+    /** The micro-kernel over one {@code mc x kc} block of A (row-major) and the packed B panels {@code [from, to)}. */
+    private static void sweep(Operand block, int mc, int kc, float[] panels, int from, int to, int nc,
                               float alpha, float beta, float[] c, int cOff, int ldc) {
-        Buffers buf = BUFFERS.get();
-        Operand block = packA ? Packing.packA(a, mc, kc, buf.a(mc * kc)) : a;
+        float[] tile = BUFFERS.get().tile;
         for (int s = from; s < to; s++) {
             int jr = s * NR;
             for (int ir = 0; ir < mc; ir += MR)
                 MicroKernel.multiply(kc, block.data(), block.index(ir, 0), block.rowStride(), panels, s * kc * NR,
-                        alpha, beta, c, cOff + ir * ldc + jr, ldc, Math.min(MR, mc - ir), Math.min(NR, nc - jr), buf.tile);
+                        alpha, beta, c, cOff + ir * ldc + jr, ldc, Math.min(MR, mc - ir), Math.min(NR, nc - jr), tile);
         }
     }
 
     private static final class Buffers {
         final float[] tile = new float[MR * NR];
-        private float[] a = new float[0], b = new float[0];
+        private float[] a = new float[0], b = new float[0], sharedA = new float[0];
+
+        float[] sharedA(int size) {
+            if (sharedA.length < size) sharedA = new float[size];
+            return sharedA;
+        }
 
         float[] a(int size) {
             if (a.length < size) a = new float[Math.max(size, MC * KC)];

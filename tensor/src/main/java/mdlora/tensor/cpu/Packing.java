@@ -14,18 +14,21 @@ final class Packing {
 
     private Packing() {}
 
-    /** Copies the {@code mc x kc} block of A starting at its element (0, 0) into {@code dst}, row-major with leading dimension kc. */
-    static Operand packA(Operand a, int mc, int kc, float[] dst) {
+    /**
+     * Copies the {@code mc x kc} block of A starting at its element (0, 0) into {@code dst} at {@code dOff},
+     * row-major with leading dimension kc, and returns that copy as an operand.
+     */
+    static Operand packA(Operand a, int mc, int kc, float[] dst, int dOff) {
         float[] src = a.data();
         if (a.rowsContiguous()) {
-            for (int i = 0; i < mc; i++) System.arraycopy(src, a.index(i, 0), dst, i * kc, kc);
+            for (int i = 0; i < mc; i++) System.arraycopy(src, a.index(i, 0), dst, dOff + i * kc, kc);
         } else {
             // A is transposed in storage: walk its stored rows (columns of op(A)) so reads stay sequential.
             int rs = a.rowStride();
             for (int p = 0; p < kc; p++)
-                for (int i = 0, s = a.index(0, p); i < mc; i++, s += rs) dst[i * kc + p] = src[s];
+                for (int i = 0, s = a.index(0, p); i < mc; i++, s += rs) dst[dOff + i * kc + p] = src[s];
         }
-        return new Operand(dst, 0, kc, 1);
+        return new Operand(dst, dOff, kc, 1);
     }
 
     /**
