@@ -22,6 +22,8 @@ public abstract class Optimizer {
 
     private final List<ParamGroup> groups;
     private final List<Variable> params = new ArrayList<>();
+    /** The group of each parameter, by the parameter's index. */
+    private final List<ParamGroup> groupOf = new ArrayList<>();
     private final List<Map<String, Tensor>> state = new ArrayList<>();
 
     /** Checks that no parameter appears twice and that each owns contiguous storage (updates write it in place). */
@@ -36,6 +38,7 @@ public abstract class Optimizer {
                     throw new IllegalArgumentException("optimisers update parameters in place and need them to own contiguous storage; got a view "
                             + Shape.str(p.shape()));
                 params.add(p);
+                groupOf.add(g);
                 state.add(new LinkedHashMap<>());
             }
         }
@@ -68,18 +71,18 @@ public abstract class Optimizer {
             if (grad != null && grad.hasNonFinite())
                 throw new ArithmeticException("gradient of parameter " + i + " " + Shape.str(grad.shape()) + " has NaN or Inf; no parameter was updated");
         }
-        int index = 0;
-        for (ParamGroup g : groups) {
-            for (Variable p : g.params()) {
-                Map<String, Tensor> s = state.get(index++);
-                if (p.grad() != null) update(g, p.data().storage(), p.grad().contiguousData(), s);
-            }
-        }
+        // Parameters are independent: small ones (LoRA factors, most of a fine-tuning run) go to the threads
+        // whole, while a large one's update splits further inside (forEachChunk runs inline on a pool thread).
+        Parallel.forEach(params.size(), i -> {
+            Variable p = params.get(i);
+            if (p.grad() != null) update(groupOf.get(i), p.data().storage(), p.grad().contiguousData(), state.get(i));
+        });
     }
 
     /**
      * Updates one parameter in place: {@code param} and {@code grad} are its values and gradient (same length),
-     * {@code state} its state, empty before its first update.
+     * {@code state} its state, empty before its first update. Several parameters are updated at once on the
+     * pool's threads, so an update must touch nothing but its own parameter and state.
      */
     protected abstract void update(ParamGroup group, float[] param, float[] grad, Map<String, Tensor> state);
 
