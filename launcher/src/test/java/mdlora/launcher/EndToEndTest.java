@@ -45,7 +45,7 @@ class EndToEndTest {
             assertTrue(Files.exists(run.resolve(f)), f);
         var metrics = RunDir.open(run).metrics();
         assertEquals(6, metrics.read("train").size());
-        assertEquals(List.of(3, 6), metrics.read("eval").stream().map(r -> ((Number) r.get("step")).intValue()).toList());
+        assertEquals(List.of(0, 3, 6), metrics.read("eval").stream().map(r -> ((Number) r.get("step")).intValue()).toList());
         assertEquals(2L, ((Map<?, ?>) Json.parseObject(Files.readString(run.resolve("config.json"))).get("train")).get("threads"));
     }
 

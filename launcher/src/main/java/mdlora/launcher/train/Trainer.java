@@ -58,9 +58,12 @@ public final class Trainer {
 
     /** Trains from the run's checkpoint if it has one, else from step 0, until the end or a stop. */
     public Result run() throws IOException {
-        int step = Files.exists(run.checkpoint()) ? Checkpoint.load(run.checkpoint(), job.trainable(), optimizer, scheduler) : 0;
+        boolean fresh = !Files.exists(run.checkpoint());
+        int step = fresh ? 0 : Checkpoint.load(run.checkpoint(), job.trainable(), optimizer, scheduler);
         metrics.truncateAfter(step);
         if (step >= settings.steps()) return finished(step);
+        // the accuracy before any update, so the curves start where training does
+        if (fresh && settings.evalEvery() > 0) evaluate(0, false);
         try (Progress progress = Progress.start("train", settings.steps(), "steps", step)) {
             while (step < settings.steps()) {
                 if (stop.requested() || (settings.stopAfter() > 0 && step >= settings.stopAfter())) {
