@@ -39,6 +39,7 @@ public final class DemoCommand implements Command {
                 .with(Knob.CACHE, cache.resolve("frames").toString())
                 .with(Knob.IMAGE_SIZE, 64).with(Knob.FRAMES, 4)
                 .with(Knob.STRUCTURE, "upper-heavy").with(Knob.RANK_SHARED, 8).with(Knob.RANK_DOMAIN, 8)
+                .with(Knob.ALPHA_SHARED, 16.0).with(Knob.ALPHA_DOMAIN, 16.0)
                 .with(Knob.SC, true).with(Knob.DS, true)
                 .with(Knob.BATCH, 8).with(Knob.STEPS, 1200).with(Knob.LR, 2e-3).with(Knob.WARMUP, 20)
                 .with(Knob.EVAL_EVERY, 200).with(Knob.CHECKPOINT_EVERY, 400);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -12,6 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import mdlora.launcher.config.Config;
 import mdlora.launcher.config.Knob;
+import mdlora.launcher.model.LoraSettings;
+import mdlora.lora.LoraConfig;
 import mdlora.tensor.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +73,15 @@ class CommandLineTest {
         while (m.find()) listed.add(m.group(1));
         listed.removeAll(RunOptions.RUN_FLAGS);
         assertEquals(flags, listed, "--help lists exactly the flags");
+    }
+
+    /** A plain train is the library's defaults (the paper's); the demo keeps its own smaller LoRAs, so its numbers do not move. */
+    @Test
+    void libraryDefaultsAndTheDemoPreset() {
+        assertEquals(LoraConfig.DEFAULTS, LoraSettings.of(Config.defaults()));
+        LoraConfig demo = LoraSettings.of(DemoCommand.preset());
+        assertEquals(List.of(8, 8, 16f, 16f), List.of(demo.sharedRank(), demo.domainRank(), demo.sharedAlpha(), demo.domainAlpha()));
+        assertEquals(LoraConfig.DEFAULTS.toBuilder().sharedRank(8).domainRank(8).sharedAlpha(16).domainAlpha(16).build(), demo);
     }
 
     @Test

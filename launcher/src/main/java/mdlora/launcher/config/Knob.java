@@ -1,11 +1,14 @@
 package mdlora.launcher.config;
 
 import java.util.List;
+import mdlora.lora.LoraConfig;
 
 /**
  * Every setting of a run, in one table: its key in the JSON config file ({@code section.name}), its
  * command-line flag, its type, its default and its help line. The config file, the command-line
  * overrides, {@code --help}, validation and the resolved {@code config.json} of a run all come from here.
+ * The LoRA knobs default to the library's own {@link LoraConfig#DEFAULTS} (the paper's settings), so a
+ * plain {@code train} is the method as published; the demo is a preset that overrides some of them.
  */
 public enum Knob {
     // model
@@ -25,15 +28,15 @@ public enum Knob {
     // lora
     STRUCTURE("lora.structure", KnobType.STRING, "upper-heavy", "LoRA placement (custom: use --layers)", "upper-heavy", "all-flat", "head-only", "custom"),
     LAYERS("lora.layers", KnobType.STRINGS, List.of(), "explicit placement, comma-separated LAYER=shared or LAYER=shared+domain (glob patterns allowed)"),
-    RANK_SHARED("lora.rank_shared", KnobType.INT, 8, "rank r of the shared LoRAs"),
-    RANK_DOMAIN("lora.rank_domain", KnobType.INT, 8, "rank r of the domain LoRAs"),
+    RANK_SHARED("lora.rank_shared", KnobType.INT, LoraConfig.DEFAULTS.sharedRank(), "rank r of the shared LoRAs"),
+    RANK_DOMAIN("lora.rank_domain", KnobType.INT, LoraConfig.DEFAULTS.domainRank(), "rank r of the domain LoRAs"),
     DOMAIN_RANKS("lora.domain_ranks", KnobType.STRINGS, List.of(), "per-domain rank overrides, comma-separated DOMAIN=RANK"),
-    ALPHA_SHARED("lora.alpha_shared", KnobType.FLOAT, 16.0, "alpha of the shared LoRAs (scale alpha/r)"),
-    ALPHA_DOMAIN("lora.alpha_domain", KnobType.FLOAT, 16.0, "alpha of the domain LoRAs"),
+    ALPHA_SHARED("lora.alpha_shared", KnobType.FLOAT, (double) LoraConfig.DEFAULTS.sharedAlpha(), "alpha of the shared LoRAs (scale alpha/r)"),
+    ALPHA_DOMAIN("lora.alpha_domain", KnobType.FLOAT, (double) LoraConfig.DEFAULTS.domainAlpha(), "alpha of the domain LoRAs"),
     RSLORA("lora.rslora", KnobType.BOOL, false, "rank-stabilised scale alpha/sqrt(r)"),
     TRAINABLE_SCALES("lora.trainable_scales", KnobType.BOOL, false, "train each LoRA's scale, starting at its fixed value (MTLoRA)"),
-    SC("lora.sc", KnobType.BOOL, true, "subspace constraints: shared LoRA in the column space, domain LoRAs in the left null space"),
-    TAU("lora.tau", KnobType.FLOAT, 0.95, "cumulative-energy threshold that picks k, the dimension of the column space"),
+    SC("lora.sc", KnobType.BOOL, LoraConfig.DEFAULTS.constrainDomains(), "subspace constraints: shared LoRA in the column space, domain LoRAs in the left null space"),
+    TAU("lora.tau", KnobType.FLOAT, LoraConfig.DEFAULTS.tau(), "cumulative-energy threshold that picks k, the dimension of the column space"),
     FULL_NULL_SPACE("lora.full_null_space", KnobType.BOOL, false, "domain LoRAs in the full left null space I - Um Um^T"),
     LORA_INIT("lora.init", KnobType.STRING, "lora", "initialisation: lora (A Kaiming, B zero) or paper (both random, B projected)", "lora", "paper"),
     DS("lora.ds", KnobType.BOOL, true, "domain separation: add lambda1 L_orth + lambda2 L_ss to the loss"),
