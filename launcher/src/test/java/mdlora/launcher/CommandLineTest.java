@@ -48,6 +48,8 @@ class CommandLineTest {
             assertTrue(script.contains(command), "completes " + command);
         for (Knob k : Knob.values()) if (!k.section().equals("pretrain")) assertTrue(script.contains("--" + k.flag()), "completes --" + k.flag());
         assertTrue(script.contains("--stop-after") && script.contains("--resume"));
+        for (String option : new String[] {"--run", "--weights", "--input", "--eval-clips", "--seeds", "--values", "--size"})
+            assertTrue(script.contains(option), "completes " + option);
         assertTrue(Launcher.run("completion", "zsh").code() != 0, "takes no arguments");
         assertTrue(Launcher.run("--help").out().contains("completion"), "listed in --help");
     }
