@@ -15,6 +15,8 @@ import mdlora.launcher.config.Config;
 import mdlora.launcher.config.Knob;
 import mdlora.launcher.model.LoraSettings;
 import mdlora.lora.LoraConfig;
+import mdlora.lora.LoraInit;
+import mdlora.lora.MixerInit;
 import mdlora.tensor.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +86,15 @@ class CommandLineTest {
         LoraConfig demo = LoraSettings.of(DemoCommand.preset());
         assertEquals(List.of(8, 8, 16f, 16f), List.of(demo.sharedRank(), demo.domainRank(), demo.sharedAlpha(), demo.domainAlpha()));
         assertEquals(LoraConfig.DEFAULTS.toBuilder().sharedRank(8).domainRank(8).sharedAlpha(16).domainAlpha(16).build(), demo);
+    }
+
+    /** The words of the choice knobs come from the library's enums; configs written with them must keep reading. */
+    @Test
+    void choiceWordsAreTheLibrarysEnums() {
+        assertEquals(List.of("none", "kaiming", "orthogonal", "identity"), Knob.MIXER.choices());
+        assertEquals(List.of("lora", "paper"), Knob.LORA_INIT.choices());
+        for (MixerInit m : MixerInit.values()) assertEquals(m, LoraSettings.of(Config.defaults().with(Knob.MIXER, m.word())).mixer());
+        assertEquals(LoraInit.SUBSPACE_RANDOM, LoraSettings.of(Config.defaults().with(Knob.LORA_INIT, "paper")).init());
     }
 
     @Test

@@ -1,7 +1,11 @@
 package mdlora.launcher.config;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import mdlora.lora.LoraConfig;
+import mdlora.lora.LoraInit;
+import mdlora.lora.MixerInit;
 
 /**
  * Every setting of a run, in one table: its key in the JSON config file ({@code section.name}), its
@@ -38,11 +42,13 @@ public enum Knob {
     SC("lora.sc", KnobType.BOOL, LoraConfig.DEFAULTS.constrainDomains(), "subspace constraints: shared LoRA in the column space, domain LoRAs in the left null space"),
     TAU("lora.tau", KnobType.FLOAT, LoraConfig.DEFAULTS.tau(), "cumulative-energy threshold that picks k, the dimension of the column space"),
     FULL_NULL_SPACE("lora.full_null_space", KnobType.BOOL, false, "domain LoRAs in the full left null space I - Um Um^T"),
-    LORA_INIT("lora.init", KnobType.STRING, "lora", "initialisation: lora (A Kaiming, B zero) or paper (both random, B projected)", "lora", "paper"),
+    LORA_INIT("lora.init", KnobType.STRING, LoraConfig.DEFAULTS.init().word(), "initialisation: lora (A Kaiming, B zero) or paper (both random, B projected)",
+            words(LoraInit.values(), LoraInit::word)),
     DS("lora.ds", KnobType.BOOL, true, "domain separation: add lambda1 L_orth + lambda2 L_ss to the loss"),
     LAMBDA1("lora.lambda1", KnobType.FLOAT, 1.0, "weight of L_orth"),
     LAMBDA2("lora.lambda2", KnobType.FLOAT, 1e-7, "weight of L_ss"),
-    MIXER("lora.mixer", KnobType.STRING, "none", "MoSLoRA r x r mixer and its initialisation", "none", "kaiming", "orthogonal", "identity"),
+    MIXER("lora.mixer", KnobType.STRING, LoraConfig.DEFAULTS.mixer().word(), "MoSLoRA r x r mixer and its initialisation",
+            words(MixerInit.values(), MixerInit::word)),
     DROPOUT("lora.dropout", KnobType.FLOAT, 0.0, "dropout on the LoRA input (a run with dropout resumes with different masks)"),
     UNFREEZE("lora.unfreeze", KnobType.STRINGS, List.of(), "also train these backbone parts, comma-separated: norms, patch_embed, pos_embed"),
     // train
@@ -108,6 +114,11 @@ public enum Knob {
     /** The allowed values of a string knob with a fixed set of them; empty for any value. */
     public List<String> choices() {
         return choices;
+    }
+
+    /** The words of an enum's choices, in its order: a knob's choices come from the library's own type. */
+    private static <E> String[] words(E[] choices, Function<E, String> word) {
+        return Arrays.stream(choices).map(word).toArray(String[]::new);
     }
 
     /** The knob whose dotted key is {@code key}, or null. */

@@ -40,13 +40,7 @@ public final class LoraSettings {
                 .rsLora(c.bool(Knob.RSLORA)).trainableScales(c.bool(Knob.TRAINABLE_SCALES))
                 .dropout((float) c.number(Knob.DROPOUT))
                 .subspaceConstraints(c.bool(Knob.SC)).tau(c.number(Knob.TAU)).fullNullSpace(c.bool(Knob.FULL_NULL_SPACE))
-                .init(c.string(Knob.LORA_INIT).equals("paper") ? LoraInit.SUBSPACE_RANDOM : LoraInit.LORA)
-                .mixer(switch (c.string(Knob.MIXER)) {
-                    case "kaiming" -> MixerInit.KAIMING_UNIFORM;
-                    case "orthogonal" -> MixerInit.ORTHOGONAL;
-                    case "identity" -> MixerInit.IDENTITY;
-                    default -> MixerInit.NONE;
-                })
+                .init(LoraInit.ofWord(c.string(Knob.LORA_INIT))).mixer(MixerInit.ofWord(c.string(Knob.MIXER)))
                 .lambdaOrth(ds ? (float) c.number(Knob.LAMBDA1) : 0).lambdaSeparation(ds ? (float) c.number(Knob.LAMBDA2) : 0)
                 .unfreezeNorms(unfreezes(c, "norms")).unfreezePatchEmbed(unfreezes(c, "patch_embed")).unfreezePosEmbed(unfreezes(c, "pos_embed"))
                 .build();
