@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  * with the nearest real command or option, and exit code 2; a {@link UserError} while running is one
  * line and exit code 1.
  */
-@Command(name = "mdlora", scope = ScopeType.INHERIT, showDefaultValues = true, sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "mdlora", scope = ScopeType.INHERIT, showDefaultValues = true, sortOptions = false, abbreviateSynopsis = true, usageHelpAutoWidth = true,
         description = "multi-domain LoRA fine-tuning of Vision Transformers on video, in pure Java.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class, AnalyzeCommand.class,

@@ -22,6 +22,7 @@ import mdlora.lora.LoraInit;
 import mdlora.lora.MixerInit;
 import mdlora.tensor.io.Json;
 import mdlora.tensor.io.JsonException;
+import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;
 
 /**
@@ -114,20 +115,20 @@ public final class Settings {
         public double alphaShared = LoraConfig.DEFAULTS.sharedAlpha();
         @Option(names = "--alpha-domain", paramLabel = "A", description = "alpha of the domain LoRAs")
         public double alphaDomain = LoraConfig.DEFAULTS.domainAlpha();
-        @Option(names = "--rslora", arity = "1", paramLabel = "BOOL", description = "rank-stabilised scale alpha/sqrt(r)")
+        @Option(names = "--rslora", arity = "1", paramLabel = "BOOL", showDefaultValue = Visibility.ALWAYS, description = "rank-stabilised scale alpha/sqrt(r)")
         public boolean rslora = false;
-        @Option(names = "--trainable-scales", arity = "1", paramLabel = "BOOL", description = "train each LoRA's scale, starting at its fixed value (MTLoRA)")
+        @Option(names = "--trainable-scales", arity = "1", paramLabel = "BOOL", showDefaultValue = Visibility.ALWAYS, description = "train each LoRA's scale, starting at its fixed value (MTLoRA)")
         public boolean trainableScales = false;
-        @Option(names = "--sc", arity = "1", paramLabel = "BOOL",
+        @Option(names = "--sc", arity = "1", paramLabel = "BOOL", showDefaultValue = Visibility.ALWAYS,
                 description = "subspace constraints: shared LoRA in the column space, domain LoRAs in the left null space")
         public boolean sc = LoraConfig.DEFAULTS.constrainDomains();
         @Bound(Range.FRACTION) @Option(names = "--tau", paramLabel = "TAU", description = "cumulative-energy threshold that picks k, the dimension of the column space")
         public double tau = LoraConfig.DEFAULTS.tau();
-        @Option(names = "--full-null-space", arity = "1", paramLabel = "BOOL", description = "domain LoRAs in the full left null space I - Um Um^T")
+        @Option(names = "--full-null-space", arity = "1", paramLabel = "BOOL", showDefaultValue = Visibility.ALWAYS, description = "domain LoRAs in the full left null space I - Um Um^T")
         public boolean fullNullSpace = false;
         @Option(names = "--init", paramLabel = "INIT", description = "initialisation: lora (A Kaiming, B zero) or paper (both random, B projected)")
         public LoraInit init = LoraConfig.DEFAULTS.init();
-        @Option(names = "--ds", arity = "1", paramLabel = "BOOL", description = "domain separation: add lambda1 L_orth + lambda2 L_ss to the loss")
+        @Option(names = "--ds", arity = "1", paramLabel = "BOOL", showDefaultValue = Visibility.ALWAYS, description = "domain separation: add lambda1 L_orth + lambda2 L_ss to the loss")
         public boolean ds = true;
         @Option(names = "--lambda1", paramLabel = "W", description = "weight of L_orth")
         public double lambda1 = 1.0;
