@@ -12,7 +12,7 @@ Files:
   timm_vit.safetensors            timm-layout weights of a random ViT
   timm_io.safetensors             input [2,3,16,16], labels (as F32), logits, loss
   timm_adamw_step.safetensors     the weights after one AdamW step on the cross-entropy of that batch
-  timm_resampled.safetensors      pos_embed resampled bilinearly to a 6x6 grid, a 24x24 input and its logits
+  timm_resampled.safetensors      pos_embed resampled to a 6x6 grid as timm (bicubic, antialias), a 24x24 input and its logits
   hf/model.safetensors, hf_io.safetensors, hf_adamw_step.safetensors: the same for HF's layout, with the hub's
                                   hf/config.json and hf/preprocessor_config.json (ImageNet mean and std) beside
   trajectories.safetensors        20-step optimiser and schedule trajectories on a least-squares problem
@@ -233,14 +233,21 @@ def record_step(model, prefix, labels):
     write_safetensors(os.path.join(OUT, prefix + "_adamw_step.safetensors"), model.state_dict())
 
 
+def resample_abs_pos_embed(posemb, new_size, num_prefix_tokens=1):
+    """timm's resample_abs_pos_embed with its defaults: prefix tokens kept, the square grid resized by
+    bicubic interpolation with antialias=True (align_corners=False)."""
+    old = int(math.sqrt(posemb.shape[1] - num_prefix_tokens))
+    prefix, grid = posemb[:, :num_prefix_tokens], posemb[:, num_prefix_tokens:]
+    dim = posemb.shape[-1]
+    grid = grid.reshape(1, old, old, dim).permute(0, 3, 1, 2)
+    grid = F.interpolate(grid, size=(new_size, new_size), mode="bicubic", antialias=True)
+    return torch.cat([prefix, grid.permute(0, 2, 3, 1).reshape(1, new_size * new_size, dim)], dim=1)
+
+
 def record_resampled(model):
-    """timm's resample_abs_pos_embed with bilinear interpolation, align_corners=False, no antialias."""
-    old, new = IMAGE // PATCH, 24 // PATCH
+    """The position embedding resampled as timm does for a 24x24 input, and the logits there."""
     with torch.no_grad():
-        cls, grid = model.pos_embed[:, :1], model.pos_embed[:, 1:]
-        grid = grid.reshape(1, old, old, WIDTH).permute(0, 3, 1, 2)
-        grid = F.interpolate(grid, size=(new, new), mode="bilinear", align_corners=False, antialias=False)
-        pos = torch.cat([cls, grid.permute(0, 2, 3, 1).reshape(1, new * new, WIDTH)], dim=1)
+        pos = resample_abs_pos_embed(model.pos_embed, 24 // PATCH)
         model.pos_embed = nn.Parameter(pos)
         x = torch.randn(1, 3, 24, 24)
         write_safetensors(os.path.join(OUT, "timm_resampled.safetensors"), {"pos_embed": pos, "input": x, "logits": model(x)})

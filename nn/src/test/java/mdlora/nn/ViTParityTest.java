@@ -90,7 +90,7 @@ class ViTParityTest {
     }
 
     @Test
-    void positionEmbeddingIsResampledBilinearlyForALargerImage() {
+    void positionEmbeddingIsResampledAsTimmForALargerImage() {
         Map<String, Tensor> golden = Golden.read("timm_resampled.safetensors");
         ViTCheckpoint ckpt = ViTCheckpoint.of(Golden.read("timm_vit.safetensors"), HEADS);
         VisionTransformer model = new VisionTransformer(ckpt.config().withImageSize(24), new mdlora.tensor.Rng(1));
