@@ -75,8 +75,9 @@ public final class ViTCheckpoint {
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
             for (String name : f.names()) tensors.put(name, f.tensor(name));
         }
+        Hints hints = Hints.beside(file); // its errors name the hub file they are about
         try {
-            return create(tensors, Hints.beside(file), file.toString());
+            return create(tensors, hints, file.toString());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
@@ -98,7 +99,7 @@ public final class ViTCheckpoint {
 
     private static ViTCheckpoint create(Map<String, Tensor> tensors, Hints hints, String source) {
         boolean hf = isHuggingFace(tensors);
-        Map<String, Tensor> timm = hf ? fromHuggingFace(tensors) : new LinkedHashMap<>(tensors);
+        Map<String, Tensor> timm = hf ? fromHuggingFace(tensors) : withTimmNames(tensors);
         int width = patchWeight(timm).size(0);
         ViTConfig.Variant variant = inferVariant(timm, hints.pool);
         float eps = hints.eps != null ? hints.eps : hf ? 1e-12f : variant.normPre() ? 1e-5f : 1e-6f;
@@ -297,6 +298,9 @@ public final class ViTCheckpoint {
             Float eps = config.get("layer_norm_eps") instanceof Number n ? n.floatValue() : null;
             if (config.get("hidden_act") instanceof String act && !act.equals("gelu"))
                 throw new IllegalArgumentException(configFile + ": hidden_act '" + act + "' is not supported (only exact 'gelu')");
+            // OpenAI's CLIP weights need QuickGELU, which no tensor shows: timm names such models *_quickgelu_*
+            if (config.get("architecture") instanceof String arch && arch.contains("quickgelu") || "quick_gelu".equals(timmArgs.get("act_layer")))
+                throw new IllegalArgumentException(configFile + ": QuickGELU models (" + config.get("architecture") + ") are not supported (only exact GELU)");
             // Hugging Face keeps the normalisation in preprocessor_config.json
             ViTConfig.Rgb mean = rgb(timmCfg.get("mean"), preprocessor.get("image_mean")), std = rgb(timmCfg.get("std"), preprocessor.get("image_std"));
             ViTConfig.Pool pool = switch (config.get("global_pool") instanceof String g ? g : "") {
@@ -323,6 +327,15 @@ public final class ViTCheckpoint {
                     return new ViTConfig.Rgb(((Number) l.get(0)).floatValue(), ((Number) l.get(1)).floatValue(), ((Number) l.get(2)).floatValue());
             return null;
         }
+    }
+
+    private static final Pattern ORIGINAL_LAYER_SCALE = Pattern.compile("^(blocks\\.\\d+\\.)gamma_([12])$");
+
+    /** The tensors with the names of timm's current ViT: original DeiT III and BEiT-style {@code blocks.N.gamma_1} become {@code ls1.gamma}, as timm's checkpoint filter renames them. */
+    private static Map<String, Tensor> withTimmNames(Map<String, Tensor> tensors) {
+        Map<String, Tensor> timm = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> timm.put(ORIGINAL_LAYER_SCALE.matcher(k).replaceFirst("$1ls$2.gamma"), v));
+        return timm;
     }
 
     // ---------------------------------------------------------------- Hugging Face layout

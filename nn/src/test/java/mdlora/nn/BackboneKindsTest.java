@@ -86,6 +86,16 @@ class BackboneKindsTest {
     }
 
     @Test
+    void originalLayerScaleNamesLoadAsTimmRenamesThem() {
+        Map<String, Tensor> original = new LinkedHashMap<>();
+        Golden.read("timm_layerscale.safetensors").forEach((k, v) -> original.put(k.replaceAll("ls([12])\\.gamma$", "gamma_$1"), v));
+        assertTrue(original.containsKey("blocks.1.gamma_2"));
+        Map<String, Tensor> io = Golden.read("timm_layerscale_io.safetensors");
+        VisionTransformer model = ViTCheckpoint.of(original, HEADS).toModel();
+        assertClose(io.get("features"), model.forwardFeatures(Variable.constant(io.get("input"))).data(), 1e-5, "features");
+    }
+
+    @Test
     void aHuggingFaceModelFolderLoadsAsItsModelFile() throws IOException {
         ViTCheckpoint folder = ViTCheckpoint.read(Golden.path("hf")), file = ViTCheckpoint.read(Golden.path("hf/model.safetensors"));
         assertEquals(file.config(), folder.config());
@@ -135,6 +145,9 @@ class BackboneKindsTest {
         Files.writeString(dir.resolve("config.json"), "{\"hidden_act\": \"quick_gelu\"}");
         var act = assertThrows(IllegalArgumentException.class, () -> ViTCheckpoint.read(dir));
         assertTrue(act.getMessage().contains("config.json: hidden_act 'quick_gelu' is not supported"), act.getMessage());
+        Files.writeString(dir.resolve("config.json"), "{\"architecture\": \"vit_base_patch16_clip_quickgelu_224\"}");
+        var quick = assertThrows(IllegalArgumentException.class, () -> ViTCheckpoint.read(dir));
+        assertTrue(quick.getMessage().contains("config.json: QuickGELU models (vit_base_patch16_clip_quickgelu_224) are not supported"), quick.getMessage());
         Files.writeString(dir.resolve("config.json"), "{\"global_pool\": \"map\"}");
         var pool = assertThrows(IllegalArgumentException.class, () -> ViTCheckpoint.read(dir));
         assertTrue(pool.getMessage().contains("config.json: global_pool 'map' is not supported"), pool.getMessage());
