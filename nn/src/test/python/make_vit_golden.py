@@ -10,7 +10,7 @@ The configuration is tiny so that every file stays small.
 
 Files:
   timm_vit.safetensors            timm-layout weights of a random ViT
-  timm_io.safetensors             input [2,3,16,16], labels (as F32), logits, loss
+  timm_io.safetensors             input [2,3,16,16], labels (as F32), features (the class token after the final norm), logits, loss
   timm_adamw_step.safetensors     the weights after one AdamW step on the cross-entropy of that batch
   timm_resampled.safetensors      pos_embed resampled to a 6x6 grid as timm (bicubic, antialias), a 24x24 input and its logits
   hf/model.safetensors, hf_io.safetensors, hf_adamw_step.safetensors: the same for HF's layout, with the hub's
@@ -113,11 +113,13 @@ class VisionTransformer(nn.Module):
         self.norm = nn.LayerNorm(WIDTH, eps=1e-6)
         self.head = nn.Linear(WIDTH, CLASSES)
 
-    def forward(self, x):
+    def features(self, x):
         x = self.patch_embed(x)
         x = torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], dim=1) + self.pos_embed
-        x = self.norm(self.blocks(x))
-        return self.head(x[:, 0])
+        return self.norm(self.blocks(x))[:, 0]
+
+    def forward(self, x):
+        return self.head(self.features(x))
 
 
 # ---------------------------------------------------------------- Hugging Face layout (modeling_vit.py)
@@ -205,8 +207,11 @@ class HFViTForImageClassification(nn.Module):
         super().__init__()
         self.vit, self.classifier = HFViTModel(), nn.Linear(WIDTH, CLASSES)
 
+    def features(self, x):
+        return self.vit(x)[:, 0]
+
     def forward(self, x):
-        return self.classifier(self.vit(x)[:, 0])
+        return self.classifier(self.features(x))
 
 
 # ---------------------------------------------------------------- recording
@@ -226,7 +231,7 @@ def record_step(model, prefix, labels):
     logits = model(x)
     loss = F.cross_entropy(logits, labels)
     write_safetensors(os.path.join(OUT, prefix + "_io.safetensors"),
-                      {"input": x, "labels": labels.float(), "logits": logits, "loss": loss.reshape(1)})
+                      {"input": x, "labels": labels.float(), "features": model.features(x), "logits": logits, "loss": loss.reshape(1)})
     opt = torch.optim.AdamW(model.parameters(), **ADAMW)
     loss.backward()
     opt.step()
