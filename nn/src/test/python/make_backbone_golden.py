@@ -13,7 +13,9 @@ Tiny random models (width 16, depth 2, 2 heads, patch 8, 32 px, 5 classes) keep 
   KIND_io.safetensors  input [2,3,32,32], features (timm's forward_head(pre_logits=True)) and logits;
                        pos_embed_3 and pos_embed_6: the position embedding resampled by timm's resample_abs_pos_embed
                        (bicubic, antialias, prefix tokens kept) to 3x3 (down) and 6x6 (up) patch grids;
-                       input_24 [1,3,24,24] and features_24: the model run with the 3x3 embedding
+                       input_24 [1,3,24,24] and features_24: the model run with the 3x3 embedding;
+                       grad.NAME: the gradient of the cross-entropy of the logits for labels [3, 1] for every
+                       parameter of at most 512 values (tokens, position embedding, norms, layer scales, biases)
 Kinds: timm_clip (folder; norm_pre, no patch bias, eps 1e-5, timm's hub config.json with CLIP's mean/std),
        timm_avg_fcnorm (no class token, global_pool 'avg', fc_norm), timm_avg_norm (no class token, 'avg', norm before
        pooling), timm_layerscale (ls1/ls2.gamma), timm_deit_distilled (dist_token, head_dist), hf_deit (folder).
@@ -23,6 +25,7 @@ import os
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 from make_vit_golden import OUT, Attention, Mlp, PatchEmbed, randomize, resample_abs_pos_embed, write_safetensors
 
@@ -118,9 +121,11 @@ def hf_deit_names(state):
 
 
 def record(name, model, weights_path, x, x24):
+    logits = model.forward_head(model.forward_features(x))
+    F.cross_entropy(logits, torch.tensor([3, 1])).backward()
     with torch.no_grad():
-        io = {"input": x, "features": model.forward_head(model.forward_features(x), pre_logits=True),
-              "logits": model.forward_head(model.forward_features(x))}
+        io = {"input": x, "features": model.forward_head(model.forward_features(x), pre_logits=True), "logits": logits}
+        io.update({"grad." + k: p.grad for k, p in model.named_parameters() if p.numel() <= 512})
         n = model.num_prefix_tokens
         io["pos_embed_6"] = resample_abs_pos_embed(model.pos_embed, 6, n)
         io["pos_embed_3"] = resample_abs_pos_embed(model.pos_embed, 3, n)

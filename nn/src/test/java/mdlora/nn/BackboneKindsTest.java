@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import mdlora.autograd.Functional;
 import mdlora.autograd.Variable;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
@@ -43,6 +44,23 @@ class BackboneKindsTest {
         Variable input = Variable.constant(io.get("input"));
         assertClose(io.get("features"), model.forwardFeatures(input).data(), 1e-5, kind + " features");
         assertClose(io.get("logits"), model.forward(input).data(), 1e-5, kind + " logits");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"timm_clip", "timm_avg_fcnorm", "timm_avg_norm", "timm_layerscale", "timm_deit_distilled", "hf_deit"})
+    void gradientsMatchPyTorch(String kind) throws IOException {
+        Map<String, Tensor> io = Golden.read(kind + "_io.safetensors");
+        VisionTransformer model = checkpoint(kind).toModel();
+        Functional.crossEntropy(model.forward(Variable.constant(io.get("input"))), new int[] {3, 1}, 0).backward();
+        Map<String, Variable> params = model.namedParameters();
+        int checked = 0;
+        for (var e : io.entrySet()) {
+            if (!e.getKey().startsWith("grad.")) continue;
+            String name = e.getKey().substring("grad.".length());
+            assertClose(e.getValue(), params.get(name).grad(), 1e-5, kind + " gradient of " + name);
+            checked++;
+        }
+        assertTrue(checked >= 25, kind + ": only " + checked + " gradients recorded");
     }
 
     @ParameterizedTest
