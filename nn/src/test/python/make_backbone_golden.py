@@ -8,14 +8,16 @@ fc_norm, pre_norm, init_values) and VisionTransformerDistilled (deit.py) are wri
 exact parameter names and forward; the Hugging Face DeiT folder holds the distilled model's weights under
 modeling_deit.py's names (q/k/v split), which computes the same function with its own eps.
 
-Tiny random models (width 16, depth 2, 2 heads, patch 8, 32 px, 5 classes) keep each file small. For each KIND:
+Tiny random models (width 16, depth 2, 2 heads, patch 8, 32 px, 5 classes) keep each file small.
+  backbone_inputs.safetensors  the inputs every kind is run on: input [2,3,32,32] and input_24 [1,3,24,24]
+For each KIND:
   KIND.safetensors (or KIND/model.safetensors with the hub's config.json beside it)  the weights
-  KIND_io.safetensors  input [2,3,32,32], features (timm's forward_head(pre_logits=True)) and logits;
+  KIND_io.safetensors  features (timm's forward_head(pre_logits=True)) and logits for input;
                        pos_embed_3 and pos_embed_6: the position embedding resampled by timm's resample_abs_pos_embed
                        (bicubic, antialias, prefix tokens kept) to 3x3 (down) and 6x6 (up) patch grids;
-                       input_24 [1,3,24,24] and features_24: the model run with the 3x3 embedding;
+                       features_24: the model run on input_24 with the 3x3 embedding;
                        grad.NAME: the gradient of the cross-entropy of the logits for labels [3, 1] for every
-                       parameter of at most 512 values (tokens, position embedding, norms, layer scales, biases)
+                       parameter of at most 300 values (tokens, position embedding, norms, layer scales, biases)
 Kinds: timm_clip (folder; norm_pre, no patch bias, eps 1e-5, timm's hub config.json with CLIP's mean/std),
        timm_avg_fcnorm (no class token, global_pool 'avg', fc_norm), timm_avg_norm (no class token, 'avg', norm before
        pooling), timm_layerscale (ls1/ls2.gamma), timm_deit_distilled (dist_token, head_dist), hf_deit (folder).
@@ -124,14 +126,14 @@ def record(name, model, weights_path, x, x24):
     logits = model.forward_head(model.forward_features(x))
     F.cross_entropy(logits, torch.tensor([3, 1])).backward()
     with torch.no_grad():
-        io = {"input": x, "features": model.forward_head(model.forward_features(x), pre_logits=True), "logits": logits}
-        io.update({"grad." + k: p.grad for k, p in model.named_parameters() if p.numel() <= 512})
+        io = {"features": model.forward_head(model.forward_features(x), pre_logits=True), "logits": logits}
+        io.update({"grad." + k: p.grad for k, p in model.named_parameters() if p.numel() <= 300})
         n = model.num_prefix_tokens
         io["pos_embed_6"] = resample_abs_pos_embed(model.pos_embed, 6, n)
         io["pos_embed_3"] = resample_abs_pos_embed(model.pos_embed, 3, n)
         weights = {k: v for k, v in model.state_dict().items()}
         model.pos_embed = nn.Parameter(io["pos_embed_3"])
-        io["input_24"], io["features_24"] = x24, model.forward_head(model.forward_features(x24), pre_logits=True)
+        io["features_24"] = model.forward_head(model.forward_features(x24), pre_logits=True)
     write_safetensors(weights_path, weights, {"format": "pt"})
     write_safetensors(os.path.join(OUT, name + "_io.safetensors"), io)
     return weights
@@ -146,6 +148,7 @@ def write_json(path, content):
 def main():
     torch.manual_seed(1)
     x, x24 = torch.randn(2, 3, IMAGE, IMAGE), torch.randn(1, 3, 24, 24)
+    write_safetensors(os.path.join(OUT, "backbone_inputs.safetensors"), {"input": x, "input_24": x24})
     for name, args in KINDS.items():
         model = VisionTransformer(**args).eval()
         randomize(model)
