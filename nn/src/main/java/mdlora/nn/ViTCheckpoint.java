@@ -66,8 +66,8 @@ public final class ViTCheckpoint {
      * model hub puts beside it when they are there (Hugging Face's config.json and preprocessor_config.json, timm's
      * config.json); otherwise heads = width / 64 (every timm and Google ViT), eps by layout (timm 1e-6, Hugging
      * Face 1e-12, CLIP-style models with {@code norm_pre} 1e-5 as timm builds them with PyTorch's default
-     * LayerNorm), mean and std 0.5 (ImageNet's for a distilled DeiT, which was trained with them). Errors name the
-     * file and the cause.
+     * LayerNorm), mean and std 0.5 (ImageNet's for a distilled DeiT, which was trained with them). A tensor holding
+     * NaN or infinity is refused. Errors name the file, the tensor and the cause.
      */
     public static ViTCheckpoint read(Path path) throws IOException {
         Path file = Files.isDirectory(path) ? modelFileIn(path) : path;
@@ -98,6 +98,9 @@ public final class ViTCheckpoint {
     }
 
     private static ViTCheckpoint create(Map<String, Tensor> tensors, Hints hints, String source) {
+        tensors.forEach((name, t) -> {
+            if (t.hasNonFinite()) throw new IllegalArgumentException("tensor " + name + " holds NaN or infinite values");
+        });
         boolean hf = isHuggingFace(tensors);
         Map<String, Tensor> timm = hf ? fromHuggingFace(tensors) : withTimmNames(tensors);
         int width = patchWeight(timm).size(0);

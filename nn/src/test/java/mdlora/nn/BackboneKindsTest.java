@@ -152,6 +152,13 @@ class BackboneKindsTest {
         assertTrue(unsupported.getMessage().startsWith(dir.resolve("reg.safetensors") + ": tensor reg_token belongs to a ViT variant that is not supported"),
                 unsupported.getMessage());
 
+        Map<String, Tensor> nan = new LinkedHashMap<>(good);
+        float[] gamma = good.get("blocks.0.ls2.gamma").toArray();
+        gamma[3] = Float.NaN;
+        nan.put("blocks.0.ls2.gamma", Tensor.of(gamma, gamma.length));
+        var nonFinite = assertThrows(IllegalArgumentException.class, () -> read(dir, "nan.safetensors", nan));
+        assertEquals(dir.resolve("nan.safetensors") + ": tensor blocks.0.ls2.gamma holds NaN or infinite values", nonFinite.getMessage());
+
         Map<String, Tensor> noClassEntry = new LinkedHashMap<>(good);
         noClassEntry.put("pos_embed", good.get("pos_embed").slice(1, 1, 17).contiguous());
         var pos = assertThrows(IllegalArgumentException.class, () -> read(dir, "pos.safetensors", noClassEntry));
