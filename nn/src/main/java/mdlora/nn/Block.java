@@ -31,8 +31,13 @@ public final class Block extends Module implements Layer {
 
     @Override
     public Variable forward(Variable x) {
-        x = x.add(scaled("ls1", layer("attn").forward(layer("norm1").forward(x))));
-        return x.add(scaled("ls2", layer("mlp").forward(layer("norm2").forward(x))));
+        return forward(x, RowDomains.NONE);
+    }
+
+    @Override
+    public Variable forward(Variable x, RowDomains domains) {
+        x = x.add(scaled("ls1", layer("attn").forward(layer("norm1").forward(x), domains)));
+        return x.add(scaled("ls2", layer("mlp").forward(layer("norm2").forward(x), domains)));
     }
 
     private Variable scaled(String scale, Variable branch) {

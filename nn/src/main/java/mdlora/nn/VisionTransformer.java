@@ -52,7 +52,12 @@ public final class VisionTransformer extends Module implements Layer {
      * pooling or by {@code norm} token by token before it.
      */
     public Variable forwardFeatures(Variable images) {
-        Variable x = encode(images);
+        return forwardFeatures(images, RowDomains.NONE);
+    }
+
+    /** {@link #forwardFeatures(Variable)} with image i of domain {@code domains.domain(i)}, for domain-specific adapters. */
+    public Variable forwardFeatures(Variable images, RowDomains domains) {
+        Variable x = encode(images, domains);
         if (config.variant().pool() == ViTConfig.Pool.AVG) {
             Variable patches = x.slice(1, config.prefixTokens(), x.size(1));
             return config.variant().fcNorm() ? layer("fc_norm").forward(patches.mean(1)) : layer("norm").forward(patches).mean(1);
@@ -61,24 +66,29 @@ public final class VisionTransformer extends Module implements Layer {
         return config.variant().distToken() ? cls.add(token(x, 1)).mul(0.5f) : cls;
     }
 
-    /** Images [N, 3, S, S] to logits [N, classes]; needs a head. A distilled DeiT averages its two heads' logits, as timm does at inference. */
     @Override
     public Variable forward(Variable images) {
+        return forward(images, RowDomains.NONE);
+    }
+
+    /** Images [N, 3, S, S] to logits [N, classes]; needs a head. A distilled DeiT averages its two heads' logits, as timm does at inference. */
+    @Override
+    public Variable forward(Variable images, RowDomains domains) {
         if (config.numClasses() == 0) throw new IllegalStateException("this ViT has no head (numClasses 0); use forwardFeatures");
-        if (!config.variant().distToken()) return layer("head").forward(forwardFeatures(images));
-        Variable x = encode(images);
-        return layer("head").forward(token(x, 0)).add(layer("head_dist").forward(token(x, 1))).mul(0.5f);
+        if (!config.variant().distToken()) return layer("head").forward(forwardFeatures(images, domains), domains);
+        Variable x = encode(images, domains);
+        return layer("head").forward(token(x, 0), domains).add(layer("head_dist").forward(token(x, 1), domains)).mul(0.5f);
     }
 
     /** Patch tokens behind the prefix tokens, plus the position embedding, through {@code norm_pre} and the blocks: [N, T, D]. */
-    private Variable encode(Variable images) {
-        Variable patches = layer("patch_embed").forward(images);
+    private Variable encode(Variable images, RowDomains domains) {
+        Variable patches = layer("patch_embed").forward(images, domains);
         List<Variable> tokens = new ArrayList<>();
         for (Variable t : prefixTokens) tokens.add(t.expand(patches.size(0), 1, config.width()));
         tokens.add(patches);
         Variable x = Variable.concat(1, tokens.toArray(Variable[]::new)).add(posEmbed);
         if (config.variant().normPre()) x = layer("norm_pre").forward(x);
-        return layer("blocks").forward(x);
+        return layer("blocks").forward(x, domains);
     }
 
     /** Token {@code i} after the final norm: the norm works token by token, so this equals timm's norm-then-select. */
