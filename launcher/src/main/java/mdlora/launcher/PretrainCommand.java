@@ -29,8 +29,8 @@ import picocli.CommandLine.Spec;
  * checkpoint with its hub config ({@code RUN_DIR/backbone/}): the backbone {@code train} starts from.
  */
 @Command(name = "pretrain", header = "pretrain a small ViT on synthetic still images (the shipped backbone)",
-        description = {"Trains a ViT from scratch to name the shape (one of star, hexagon, heart, crescent, arrow, ell, tee, hourglass) drawn "
-                + "over random textures, and writes RUN_DIR/backbone/{model.safetensors, config.json}: the backbone without its head, in "
+        description = {"Trains a ViT from scratch to name the shape (eight kinds: star, hexagon, ...) drawn over random textures, "
+                + "and writes RUN_DIR/backbone/{model.safetensors, config.json}: the backbone without its head, in "
                 + "timm's layout. The shipped backbone is `mdlora pretrain --threads 2` (the defaults below)."})
 final class PretrainCommand implements Callable<Integer> {
     final Settings settings = preset();
