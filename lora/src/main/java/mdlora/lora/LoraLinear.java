@@ -30,6 +30,8 @@ public final class LoraLinear extends Module implements Layer {
     private final Rng dropoutRng;
     private boolean merged;
     private int mergedDomain;
+    /** W as it was before {@link #merge}, so unmerge restores its exact bits (and the base fingerprint). */
+    private Tensor weightBeforeMerge;
 
     /**
      * Wraps and freezes {@code base}, found at {@code path} in the model (named in error messages).
@@ -146,18 +148,24 @@ public final class LoraLinear extends Module implements Layer {
         return d == null ? own : d.add(own);
     }
 
-    /** Adds the shared update and {@code domain}'s update into W, so forward costs only the frozen layer. */
+    /**
+     * Adds the shared update and {@code domain}'s update into W, so forward costs only the frozen layer. A copy
+     * of W is kept until {@link #unmerge}: subtracting the update again would leave W off by float rounding.
+     */
     public void merge(int domain) {
         if (merged) throw new IllegalStateException(path + " is already merged: unmerge first");
-        base.weight().data().addInPlace(delta(domain));
+        Tensor update = delta(domain);
+        weightBeforeMerge = base.weight().data().copy();
+        base.weight().data().addInPlace(update);
         merged = true;
         mergedDomain = domain;
     }
 
-    /** Subtracts what {@link #merge} added (W comes back to within float rounding). */
+    /** Puts W back bit for bit as it was before {@link #merge}. */
     public void unmerge() {
         if (!merged) throw new IllegalStateException(path + " is not merged");
-        base.weight().data().addInPlace(delta(mergedDomain), -1f);
+        base.weight().data().copyFromInPlace(weightBeforeMerge);
+        weightBeforeMerge = null;
         merged = false;
     }
 

@@ -183,7 +183,7 @@ public final class MultiDomainLora {
         mergedDomain = domain;
     }
 
-    /** Takes the merged updates out again, restoring every W to within float rounding. */
+    /** Takes the merged updates out again, restoring every W bit for bit (so saved adapters still match the backbone). */
     public void unmerge() {
         if (mergedDomain == null) throw new IllegalStateException("not merged");
         for (LoraLinear l : layers.values()) l.unmerge();

@@ -131,4 +131,17 @@ class AdapterFilesTest {
         assertTrue(assertThrows(IllegalStateException.class, () -> lora.saveAdapters(dir)).getMessage().contains("unmerge"));
         assertTrue(assertThrows(IllegalStateException.class, () -> lora.loadAdapters(dir)).getMessage().contains("unmerge"));
     }
+
+    @Test
+    void adaptersSavedAfterMergeAndUnmergeLoadOntoTheSameBackbone(@TempDir Path dir) throws Exception {
+        VideoClassifier saved = TinyVideo.model(1);
+        MultiDomainLora a = MultiDomainLora.attach(saved, FULL, TinyVideo.NAMES, new Rng(2));
+        perturbScales(a);
+        a.merge("hmdb51");
+        a.unmerge();
+        a.saveAdapters(dir);
+        VideoClassifier loaded = TinyVideo.model(1);
+        MultiDomainLora.attach(loaded, FULL, TinyVideo.NAMES, new Rng(3)).loadAdapters(dir);
+        for (int d = 0; d < 2; d++) assertTrue(logits(loaded, d).allClose(logits(saved, d), 1e-5, 1e-6));
+    }
 }
