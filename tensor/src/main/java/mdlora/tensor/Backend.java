@@ -12,7 +12,8 @@ public interface Backend {
 
     /** The backend operations run on now (the Vector API CPU backend unless {@link #use} chose another). */
     static Backend current() {
-        return Holder.current;
+        Backend b = Holder.current;
+        return b != null ? b : Holder.vectorBackend();
     }
 
     /** Makes {@code backend} the one every operation runs on. */
@@ -91,7 +92,25 @@ public interface Backend {
 
 /** Holds the current backend; separate so the interface stays free of state. */
 final class Holder {
-    static volatile Backend current = new VectorBackend();
+    /** The flag a JVM needs for the Vector API; named in the error when it is missing. */
+    static final String VECTOR_FLAG = "--add-modules=jdk.incubator.vector";
+
+    static volatile Backend current;
 
     private Holder() {}
+
+    /**
+     * The default backend, created on first use. Without the incubator module in the JVM's module graph the
+     * backend's first kernel would fail with a bare NoClassDefFoundError; this names the missing flag instead.
+     */
+    static synchronized Backend vectorBackend() {
+        if (current == null) {
+            ModuleLayer layer = Holder.class.getModule().getLayer();
+            if ((layer == null ? ModuleLayer.boot() : layer).findModule("jdk.incubator.vector").isEmpty())
+                throw new IllegalStateException("mdlora needs the JDK's Vector API: start java with " + VECTOR_FLAG
+                        + " (Maven Surefire/exec: add it to argLine/jvmArgs; Gradle: applicationDefaultJvmArgs/jvmArgs)");
+            current = new VectorBackend();
+        }
+        return current;
+    }
 }
