@@ -5,29 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import mdlora.nn.ViTCheckpoint;
-import mdlora.nn.ViTConfig;
-import mdlora.nn.VisionTransformer;
-import mdlora.tensor.Rng;
-import mdlora.tensor.io.Json;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The README's "Embedding" example is this folder's EmbeddingExample, and it runs. */
+/** The README's "Embedding" example is the consumer project's EmbeddingExample (which that project runs). */
 class EmbeddingExampleTest {
-    private static final Path SOURCE = Path.of("src/test/java/mdlora/launcher/EmbeddingExample.java"), README = Path.of("../README.md");
-
-    @Test
-    void runsOnATimmCheckpoint(@TempDir Path dir) throws Exception {
-        var vit = new VisionTransformer(new ViTConfig(32, 8, 32, 2, 2, 64, 10, 1e-6f, ViTConfig.HALF, ViTConfig.HALF), new Rng(0));
-        Path checkpoint = dir.resolve("vit.safetensors");
-        ViTCheckpoint.save(vit, checkpoint);
-        Files.writeString(dir.resolve("config.json"), Json.write(Map.of("num_attention_heads", 2)));
-        EmbeddingExample.main(new String[] {checkpoint.toString(), dir.resolve("adapters").toString()});
-        for (String adapter : new String[] {"shared", "ucf101", "hmdb51"})
-            assertTrue(Files.exists(dir.resolve("adapters").resolve(adapter).resolve("adapter_model.safetensors")), adapter);
-    }
+    private static final Path SOURCE = Path.of("../examples/consumer/src/main/java/example/EmbeddingExample.java"), README = Path.of("../README.md");
 
     @Test
     void readmeShowsTheExampleAsItIs() throws Exception {

@@ -1,4 +1,4 @@
-package mdlora.launcher;
+package example;
 
 import java.nio.file.Path;
 import java.util.List;
