@@ -58,7 +58,7 @@ public final class Throughput {
         long start = System.nanoTime(), cpu = THREADS.getCurrentThreadCpuTime();
         int decoded = 0;
         for (Path clip : clips)
-            try (VideoReader reader = VideoReader.open(clip)) {
+            try (VideoFile reader = VideoFile.open(clip)) {
                 decoded += reader.read(FrameSampler.uniform(frames).eval(reader.frameCount())).size();
             }
         return new Result(decoded, (System.nanoTime() - start) / 1e9, (THREADS.getCurrentThreadCpuTime() - cpu) / 1e9);
@@ -73,7 +73,7 @@ public final class Throughput {
         List<List<String>> commands = new ArrayList<>();
         int decoded = 0;
         for (Path clip : clips)
-            try (VideoReader reader = VideoReader.open(clip)) {
+            try (VideoFile reader = VideoFile.open(clip)) {
                 int[] idx = FrameSampler.uniform(frames).eval(reader.frameCount());
                 commands.add(ffmpegCommand(clip, idx));
                 decoded += idx.length;

@@ -89,8 +89,10 @@ class LoaderTest {
     @Test
     void brokenClipsAreSkippedCountedAndLoggedWhileTheRestLoad() throws IOException {
         List<ClipRecord> clips = new ArrayList<>(domains.get(1).clips());
-        List<String> broken = List.of("truncated.mp4", "random.mp4", "empty.mp4", "avi.avi", "temporal.mp4");
-        for (String name : broken) clips.add(new ClipRecord(Files.copy(TestClips.clip(name), dir.resolve(name)), 0));
+        List<String> broken = List.of("truncated.mp4", "random.mp4", "empty.mp4", "gmc.avi", "temporal.mp4", "truncated.avi");
+        for (String name : broken.subList(0, broken.size() - 1)) clips.add(new ClipRecord(Files.copy(TestClips.clip(name), dir.resolve(name)), 0));
+        byte[] avi = Files.readAllBytes(TestClips.clip("xvid_p.avi"));
+        clips.add(new ClipRecord(Files.write(dir.resolve("truncated.avi"), Arrays.copyOf(avi, avi.length / 2)), 0));
         Dataset withBroken = new Dataset("street", domains.get(1).classes(), clips);
         List<String> log = new CopyOnWriteArrayList<>();
         int loaded;
