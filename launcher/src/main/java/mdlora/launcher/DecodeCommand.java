@@ -41,8 +41,8 @@ public final class DecodeCommand implements Command {
         return """
                 usage: ./mdlora decode CLIP --frames T [--size S] --out FILE.safetensors
 
-                Decodes the T frames that evaluation samples from CLIP (an MP4/H.264 file or a folder of frames:
-                the centres of T equal segments) and writes them as uint8 'frames' [T,H,W,3] (RGB, native size, or
+                Decodes the T frames that evaluation samples from CLIP (a video file that video-info says mdlora
+                decodes, or a folder of frames: the centres of T equal segments) and writes them as uint8 'frames' [T,H,W,3] (RGB, native size, or
                 the shorter side resized to S with --size) and their 0-based presentation-order indices as int32
                 'indices' [T].""";
     }

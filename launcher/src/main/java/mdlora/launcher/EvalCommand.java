@@ -53,7 +53,7 @@ public final class EvalCommand implements Command {
         TrainedRun trained = TrainedRun.load(run);
         Config config = trained.config();
         if (args.has("workers")) config = config.withFlagValues(Knob.WORKERS, args.all("workers"));
-        DomainData data = DomainData.load(domains(config, args.all("domain")));
+        DomainData data = DomainData.load(domains(config, args.all("domain")), DomainData.DEFAULT_SPLIT);
         var evaluator = new Evaluator(ClipPipeline.source(config, trained.model().backboneConfig()), config.integer(Knob.WORKERS));
         Map<String, Evaluator.Score> scores = evaluator.evaluate(trained.model().classifier(), data.test(), args.getInt("eval-clips", 0));
         Scores.write(run, trained.steps(), scores);

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import mdlora.video.VideoFormatException;
 import mdlora.video.VideoInfo;
-import mdlora.video.VideoReader;
+import mdlora.video.VideoFile;
 
 /** {@code mdlora video-info CLIP}: what a video file holds and whether it can be decoded. */
 public final class VideoInfoCommand implements Command {
@@ -15,7 +15,7 @@ public final class VideoInfoCommand implements Command {
 
     @Override
     public String summary() {
-        return "container, codec, profile, size, frame count and fps of a video file";
+        return "container, codec, profile, features, size, frame count and fps of a video file, and whether mdlora decodes it";
     }
 
     @Override
@@ -23,16 +23,17 @@ public final class VideoInfoCommand implements Command {
         return """
                 usage: ./mdlora video-info CLIP
 
-                Prints the container, codec, profile, size, frame count and frame rate of CLIP (an MP4/H.264
-                file), after checking every frame's headers. A file that cannot be decoded gets one line saying
-                what it holds and what to do, and a non-zero exit code.""";
+                Prints the container, codec, profile, features, size, frame count and frame rate of CLIP (H.264 in
+                MP4 or Matroska, MPEG-4 Part 2 such as Xvid or DivX in AVI or MP4), after checking every frame's
+                headers, and that mdlora decodes it. A file that cannot be decoded gets one line saying what it
+                holds and what to do, and a non-zero exit code.""";
     }
 
     @Override
     public int run(String[] args) throws IOException {
         if (args.length != 1) throw new UserError("expected one video file, got " + args.length + " arguments (see --help)");
         VideoInfo info;
-        try (VideoReader reader = VideoReader.open(Path.of(args[0]))) {
+        try (VideoFile reader = VideoFile.open(Path.of(args[0]))) {
             info = reader.info();
             reader.verify();
         } catch (VideoFormatException e) {
@@ -43,10 +44,13 @@ public final class VideoInfoCommand implements Command {
                 container  %s
                 codec      %s
                 profile    %s
+                features   %s
                 size       %dx%d
                 frames     %d
                 fps        %.3f
-                """, info.file(), info.container(), info.codec(), info.profile(), info.width(), info.height(), info.frameCount(), info.fps());
+                decodes    yes
+                """, info.file(), info.container(), info.codec(), info.profile(), info.features().isEmpty() ? "-" : info.features(),
+                info.width(), info.height(), info.frameCount(), info.fps());
         return 0;
     }
 }

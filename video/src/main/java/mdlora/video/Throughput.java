@@ -46,10 +46,10 @@ public final class Throughput {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final Pattern BENCH = Pattern.compile("bench: utime=([0-9.]+)s stime=([0-9.]+)s");
 
-    /** The MP4 files of {@code folder}, in name order. */
-    public static List<Path> clips(Path folder) throws IOException {
+    /** The files of {@code folder} whose names end in {@code extension} (".mp4", ".avi"), in name order. */
+    public static List<Path> clips(Path folder, String extension) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".mp4")).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(extension)).sorted().toList();
         }
     }
 

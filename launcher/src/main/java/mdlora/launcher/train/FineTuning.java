@@ -45,7 +45,7 @@ public final class FineTuning {
      * here, before a run folder is made.
      */
     public static FineTuning prepare(Config config) {
-        DomainData data = DomainData.load(config.domains());
+        DomainData data = DomainData.load(config.domains(), DomainData.DEFAULT_SPLIT);
         List<VideoClassifier.Domain> domains = new ArrayList<>();
         for (int d = 0; d < data.domains().size(); d++) domains.add(new VideoClassifier.Domain(data.names().get(d), data.classes(d).size()));
         Backbone backbone = Backbone.load(config.string(Knob.BACKBONE), config.integer(Knob.HEADS));
