@@ -7,7 +7,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The video stream of an AVI file: its header (codec FourCC, size, frame rate) and where each of its
@@ -79,7 +81,7 @@ final class AviFile {
 
     /** Checks that the video stream is MPEG-4 Part 2 by its FourCC (Xvid, DivX 4/5, ffmpeg's FMP4, ...). */
     void requireMpeg4() throws VideoFormatException {
-        String c = compression.toUpperCase(java.util.Locale.ROOT).strip();
+        String c = compression.toUpperCase(Locale.ROOT).strip();
         if (List.of("XVID", "DIVX", "DX50", "FMP4", "MP4V", "M4S2", "DIV4", "RMP4", "3IV2", "SEDG").contains(c)) return;
         String name = switch (c) {
             case "DIV3", "MP43", "DIV5", "DIV6", "AP41" -> "MS-MPEG-4 v3 (DivX 3)";
@@ -264,7 +266,7 @@ final class AviFile {
     }
 
     private static String printable(String s) {
-        return s.chars().allMatch(c -> c >= 32 && c < 127) ? s : java.util.HexFormat.of().formatHex(s.getBytes(StandardCharsets.ISO_8859_1));
+        return s.chars().allMatch(c -> c >= 32 && c < 127) ? s : HexFormat.of().formatHex(s.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     private VideoFormatException damaged(String found) {

@@ -4,6 +4,7 @@ import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import org.jcodec.codecs.mpeg4.MPEG4Decoder;
 import org.jcodec.codecs.mpeg4.MPEG4DecodingContext;
+import org.jcodec.common.model.ColorSpace;
 import org.jcodec.common.model.Picture;
 
 /**
@@ -38,7 +39,7 @@ final class JcodecMpeg4 {
             }
         }
         // A new buffer each time: the decoder keeps the pictures it returns as its references.
-        byte[][] buffer = Picture.create(codedWidth, codedHeight, org.jcodec.common.model.ColorSpace.YUV420).getData();
+        byte[][] buffer = Picture.create(codedWidth, codedHeight, ColorSpace.YUV420).getData();
         return decoder.decodeFrame(vop, buffer);
     }
 

@@ -3,6 +3,8 @@ package mdlora.video;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import org.jcodec.codecs.h264.H264Decoder;
 import org.jcodec.codecs.h264.H264Utils;
@@ -39,6 +43,7 @@ import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
  */
 public final class VideoReader implements VideoFile {
     private static final Field THREADED = decoderThreadingSwitch();
+    private static final Pattern MATROSKA_CODEC_ID = Pattern.compile("V_[A-Z0-9/_.]+");
 
     private final Path file;
     private final FileChannelWrapper channel;
@@ -184,11 +189,11 @@ public final class VideoReader implements VideoFile {
         if (codec == Codec.VP8 || codec == Codec.VP9) return codec + " (WebM)";
         if (codec != null) return codec.toString();
         byte[] head;
-        try (var in = java.nio.file.Files.newInputStream(file)) {
+        try (var in = Files.newInputStream(file)) {
             head = in.readNBytes(1 << 16);
         }
-        String text = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("V_[A-Z0-9/_.]+").matcher(text);
+        String text = new String(head, StandardCharsets.ISO_8859_1);
+        Matcher m = MATROSKA_CODEC_ID.matcher(text);
         if (!m.find()) return "a codec jcodec does not know";
         return switch (m.group()) {
             case "V_AV1" -> "AV1 (V_AV1)";

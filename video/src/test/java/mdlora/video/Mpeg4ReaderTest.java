@@ -89,6 +89,27 @@ class Mpeg4ReaderTest {
     }
 
     @Test
+    void aNotCodedVopThatIsNoPlaceholderRepeatsThePreviousFrame() throws IOException {
+        List<byte[]> chunks = new java.util.ArrayList<>(AviBuilder.chunks(TestClips.clip("xvid_p.avi")));
+        int timeBits = Integer.SIZE - Integer.numberOfLeadingZeros(Mpeg4Headers.read(dir, java.nio.ByteBuffer.wrap(chunks.getFirst())).timeResolution - 1);
+        // A P-VOP with vop_coded 0, as an encoder writes for a dropped frame: type 01, modulo_time_base 0,
+        // marker, time increment, marker, vop_coded 0, then stuffing up to the byte.
+        String bits = "01" + "0" + "1" + "0".repeat(Math.max(1, timeBits)) + "1" + "0";
+        bits += "01111111".substring(0, 8 - bits.length() % 8);
+        byte[] vop = new byte[4 + bits.length() / 8];
+        vop[2] = 1;
+        vop[3] = (byte) 0xB6;
+        for (int i = 0; i < bits.length(); i++) if (bits.charAt(i) == '1') vop[4 + i / 8] |= (byte) (0x80 >> (i % 8));
+        chunks.add(4, vop);
+        Path dropped = write("dropped.avi", AviBuilder.write(chunks, "XVID", 64, 48, AviBuilder.Index.IDX1));
+        try (VideoFile original = VideoFile.open(TestClips.clip("xvid_p.avi")); VideoFile video = VideoFile.open(dropped)) {
+            assertEquals(13, video.frameCount());
+            List<RgbImage> a = original.read(IntStream.range(0, 12).toArray()), b = video.read(IntStream.range(0, 13).toArray());
+            for (int i = 0; i < 13; i++) assertArrayEquals(a.get(i <= 4 ? Math.min(i, 3) : i - 1).pixels(), b.get(i).pixels(), "frame " + i);
+        }
+    }
+
+    @Test
     void infoDescribesContainerCodecProfileAndFeatures() throws IOException {
         try (VideoFile video = VideoFile.open(TestClips.clip("divx_packed.avi"))) {
             VideoInfo info = video.info();
