@@ -33,8 +33,6 @@ import mdlora.video.Ucf101;
  * @param test    each domain's test clips
  */
 public record DomainData(List<DomainSpec> domains, List<Dataset> train, List<Dataset> test) {
-    /** The UCF101 and HMDB51 split read when none is asked for: the one papers report. */
-    public static final int DEFAULT_SPLIT = 1;
     /** The file {@link SyntheticVideos#generate} writes last, so its presence means a complete dataset. */
     private static final String SYNTHETIC_MANIFEST = "manifest.txt";
     /** The synthetic dataset generated on first use: 96x96 px, 12 frames, 32 training and 32 test clips per class (1216 clips). */
