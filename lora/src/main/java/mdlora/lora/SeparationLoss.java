@@ -30,7 +30,7 @@ public final class SeparationLoss {
     }
 
     /**
-     * L_ss = -(1/sqrt 2) sum_{i<j} ||B_i B_i^T - B_j B_j^T||_F, each distance computed as
+     * {@code L_ss = -(1/sqrt 2) sum_{i<j} ||B_i B_i^T - B_j B_j^T||_F}, each distance computed as
      * sqrt(||B_i^T B_i||^2 + ||B_j^T B_j||^2 - 2 ||B_i^T B_j||^2) (the two sides are equal by the trace
      * identity; rounding can push the radicand a hair below 0, hence the clamp).
      */

@@ -7,7 +7,7 @@ import mdlora.tensor.Shape;
 
 /**
  * Multi-head self-attention with one fused projection to queries, keys and values (timm's {@code Attention}:
- * children {@code qkv} [3D <- D] and {@code proj} [D <- D], either of which an adapter may replace).
+ * children {@code qkv} {@code [3D <- D]} and {@code proj} {@code [D <- D]}, either of which an adapter may replace).
  */
 public final class Attention extends Module implements Layer {
     private final int heads;

@@ -99,7 +99,7 @@ public record Svd(Tensor u, Tensor s, Tensor vt) {
 
     /**
      * The smallest k whose leading singular values hold at least the fraction {@code tau} of the
-     * energy: sum_{j<=k} s_j^2 >= tau * sum_j s_j^2 (Takama et al. use tau = 0.95 to split the
+     * energy: {@code sum_{j<=k} s_j^2 >= tau * sum_j s_j^2} (Takama et al. use tau = 0.95 to split the
      * column space from the null space). 0 when all singular values are zero.
      *
      * @param s   singular values, descending, as {@link #s()} returns them
