@@ -7,12 +7,11 @@ import java.util.List;
 import mdlora.autograd.Autograd;
 import mdlora.autograd.Variable;
 import mdlora.lora.LoraConfig;
-import mdlora.lora.MultiDomainLora;
 import mdlora.lora.Placement;
-import mdlora.nn.VideoClassifier;
-import mdlora.nn.VideoClassifier.Domain;
-import mdlora.nn.VisionTransformer;
+import mdlora.lora.video.VideoClassifier.Domain;
+import mdlora.lora.video.VideoClassifier;
 import mdlora.nn.ViTConfig;
+import mdlora.nn.VisionTransformer;
 import mdlora.nn.optim.AdamW;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
@@ -39,8 +38,8 @@ final class VideoLoraModel {
         model = new VideoClassifier(new VisionTransformer(config, rng),
                 List.of(new Domain("ucf101", 101), new Domain("k400", 400), new Domain("hmdb51", 51)), 0f, rng);
         LoraConfig lora = LoraConfig.builder().placement(Placement.allFlat()).rank(32).subspaceConstraints(true).tau(0.95).build();
-        MultiDomainLora handle = MultiDomainLora.attach(model, lora, List.of("ucf101", "k400", "hmdb51"), rng);
-        optimizer = new AdamW(handle.trainableParameters(), 1e-4, WEIGHT_DECAY);
+        model.attachLora(lora, rng);
+        optimizer = new AdamW(model.trainableParameters(), 1e-4, WEIGHT_DECAY);
         clips = Variable.constant(rng.normal(0f, 1f, CLIPS, FRAMES, 3, IMAGE, IMAGE));
         labels = new int[CLIPS];
         for (int i = 0; i < CLIPS; i++) labels[i] = (int) (rng.nextDouble() * 101);

@@ -3,7 +3,7 @@ package mdlora.lora;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import mdlora.autograd.Variable;
-import mdlora.nn.VideoClassifier;
+import mdlora.lora.video.VideoClassifier;
 import mdlora.nn.optim.AdamW;
 import mdlora.tensor.Rng;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ class SubspaceInvariantTest {
         VideoClassifier model = TinyVideo.model(1);
         LoraConfig config = LoraConfig.builder().placement(Placement.allFlat()).rank(4).subspaceConstraints(constrained)
                 .mixer(MixerInit.KAIMING_UNIFORM).tau(0.9).build();
-        MultiDomainLora lora = MultiDomainLora.attach(model, config, TinyVideo.NAMES, new Rng(2));
+        MultiDomainLora lora = model.attachLora(config, new Rng(2));
         AdamW opt = new AdamW(lora.trainableParameters(), 1e-2, 0.1);
         Rng data = new Rng(3);
         for (int step = 0; step < 50; step++) {

@@ -47,7 +47,7 @@ public final class AnalysisReport {
                     boolean isShared = c.getKey().equals("shared");
                     Map<String, LinePlot> target = isShared ? shared : domain;
                     LinePlot plot = target.computeIfAbsent(plotName(name, isShared),
-                            k -> new LinePlot((isShared ? "shared: " : "domain: ") + shortName(name), "k", "C_k").yRange(0, 1));
+                            k -> new LinePlot((isShared ? "shared: " : "domain: ") + name, "k", "C_k").yRange(0, 1));
                     double[] y = toArray((List<?>) c.getValue());
                     double[] x = new double[y.length];
                     for (int i = 0; i < x.length; i++) x[i] = i + 1;
@@ -96,12 +96,6 @@ public final class AnalysisReport {
 
     private static String plotName(String layer, boolean shared) {
         return "effdim-" + (shared ? "shared-" : "domain-") + layer.replaceAll("[^A-Za-z0-9]+", "-");
-    }
-
-    /** "backbone.blocks.3.attn.proj" -> "blocks.3.attn.proj". */
-    private static String shortName(String layer) {
-        int i = layer.indexOf("blocks.");
-        return i < 0 ? layer : layer.substring(i);
     }
 
     private static double[] toArray(List<?> values) {

@@ -7,7 +7,7 @@ import java.util.Map;
 import mdlora.autograd.Autograd;
 import mdlora.autograd.Variable;
 import mdlora.launcher.Progress;
-import mdlora.nn.VideoClassifier;
+import mdlora.lora.video.VideoClassifier;
 import mdlora.tensor.Tensor;
 import mdlora.video.Batch;
 import mdlora.video.ClipSource;

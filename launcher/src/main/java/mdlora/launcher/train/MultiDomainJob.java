@@ -8,7 +8,7 @@ import mdlora.launcher.config.Knob;
 import mdlora.launcher.data.DomainData;
 import mdlora.launcher.data.StepBatches;
 import mdlora.launcher.model.MultiDomainModel;
-import mdlora.nn.VideoClassifier;
+import mdlora.lora.video.VideoClassifier;
 import mdlora.video.Batch;
 import mdlora.video.ClipSource;
 import mdlora.video.Loader;
