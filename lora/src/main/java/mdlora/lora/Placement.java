@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import mdlora.nn.Glob;
 import mdlora.nn.Linear;
 import mdlora.nn.Module;
 
@@ -93,16 +94,7 @@ public record Placement(String name, List<Rule> rules) {
     }
 
     private static Pattern glob(String glob, Map<String, Module> modules) {
-        String g = glob.contains("{last}") ? glob.replace("{last}", Integer.toString(lastBlock(modules, glob))) : glob;
-        StringBuilder re = new StringBuilder();
-        for (char c : g.toCharArray()) {
-            switch (c) {
-                case '*' -> re.append(".*");
-                case '?' -> re.append('.');
-                default -> re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(re.toString());
+        return Glob.compile(glob.contains("{last}") ? glob.replace("{last}", Integer.toString(lastBlock(modules, glob))) : glob);
     }
 
     private static int lastBlock(Map<String, Module> modules, String glob) {

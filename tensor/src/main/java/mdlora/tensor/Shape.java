@@ -64,6 +64,14 @@ public final class Shape {
         return out;
     }
 
+    /** {@code a} (a shape or strides) without entry {@code i}: the layout once axis i is indexed away. */
+    public static int[] without(int[] a, int i) {
+        int[] r = new int[a.length - 1];
+        System.arraycopy(a, 0, r, 0, i);
+        System.arraycopy(a, i + 1, r, i, a.length - i - 1);
+        return r;
+    }
+
     public static String str(int... shape) {
         return Arrays.toString(shape);
     }

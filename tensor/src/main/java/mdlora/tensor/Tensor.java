@@ -290,7 +290,7 @@ public final class Tensor {
     public Tensor select(int axis, int index) {
         int a = Shape.axis(axis, rank());
         if (index < 0 || index >= shape[a]) throw new IndexOutOfBoundsException("index " + index + " of axis " + a + " with size " + shape[a]);
-        return new Tensor(data, offset + index * strides[a], remove(shape, a), remove(strides, a));
+        return new Tensor(data, offset + index * strides[a], Shape.without(shape, a), Shape.without(strides, a));
     }
 
     /** Inserts an axis of size 1 (a view). */
@@ -304,7 +304,7 @@ public final class Tensor {
     public Tensor squeeze(int axis) {
         int a = Shape.axis(axis, rank());
         if (shape[a] != 1) throw new IllegalArgumentException("squeeze axis " + a + " of shape " + Shape.str(shape) + ": size is not 1");
-        return new Tensor(data, offset, remove(shape, a), remove(strides, a));
+        return new Tensor(data, offset, Shape.without(shape, a), Shape.without(strides, a));
     }
 
     /** Broadcasts to {@code target} (NumPy rules) with zero strides, without copying. */
@@ -332,13 +332,6 @@ public final class Tensor {
         Tensor out = zeros(shape);
         out.copyFromInPlace(this);
         return out;
-    }
-
-    private static int[] remove(int[] a, int i) {
-        int[] r = new int[a.length - 1];
-        System.arraycopy(a, 0, r, 0, i);
-        System.arraycopy(a, i + 1, r, i, a.length - i - 1);
-        return r;
     }
 
     private static int[] insert(int[] a, int i, int v) {

@@ -35,8 +35,8 @@ public final class VectorBackend implements Backend {
         Tensor out = Tensor.zeros(concat(batch, m, n));
         matmulInto(x, y, out, 1f, 0f);
         int[] shape = out.shape();
-        if (a.rank() == 1) shape = remove(shape, shape.length - 2);
-        if (b.rank() == 1) shape = remove(shape, shape.length - 1);
+        if (a.rank() == 1) shape = Shape.without(shape, shape.length - 2);
+        if (b.rank() == 1) shape = Shape.without(shape, shape.length - 1);
         return out.reshape(shape);
     }
 
@@ -101,13 +101,6 @@ public final class VectorBackend implements Backend {
     private static int[] concat(int[] head, int... tail) {
         int[] r = Arrays.copyOf(head, head.length + tail.length);
         System.arraycopy(tail, 0, r, head.length, tail.length);
-        return r;
-    }
-
-    private static int[] remove(int[] a, int i) {
-        int[] r = new int[a.length - 1];
-        System.arraycopy(a, 0, r, 0, i);
-        System.arraycopy(a, i + 1, r, i, a.length - i - 1);
         return r;
     }
 
