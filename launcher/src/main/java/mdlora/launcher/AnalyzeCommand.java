@@ -37,7 +37,7 @@ public final class AnalyzeCommand implements Command {
                 usage: mdlora analyze --run RUN_DIR
 
                 For every layer with LoRAs: k, the dimension of the frozen weight's column space at the run's tau; the
-                cumulative contribution curve C_k of each LoRA's update (paper 000 Fig. 4) and its effective dimension
+                cumulative contribution curve C_k of each LoRA's update (Takama et al. Fig. 4) and its effective dimension
                 (C_k >= %s); the overlap between the domains' update subspaces. Writes analysis.json and adds
                 the plots and tables to report.html.""".formatted(Analysis.EFFECTIVE_ENERGY);
     }

@@ -46,15 +46,15 @@ public final class ExperimentCommand implements Command {
 
     @Override
     public String summary() {
-        return "paper 000 Table 1 grid (structure x sc x ds), rank and tau sweeps; mean +- std over seeds";
+        return "Takama et al. Table 1 grid (structure x sc x ds), rank and tau sweeps; mean +- std over seeds";
     }
 
     @Override
     public String usage() {
         return OPTIONS.usage("table1|rank|tau [--seeds N] [--values A,B,...] [options]", """
-                table1: upper-heavy / all-flat x subspace constraints (sc) off/on x domain separation (ds) off/on, as paper
-                        000's Table 1. rank: the LoRA rank r (shared and domain), --values 2,4,8,16 by default. tau: the
-                        energy threshold of the subspace constraints, --values 0.8,0.9,0.95,0.99 by default.
+                table1: upper-heavy / all-flat x subspace constraints (sc) off/on x domain separation (ds) off/on, as
+                        Table 1 of Takama et al. rank: the LoRA rank r (shared and domain), --values 2,4,8,16 by default.
+                        tau: the energy threshold of the subspace constraints, --values 0.8,0.9,0.95,0.99 by default.
                 Each cell trains --seeds seeds (default 3) with the demo's settings changed by the flags below, and the
                 experiment folder (--out, default runs/experiment-KIND-...) gets table.md, results.json and
                 report.html (with the paper's Fig. 4 effective-dimension curves for table1). Rerun with the same --out to
@@ -98,7 +98,7 @@ public final class ExperimentCommand implements Command {
         return 0;
     }
 
-    /** Paper 000 Table 1: both structures, each with sc and ds off and on. */
+    /** Takama et al. Table 1: both structures, each with sc and ds off and on. */
     static List<Cell> table1(Config base) {
         List<Cell> cells = new ArrayList<>();
         for (String structure : List.of("upper-heavy", "all-flat"))

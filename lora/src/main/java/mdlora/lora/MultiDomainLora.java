@@ -85,7 +85,7 @@ public final class MultiDomainLora {
 
     /**
      * Domain LoRAs are held to the left null space wherever they are; the shared LoRA to col(W) only in a
-     * layer that also has domain LoRAs (paper 000 §4.1.2: in a shared-only layer there is nothing to separate).
+     * layer that also has domain LoRAs (Takama et al. §4.1.2: in a shared-only layer there is nothing to separate).
      */
     private static LoraLinear wrap(String path, Linear base, Set<LoraKind> kinds, LoraConfig c, List<String> domains, Rng rng) {
         boolean hasShared = kinds.contains(LoraKind.SHARED), hasDomains = kinds.contains(LoraKind.DOMAIN);

@@ -45,7 +45,7 @@ public record Placement(String name, List<Rule> rules) {
     }
 
     /**
-     * Paper 000 Fig. 3a (after MTLoRA): shared and domain LoRAs on attn.proj, mlp.fc1 and mlp.fc2 of the last
+     * Takama et al. Fig. 3a (after MTLoRA): shared and domain LoRAs on attn.proj, mlp.fc1 and mlp.fc2 of the last
      * block, a shared LoRA only on every other qkv, proj, fc1 and fc2.
      */
     public static Placement upperHeavy() {
@@ -56,7 +56,7 @@ public record Placement(String name, List<Rule> rules) {
         return new Placement("upper-heavy", rules);
     }
 
-    /** Paper 000 Fig. 3b: shared and domain LoRAs on every qkv, proj, fc1 and fc2. */
+    /** Takama et al. Fig. 3b: shared and domain LoRAs on every qkv, proj, fc1 and fc2. */
     public static Placement allFlat() {
         return new Placement("all-flat", everyBlock(LoraKind.SHARED, LoraKind.DOMAIN));
     }

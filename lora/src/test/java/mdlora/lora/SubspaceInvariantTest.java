@@ -9,7 +9,7 @@ import mdlora.tensor.Rng;
 import org.junit.jupiter.api.Test;
 
 /**
- * Paper 000's guarantee, checked after training: whatever AdamW (per-element scaling, weight decay) does to
+ * Takama et al.'s guarantee, checked after training: whatever AdamW (per-element scaling, weight decay) does to
  * the raw factors, the shared update stays in col(W) and each domain's in its left null space, because the
  * forward pass only ever uses the projected B.
  */

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * The analysis part of a report, from one or more {@code analysis.json} documents: the cumulative
- * contribution curves C_k of every LoRA per layer and kind (paper 000 Fig. 4: colour by domain, line
+ * contribution curves C_k of every LoRA per layer and kind (Takama et al. Fig. 4: colour by domain, line
  * style by configuration), the subspace dimension k and effective dimensions per layer, and the
  * overlap between the domains' subspaces.
  *
@@ -31,7 +31,7 @@ public final class AnalysisReport {
      * gets a line style: solid, dashed, dotted); an empty label for a single run.
      */
     public static void curves(HtmlReport report, Map<String, Map<String, Object>> byLabel) {
-        report.heading("Effective dimensions of the LoRAs (paper 000 Fig. 4)");
+        report.heading("Effective dimensions of the LoRAs (Takama et al. Fig. 4)");
         report.paragraph("C_k: the share of a LoRA update's energy in its first k singular directions. A curve that rises fast means the "
                 + "update lives in few dimensions. Top: shared LoRAs; bottom: domain LoRAs, one colour per domain.");
         Map<String, LinePlot> shared = new LinkedHashMap<>(), domain = new LinkedHashMap<>();
