@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import mdlora.autograd.Autograd;
 import mdlora.autograd.Variable;
-import mdlora.launcher.Progress;
+import mdlora.launcher.run.Progress;
 import mdlora.lora.video.VideoClassifier;
 import mdlora.tensor.Tensor;
 import mdlora.video.Batch;
