@@ -188,4 +188,35 @@ public final class Functional {
         Tensor probs = r.probs();
         return Variable.result("self_attention", r.out(), g -> new Tensor[] {be().selfAttention().backward(in, probs, g, heads, scale)}, qkv);
     }
+
+    /**
+     * {@code f(x)} without keeping its activations (PyTorch's {@code torch.utils.checkpoint}): the forward pass
+     * runs {@code f} under no-grad, so only its output stays alive; the backward pass runs {@code f} again with
+     * a graph and back-propagates through it. The gradients equal those of {@code f(x)} as long as {@code f} is
+     * deterministic (no dropout), at the cost of a second forward of {@code f}. {@code parameters} are the
+     * trainable leaves {@code f} reads besides {@code x}: their gradients are accumulated by the inner
+     * backward pass. When nothing needs a gradient this is just {@code f(x)}.
+     */
+    public static Variable recompute(String op, UnaryOperator<Variable> f, Variable x, java.util.List<Variable> parameters) {
+        boolean trainable = x.requiresGrad() || parameters.stream().anyMatch(Variable::requiresGrad);
+        if (!Autograd.isGradEnabled() || !trainable) return f.apply(x);
+        Tensor y;
+        try (var ignored = Autograd.noGrad()) {
+            y = f.apply(x).data();
+        }
+        Variable[] inputs = new Variable[1 + parameters.size()];
+        inputs[0] = x;
+        for (int i = 0; i < parameters.size(); i++) inputs[i + 1] = parameters.get(i);
+        return Variable.result(op, y, g -> {
+            Variable in = x.requiresGrad() ? Variable.parameter(x.data()) : Variable.constant(x.data());
+            Variable out;
+            try (var ignored = Autograd.enableGrad()) {
+                out = f.apply(in);
+            }
+            if (out.requiresGrad()) out.backward(g, false);
+            Tensor[] d = new Tensor[inputs.length];
+            d[0] = in.grad();
+            return d;
+        }, inputs);
+    }
 }

@@ -2,6 +2,7 @@ package mdlora.nn;
 
 import java.util.ArrayList;
 import java.util.List;
+import mdlora.autograd.Functional;
 import mdlora.autograd.Variable;
 import mdlora.tensor.Rng;
 
@@ -14,6 +15,7 @@ public final class VisionTransformer extends Module implements Layer {
     private final ViTConfig config;
     private final Variable clsToken;
     private final Variable posEmbed;
+    private boolean recomputeActivations;
 
     /**
      * A randomly initialised model: PyTorch's default init for linear and patch projections, unit/zero norms,
@@ -37,11 +39,34 @@ public final class VisionTransformer extends Module implements Layer {
         return config;
     }
 
+    /**
+     * When on, each block keeps only its output during a training forward pass and recomputes its activations
+     * in the backward pass ({@link Functional#recompute}): the memory of one block's activations instead of
+     * all of them, for about one more forward pass. Gradients are the same. Blocks with nothing trainable in or
+     * below them record no graph either way.
+     */
+    public VisionTransformer recomputeActivations(boolean on) {
+        recomputeActivations = on;
+        return this;
+    }
+
+    /** Whether {@link #recomputeActivations} is on. */
+    public boolean recomputesActivations() {
+        return recomputeActivations;
+    }
+
     /** Images [N, 3, S, S] (normalised) to class-token features [N, D] after the final norm. */
     public Variable forwardFeatures(Variable images) {
         Variable patches = layer("patch_embed").forward(images);
         Variable cls = clsToken.expand(patches.size(0), 1, config.width());
-        Variable x = layer("blocks").forward(Variable.concat(1, cls, patches).add(posEmbed));
+        Variable x = Variable.concat(1, cls, patches).add(posEmbed);
+        ModuleList blocks = (ModuleList) child("blocks");
+        for (int i = 0; i < blocks.size(); i++) {
+            Layer block = blocks.layer(i);
+            x = recomputeActivations
+                    ? Functional.recompute("block " + i, block::forward, x, ((Module) block).trainableParameters())
+                    : block.forward(x);
+        }
         // the norm works token by token, so normalising only the class token equals timm's norm-then-select
         return layer("norm").forward(x.select(1, 0));
     }
