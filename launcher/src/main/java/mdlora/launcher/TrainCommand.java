@@ -2,6 +2,7 @@ package mdlora.launcher;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import mdlora.launcher.config.Config;
 import mdlora.launcher.run.RunDir;
 import mdlora.launcher.train.FineTuning;
@@ -14,6 +15,11 @@ import mdlora.launcher.train.StopSignal;
  */
 public final class TrainCommand implements Command {
     static final RunOptions OPTIONS = new RunOptions("train", List.of("model", "data", "lora", "train"));
+
+    @Override
+    public Set<String> options() {
+        return OPTIONS.valued();
+    }
 
     @Override
     public String name() {
@@ -42,7 +48,7 @@ public final class TrainCommand implements Command {
         RunDir run = session.open();
         if (session.resumed() == null) System.err.println("mdlora train: run folder " + run.path());
         try (StopSignal stop = StopSignal.install()) {
-            FineTuning.Outcome outcome = fineTuning.train(run, args.getInt("stop-after", 0), stop);
+            FineTuning.Outcome outcome = fineTuning.train(run, RunOptions.stopAfter(args), stop);
             if (outcome.result().stopped()) {
                 System.out.println("stopped after step " + outcome.result().steps() + "; checkpoint saved. Continue with: mdlora train --resume " + run.path());
                 return stop.requested() ? 130 : 0;
