@@ -24,9 +24,10 @@ final class AttentionKernels implements Backend.SelfAttention {
             throw new IllegalArgumentException("selfAttention: qkv must be [B, N, 3D] with D divisible by " + heads + " heads, got " + Shape.str(qkv.shape()));
         int b = qkv.size(0), n = qkv.size(1), d = qkv.size(2) / 3;
         Tensor[] x = splitHeads(qkv, heads);
-        Tensor scores = Tensor.zeros(b, heads, n, n);
-        products.matmulInto(x[0], x[1].mT(), scores, scale, 0f);
-        Tensor probs = SoftmaxKernels.INSTANCE.forward(scores, 3, false);
+        Tensor probs = Tensor.zeros(b, heads, n, n);
+        products.matmulInto(x[0], x[1].mT(), probs, scale, 0f);
+        // the scores become the probabilities in place: one [B, heads, N, N] array, not two (W6: 30 MB a block)
+        SoftmaxKernels.inPlace(probs);
         Tensor out = Tensor.zeros(b, n, d);
         products.matmulInto(probs, x[2], mergedHeads(out, heads), 1f, 0f);
         return new Result(out, probs);
@@ -41,7 +42,8 @@ final class AttentionKernels implements Backend.SelfAttention {
         Tensor[] dx = splitHeads(dqkv, heads);
         Tensor gh = mergedHeads(g, heads);
         products.matmulInto(probs.mT(), gh, dx[2], 1f, 0f);
-        Tensor ds = SoftmaxKernels.INSTANCE.backward(probs, products.matmul(gh, x[2].mT()), 3, false);
+        Tensor ds = products.matmul(gh, x[2].mT());
+        SoftmaxKernels.backwardInPlace(probs, ds);
         // the scale of the scores is folded into the two products below
         products.matmulInto(ds, x[1], dx[0], scale, 0f);
         products.matmulInto(ds.mT(), x[0], dx[1], scale, 0f);
