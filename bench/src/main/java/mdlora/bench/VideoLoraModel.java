@@ -40,6 +40,11 @@ final class VideoLoraModel {
          * patch embedding, qkv, attention scores and values, proj, fc1, fc2 and heads per image, plus the LoRA
          * products, which the engine computes once per layer (the update added to W) rather than per token.
          */
+        /** The same model and placement with a batch of {@code n} clips. */
+        Setting withClips(int n) {
+            return new Setting(vit, n, placement);
+        }
+
         double forwardFlops() {
             double n = vit.numPatches() + 1, d = vit.width(), mlp = vit.mlpDim(), p = vit.patchSize();
             double perBlock = n * d * 3 * d + 2 * n * n * d + n * d * d + 2 * n * d * mlp;
@@ -53,6 +58,7 @@ final class VideoLoraModel {
         }
     }
 
+    private final VisionTransformer backbone;
     private final VideoClassifier model;
     private final AdamW optimizer;
     private final Variable clips;
@@ -61,7 +67,8 @@ final class VideoLoraModel {
 
     VideoLoraModel(Setting setting) {
         Rng rng = new Rng(0);
-        model = new VideoClassifier(new VisionTransformer(setting.vit(), rng),
+        backbone = new VisionTransformer(setting.vit(), rng);
+        model = new VideoClassifier(backbone,
                 List.of(new Domain("ucf101", CLASSES[0]), new Domain("k400", CLASSES[1]), new Domain("hmdb51", CLASSES[2])), 0f, rng);
         LoraConfig lora = LoraConfig.builder().placement(setting.placement()).rank(RANK).subspaceConstraints(true).tau(0.95).build();
         MultiDomainLora handle = MultiDomainLora.attach(model, lora, List.of("ucf101", "k400", "hmdb51"), rng);
@@ -71,6 +78,12 @@ final class VideoLoraModel {
         domains = new int[setting.clips()];
         labels = new int[setting.clips()];
         for (int i = 0; i < labels.length; i++) labels[i] = (int) (rng.nextDouble() * CLASSES[0]);
+    }
+
+    /** Turns per-block activation recomputation on or off ({@link VisionTransformer#recomputeActivations}). */
+    VideoLoraModel recomputeActivations(boolean on) {
+        backbone.recomputeActivations(on);
+        return this;
     }
 
     /** One training step: forward, cross-entropy, backward, AdamW. */
