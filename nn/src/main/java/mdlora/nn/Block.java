@@ -15,7 +15,12 @@ public final class Block extends Module implements Layer {
 
     @Override
     public Variable forward(Variable x) {
-        x = x.add(layer("attn").forward(layer("norm1").forward(x)));
-        return x.add(layer("mlp").forward(layer("norm2").forward(x)));
+        return forward(x, RowDomains.NONE);
+    }
+
+    @Override
+    public Variable forward(Variable x, RowDomains domains) {
+        x = x.add(layer("attn").forward(layer("norm1").forward(x), domains));
+        return x.add(layer("mlp").forward(layer("norm2").forward(x), domains));
     }
 }

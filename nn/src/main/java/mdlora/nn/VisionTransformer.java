@@ -57,24 +57,34 @@ public final class VisionTransformer extends Module implements Layer {
 
     /** Images [N, 3, S, S] (normalised) to class-token features [N, D] after the final norm. */
     public Variable forwardFeatures(Variable images) {
-        Variable patches = layer("patch_embed").forward(images);
+        return forwardFeatures(images, RowDomains.NONE);
+    }
+
+    /** {@link #forwardFeatures(Variable)} with image i of domain {@code domains.domain(i)}, for domain-specific adapters. */
+    public Variable forwardFeatures(Variable images, RowDomains domains) {
+        Variable patches = layer("patch_embed").forward(images, domains);
         Variable cls = clsToken.expand(patches.size(0), 1, config.width());
         Variable x = Variable.concat(1, cls, patches).add(posEmbed);
         ModuleList blocks = (ModuleList) child("blocks");
         for (int i = 0; i < blocks.size(); i++) {
             Layer block = blocks.layer(i);
             x = recomputeActivations
-                    ? Functional.recompute("block " + i, block::forward, x, ((Module) block).trainableParameters())
-                    : block.forward(x);
+                    ? Functional.recompute("block " + i, in -> block.forward(in, domains), x, ((Module) block).trainableParameters())
+                    : block.forward(x, domains);
         }
         // the norm works token by token, so normalising only the class token equals timm's norm-then-select
         return layer("norm").forward(x.select(1, 0));
     }
 
-    /** Images [N, 3, S, S] to logits [N, classes]; needs a head. */
     @Override
     public Variable forward(Variable images) {
+        return forward(images, RowDomains.NONE);
+    }
+
+    /** Images [N, 3, S, S] to logits [N, classes]; needs a head. */
+    @Override
+    public Variable forward(Variable images, RowDomains domains) {
         if (config.numClasses() == 0) throw new IllegalStateException("this ViT has no head (numClasses 0); use forwardFeatures");
-        return layer("head").forward(forwardFeatures(images));
+        return layer("head").forward(forwardFeatures(images, domains), domains);
     }
 }
