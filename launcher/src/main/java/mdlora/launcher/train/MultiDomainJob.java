@@ -3,8 +3,7 @@ package mdlora.launcher.train;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import mdlora.autograd.Variable;
-import mdlora.launcher.config.Config;
-import mdlora.launcher.config.Knob;
+import mdlora.launcher.config.Settings;
 import mdlora.launcher.data.DomainData;
 import mdlora.launcher.data.StepBatches;
 import mdlora.launcher.model.MultiDomainModel;
@@ -28,15 +27,15 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
     private final int evalClips;
     private Map<String, Evaluator.Score> finalScores;
 
-    public MultiDomainJob(Config config, MultiDomainModel model, DomainData data, ClipSource source) {
+    public MultiDomainJob(Settings config, MultiDomainModel model, DomainData data, ClipSource source) {
         this.model = model;
         this.data = data;
-        int workers = config.integer(Knob.WORKERS);
-        var options = new Loader.Options(config.integer(Knob.BATCH), workers, PREFETCH, config.integer(Knob.SEED), true, Loader.Mixing.MIXED);
+        int workers = config.data.workers;
+        var options = new Loader.Options(config.train.batch, workers, PREFETCH, config.train.seed, true, Loader.Mixing.MIXED);
         this.batches = new StepBatches(new Loader(data.train(), source, options, System.err::println));
         this.evaluator = new Evaluator(source, workers);
-        this.labelSmoothing = (float) config.number(Knob.LABEL_SMOOTHING);
-        this.evalClips = config.integer(Knob.EVAL_CLIPS);
+        this.labelSmoothing = (float) config.train.labelSmoothing;
+        this.evalClips = config.train.evalClips;
     }
 
     @Override
