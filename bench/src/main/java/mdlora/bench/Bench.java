@@ -8,15 +8,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code ./mdlora bench [W1|W2|W3|W4|W5|all] [--json] [--no-torch]}: runs the reference workloads and,
+ * {@code ./mdlora bench [W1|W2|W3|W4|W5|W6|all] [--json] [--no-torch]}: runs the reference workloads and,
  * when the system Python has PyTorch, its yardstick in the same sitting, and prints both side by side.
  */
 public final class Bench {
     /** Every workload, in the order {@code all} runs them. */
     private static final List<Workload> WORKLOADS = List.of(
-            new MatmulWorkload(), new SvdWorkload(), new TrainStepWorkload(), new InferenceWorkload(), new DecodeWorkload());
+            new MatmulWorkload(), new SvdWorkload(), new TrainStepWorkload(), new InferenceWorkload(), new DecodeWorkload(), new VitBaseWorkload());
 
-    private static final String USAGE = "usage: ./mdlora bench [W1|W2|W3|W4|W5|all]... [--json] [--no-torch]";
+    private static final String USAGE = "usage: ./mdlora bench [W1|W2|W3|W4|W5|W6|all]... [--json] [--no-torch]";
 
     private Bench() {}
 

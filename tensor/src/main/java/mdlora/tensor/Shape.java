@@ -72,6 +72,11 @@ public final class Shape {
         return r;
     }
 
+    /** Throws, naming {@code op} and both shapes, unless {@code a} and {@code b} are equal. */
+    public static void requireSame(String op, int[] a, int[] b) {
+        if (!java.util.Arrays.equals(a, b)) throw new IllegalArgumentException(op + ": shapes " + str(a) + " and " + str(b) + " differ");
+    }
+
     public static String str(int... shape) {
         return Arrays.toString(shape);
     }

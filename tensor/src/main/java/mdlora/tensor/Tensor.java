@@ -413,7 +413,7 @@ public final class Tensor {
     public Tensor sigmoid() { return be().unary(UnaryOp.SIGMOID, this); }
     public Tensor relu() { return be().unary(UnaryOp.RELU, this); }
     /** GELU, erf form (PyTorch's default). */
-    public Tensor gelu() { return be().unary(UnaryOp.GELU, this); }
+    public Tensor gelu() { return be().gelu().forward(this); }
     /** erf, elementwise. */
     public Tensor erf() { return be().unary(UnaryOp.ERF, this); }
 
@@ -433,12 +433,12 @@ public final class Tensor {
     public Tensor argmax(int axis) { return be().argmax(this, Shape.axis(axis, rank())); }
 
     /** Softmax along {@code axis}. */
-    public Tensor softmax(int axis) { return be().softmax(this, Shape.axis(axis, rank()), false); }
+    public Tensor softmax(int axis) { return be().softmax().forward(this, Shape.axis(axis, rank()), false); }
     /** Log-softmax along {@code axis}. */
-    public Tensor logSoftmax(int axis) { return be().softmax(this, Shape.axis(axis, rank()), true); }
+    public Tensor logSoftmax(int axis) { return be().softmax().forward(this, Shape.axis(axis, rank()), true); }
 
     /** Layer norm over the last axis with optional affine weight and bias (either may be null). */
-    public Tensor layerNorm(Tensor weight, Tensor bias, float eps) { return be().layerNorm(this, weight, bias, eps, null, null); }
+    public Tensor layerNorm(Tensor weight, Tensor bias, float eps) { return be().layerNorm().forward(this, weight, bias, eps, null, null); }
 
     /** Sum of all elements as a double-precision scalar. */
     public double sumAll() {
