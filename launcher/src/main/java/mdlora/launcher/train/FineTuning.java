@@ -14,7 +14,7 @@ import mdlora.launcher.model.Backbone;
 import mdlora.launcher.model.MultiDomainModel;
 import mdlora.launcher.report.RunReport;
 import mdlora.launcher.run.RunDir;
-import mdlora.nn.VideoClassifier;
+import mdlora.lora.video.VideoClassifier;
 import mdlora.video.ClipSource;
 
 /**
