@@ -53,11 +53,16 @@ public final class FineTuning {
         return new FineTuning(config, data, model, ClipPipeline.source(config, model.backboneConfig()));
     }
 
-    /** Trains in {@code run} (from its checkpoint when it has one) until the end, {@code stopAfter} steps, or a stop. */
+    /** Trains in this process, in {@code run} (from its checkpoint when it has one) until the end, {@code stopAfter} steps, or a stop. */
     public Outcome train(RunDir run, int stopAfter, StopSignal stop) throws IOException {
+        return train(run, stopAfter, stop, StepCompute.LOCAL);
+    }
+
+    /** As {@link #train(RunDir, int, StopSignal)}, with the gradients and evaluations computed by {@code compute}. */
+    public Outcome train(RunDir run, int stopAfter, StopSignal stop, StepCompute compute) throws IOException {
         writeDomains(run, data);
         if (!config.string(Knob.CACHE).isEmpty()) CacheWarmer.warm(data, source, config.integer(Knob.WORKERS), config.integer(Knob.SEED));
-        try (var job = new MultiDomainJob(config, model, data, source)) {
+        try (var job = job(compute)) {
             int steps = config.integer(Knob.EPOCHS) > 0 ? config.integer(Knob.EPOCHS) * job.batchesPerEpoch() : config.integer(Knob.STEPS);
             var optimization = Optimization.of(config, job.trainable(), steps);
             var settings = new Trainer.Settings(steps, config.integer(Knob.EVAL_EVERY), config.integer(Knob.CHECKPOINT_EVERY),
@@ -73,6 +78,11 @@ public final class FineTuning {
             RunReport.write(run, "train");
             return new Outcome(result, model, scores);
         }
+    }
+
+    /** The run's job over this model and data (a data-parallel worker builds one to compute its shares). */
+    public MultiDomainJob job(StepCompute compute) {
+        return new MultiDomainJob(config, model, data, source, compute);
     }
 
     /** {@code domains.json}: each domain's class names, so that predict and export need no dataset. */
