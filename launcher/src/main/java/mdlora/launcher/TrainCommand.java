@@ -2,10 +2,12 @@ package mdlora.launcher;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.BiFunction;
 import mdlora.launcher.config.Config;
 import mdlora.launcher.run.RunDir;
 import mdlora.launcher.train.FineTuning;
 import mdlora.launcher.train.Scores;
+import mdlora.launcher.train.StepCompute;
 import mdlora.launcher.train.StopSignal;
 
 /**
@@ -14,6 +16,21 @@ import mdlora.launcher.train.StopSignal;
  */
 public final class TrainCommand implements Command {
     static final RunOptions OPTIONS = new RunOptions("train", List.of("model", "data", "lora", "train"));
+
+    private final BiFunction<Config, StopSignal, StepCompute> compute;
+
+    /** Trains in this process. */
+    public TrainCommand() {
+        this((config, stop) -> StepCompute.LOCAL);
+    }
+
+    /**
+     * Trains with the steps computed where {@code compute} says, given the run's resolved config and its
+     * stop signal (the cluster module's entry point passes Spark executors); closed when the run ends.
+     */
+    public TrainCommand(BiFunction<Config, StopSignal, StepCompute> compute) {
+        this.compute = compute;
+    }
 
     @Override
     public String name() {
@@ -41,8 +58,8 @@ public final class TrainCommand implements Command {
         FineTuning fineTuning = FineTuning.prepare(session.config());
         RunDir run = session.open();
         if (session.resumed() == null) System.err.println("mdlora train: run folder " + run.path());
-        try (StopSignal stop = StopSignal.install()) {
-            FineTuning.Outcome outcome = fineTuning.train(run, args.getInt("stop-after", 0), stop);
+        try (StopSignal stop = StopSignal.install(); StepCompute steps = compute.apply(session.config(), stop)) {
+            FineTuning.Outcome outcome = fineTuning.train(run, args.getInt("stop-after", 0), stop, steps);
             if (outcome.result().stopped()) {
                 System.out.println("stopped after step " + outcome.result().steps() + "; checkpoint saved. Continue with: mdlora train --resume " + run.path());
                 return stop.requested() ? 130 : 0;

@@ -7,7 +7,7 @@ import java.util.Map;
  * process, or spread over workers (the cluster module's Spark executors). Either way the optimiser, the
  * schedule, the checkpoints and the run folder stay with the caller; only these two computations move.
  */
-public interface StepCompute {
+public interface StepCompute extends AutoCloseable {
     /** Everything in this process. */
     StepCompute LOCAL = new StepCompute() {
         @Override
@@ -28,4 +28,8 @@ public interface StepCompute {
 
     /** {@code job}'s model scored on its test clips ({@code limit} > 0: an evenly spaced subset of that many per domain). */
     Map<String, Evaluator.Score> evaluate(MultiDomainJob job, int limit);
+
+    /** Releases what computing took (a Spark application); nothing for {@link #LOCAL}. */
+    @Override
+    default void close() {}
 }
