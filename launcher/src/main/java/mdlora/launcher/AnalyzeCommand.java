@@ -13,6 +13,14 @@ import mdlora.launcher.train.TrainedRun;
 
 /** {@code mdlora analyze --run RUN_DIR}: effective dimensions, subspace sizes and domain overlaps of a run's LoRAs, into its report. */
 public final class AnalyzeCommand implements Command {
+    /** The options, each taking a value. */
+    private static final Set<String> OPTIONS = Set.of("run");
+
+    @Override
+    public Set<String> options() {
+        return OPTIONS;
+    }
+
     @Override
     public String name() {
         return "analyze";
@@ -36,7 +44,7 @@ public final class AnalyzeCommand implements Command {
 
     @Override
     public int run(String[] argv) throws IOException {
-        Args args = Args.parse(name(), argv, Set.of("run"), Set.of());
+        Args args = Args.parse(name(), argv, OPTIONS, Set.of());
         RunDir run = RunDir.open(args.existingPath("run"));
         TrainedRun trained = TrainedRun.load(run);
         if (trained.model().lora() == null) throw new UserError(run.path() + " trained only the heads (head-only): it has no LoRAs to analyse");

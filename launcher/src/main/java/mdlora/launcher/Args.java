@@ -108,6 +108,20 @@ public final class Args {
         }
     }
 
+    /** The value of {@code name} as a count: an integer, zero or more; {@code fallback} when not given. */
+    public int getCount(String name, int fallback) {
+        int v = getInt(name, fallback);
+        if (v < 0) throw new UserError("--" + name + " must be 0 or more, got " + v);
+        return v;
+    }
+
+    /** This command line, checked to have no positional arguments (a stray word is refused, not ignored). */
+    public Args withoutPositionals() {
+        if (!positional.isEmpty())
+            throw new UserError("unexpected argument '" + positional.getFirst() + "' (mdlora " + command + " takes only options; --help lists them)");
+        return this;
+    }
+
     /** The path given for {@code name}, which must exist. */
     public Path existingPath(String name) {
         return existing(Path.of(require(name)), "--" + name);

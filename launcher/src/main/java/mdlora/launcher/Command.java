@@ -1,5 +1,7 @@
 package mdlora.launcher;
 
+import java.util.Set;
+
 /** One subcommand of {@code mdlora}. */
 public interface Command {
     /** The word typed after {@code mdlora}. */
@@ -10,6 +12,11 @@ public interface Command {
 
     /** Full usage text for {@code mdlora NAME --help}. */
     String usage();
+
+    /** The options that take a value, without dashes, for the shell completion script; none by default. */
+    default Set<String> options() {
+        return Set.of();
+    }
 
     /**
      * Runs the command. Throws {@link UserError} for anything the user can fix (the launcher prints

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import mdlora.tensor.io.SafetensorsWriter;
 import mdlora.video.Clip;
 import mdlora.video.FrameSampler;
@@ -17,6 +18,14 @@ import mdlora.video.VideoFormatException;
  * presentation indices as int32 {@code indices [T]}, for checking against other decoders.
  */
 public final class DecodeCommand implements Command {
+    /** The options, each taking a value. */
+    private static final Set<String> OPTIONS = Set.of("frames", "size", "out");
+
+    @Override
+    public Set<String> options() {
+        return OPTIONS;
+    }
+
     @Override
     public String name() {
         return "decode";
@@ -40,20 +49,10 @@ public final class DecodeCommand implements Command {
 
     @Override
     public int run(String[] args) throws IOException {
-        Path clip = null, out = null;
-        int frames = 0, size = 0;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--frames" -> frames = positive("--frames", value(args, ++i));
-                case "--size" -> size = positive("--size", value(args, ++i));
-                case "--out" -> out = Path.of(value(args, ++i));
-                default -> {
-                    if (args[i].startsWith("--") || clip != null) throw new UserError("unexpected argument '" + args[i] + "' (see --help)");
-                    clip = Path.of(args[i]);
-                }
-            }
-        }
-        if (clip == null || frames == 0 || out == null) throw new UserError("needs CLIP, --frames and --out (see --help)");
+        Args a = Args.parse(name(), args, OPTIONS, Set.of());
+        if (a.positional().size() != 1 || !a.has("frames") || !a.has("out")) throw new UserError("needs one CLIP, --frames and --out (see --help)");
+        Path clip = Path.of(a.positional().getFirst()), out = Path.of(a.require("out"));
+        int frames = positive("--frames", a.require("frames")), size = a.has("size") ? positive("--size", a.require("size")) : 0;
         try (Clip c = Clip.open(clip)) {
             int[] indices = FrameSampler.uniform(frames).eval(c.frameCount());
             List<RgbImage> images = c.read(indices);
@@ -71,11 +70,6 @@ public final class DecodeCommand implements Command {
             throw new UserError(e.getMessage());
         }
         return 0;
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) throw new UserError(args[i - 1] + " needs a value");
-        return args[i];
     }
 
     private static int positive(String option, String text) {

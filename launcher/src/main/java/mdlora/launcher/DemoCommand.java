@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import mdlora.launcher.config.Config;
 import mdlora.launcher.config.DomainSpec;
 import mdlora.launcher.config.Knob;
@@ -38,9 +39,15 @@ public final class DemoCommand implements Command {
                 .with(Knob.CACHE, cache.resolve("frames").toString())
                 .with(Knob.IMAGE_SIZE, 64).with(Knob.FRAMES, 4)
                 .with(Knob.STRUCTURE, "upper-heavy").with(Knob.RANK_SHARED, 8).with(Knob.RANK_DOMAIN, 8)
+                .with(Knob.ALPHA_SHARED, 16.0).with(Knob.ALPHA_DOMAIN, 16.0)
                 .with(Knob.SC, true).with(Knob.DS, true)
                 .with(Knob.BATCH, 8).with(Knob.STEPS, 1200).with(Knob.LR, 2e-3).with(Knob.WARMUP, 20)
                 .with(Knob.EVAL_EVERY, 200).with(Knob.CHECKPOINT_EVERY, 400);
+    }
+
+    @Override
+    public Set<String> options() {
+        return OPTIONS.valued();
     }
 
     @Override
@@ -90,7 +97,7 @@ public final class DemoCommand implements Command {
         RunDir run = session.open();
         System.err.println("mdlora demo: " + label(resolved) + " -> " + run.path());
         try (StopSignal stop = StopSignal.install()) {
-            FineTuning.Outcome outcome = fineTuning.train(run, args.getInt("stop-after", 0), stop);
+            FineTuning.Outcome outcome = fineTuning.train(run, RunOptions.stopAfter(args), stop);
             if (outcome.result().stopped()) {
                 System.out.println("stopped; continue this run with: mdlora train --resume " + run.path());
                 return null;

@@ -18,6 +18,14 @@ import mdlora.launcher.train.TrainedRun;
 
 /** {@code mdlora eval --run RUN_DIR}: top-1 and top-5 accuracy of a run's checkpoint on every domain's test clips. */
 public final class EvalCommand implements Command {
+    /** The options, each taking a value. */
+    private static final Set<String> OPTIONS = Set.of("run", "domain", "eval-clips", "workers");
+
+    @Override
+    public Set<String> options() {
+        return OPTIONS;
+    }
+
     @Override
     public String name() {
         return "eval";
@@ -40,7 +48,7 @@ public final class EvalCommand implements Command {
 
     @Override
     public int run(String[] argv) throws IOException {
-        Args args = Args.parse(name(), argv, Set.of("run", "domain", "eval-clips", "workers"), Set.of());
+        Args args = Args.parse(name(), argv, OPTIONS, Set.of());
         RunDir run = RunDir.open(args.existingPath("run"));
         TrainedRun trained = TrainedRun.load(run);
         Config config = trained.config();

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import mdlora.launcher.config.Config;
 import mdlora.launcher.config.Knob;
 import mdlora.launcher.report.AnalysisReport;
@@ -34,6 +35,11 @@ public final class ExperimentCommand implements Command {
     record Cell(String name, List<String> labels, Config config) {}
 
     @Override
+    public Set<String> options() {
+        return OPTIONS.valued("seeds", "values");
+    }
+
+    @Override
     public String name() {
         return "experiment";
     }
@@ -57,7 +63,7 @@ public final class ExperimentCommand implements Command {
 
     @Override
     public int run(String[] argv) throws IOException {
-        Args args = OPTIONS.parse(argv, "seeds", "values");
+        Args args = OPTIONS.parseWithWords(argv, "seeds", "values");
         if (args.positional().size() != 1) throw new UserError("name one experiment: table1, rank or tau (mdlora experiment --help)");
         if (args.has("resume")) throw new UserError("to continue an experiment, run it again with the same --out");
         String kind = args.positional().getFirst();
@@ -75,7 +81,7 @@ public final class ExperimentCommand implements Command {
         for (Cell cell : cells) {
             List<Map<String, Double>> perSeed = new ArrayList<>();
             for (int seed = 0; seed < seeds; seed++) {
-                Map<String, Double> accuracy = runCell(dir.resolve(cell.name() + "-seed" + seed), cell.config().with(Knob.SEED, seed), args.getInt("stop-after", 0));
+                Map<String, Double> accuracy = runCell(dir.resolve(cell.name() + "-seed" + seed), cell.config().with(Knob.SEED, seed), RunOptions.stopAfter(args));
                 if (accuracy == null) {
                     System.out.println("stopped; run the same command with --out " + dir + " to continue");
                     return 130;

@@ -20,6 +20,14 @@ import mdlora.tensor.io.SafetensorsWriter;
  * with a Hugging Face style {@code config.json} beside it: loadable with no LoRA code.
  */
 public final class ExportCommand implements Command {
+    /** The options, each taking a value. */
+    private static final Set<String> OPTIONS = Set.of("run", "domain", "out");
+
+    @Override
+    public Set<String> options() {
+        return OPTIONS;
+    }
+
     @Override
     public String name() {
         return "export";
@@ -44,7 +52,7 @@ public final class ExportCommand implements Command {
 
     @Override
     public int run(String[] argv) throws IOException {
-        Args args = Args.parse(name(), argv, Set.of("run", "domain", "out"), Set.of());
+        Args args = Args.parse(name(), argv, OPTIONS, Set.of());
         RunDir run = RunDir.open(args.existingPath("run"));
         String domain = args.require("domain");
         Path out = Path.of(args.require("out")).toAbsolutePath();

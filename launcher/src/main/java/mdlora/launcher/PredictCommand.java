@@ -30,6 +30,14 @@ import mdlora.video.ClipSource;
 public final class PredictCommand implements Command {
     private static final int TOP = 5;
 
+    /** The options, each taking a value. */
+    private static final Set<String> OPTIONS = Set.of("run", "domain", "weights", "heads", "input", "out");
+
+    @Override
+    public Set<String> options() {
+        return OPTIONS;
+    }
+
     @Override
     public String name() {
         return "predict";
@@ -57,7 +65,7 @@ public final class PredictCommand implements Command {
 
     @Override
     public int run(String[] argv) throws IOException {
-        Args args = Args.parse(name(), argv, Set.of("run", "domain", "weights", "heads", "input", "out"), Set.of());
+        Args args = Args.parse(name(), argv, OPTIONS, Set.of());
         if (args.has("weights")) return logits(args);
         return topClasses(args);
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import mdlora.launcher.config.Config;
 import mdlora.launcher.config.Knob;
 import mdlora.launcher.model.HubConfig;
@@ -38,6 +39,11 @@ public final class PretrainCommand implements Command {
     }
 
     @Override
+    public Set<String> options() {
+        return OPTIONS.valued();
+    }
+
+    @Override
     public String name() {
         return "pretrain";
     }
@@ -66,7 +72,7 @@ public final class PretrainCommand implements Command {
         int steps = config.integer(Knob.STEPS);
         var optimization = Optimization.of(config, job.trainable(), steps);
         var settings = new Trainer.Settings(steps, config.integer(Knob.EVAL_EVERY), config.integer(Knob.CHECKPOINT_EVERY),
-                config.number(Knob.GRAD_CLIP), args.getInt("stop-after", 0));
+                config.number(Knob.GRAD_CLIP), RunOptions.stopAfter(args));
         System.err.println("mdlora pretrain: " + describe(job.model().config()) + " -> " + run.path());
         Trainer.Result result;
         try (StopSignal stop = StopSignal.install()) {

@@ -44,8 +44,21 @@ final class RunOptions {
         return names;
     }
 
-    Args parse(String[] argv, String... moreValued) {
-        return Args.parse(command, argv, valued(moreValued), Set.of());
+    /** Parses a command line of options only: a positional word is refused. */
+    Args parse(String[] argv) {
+        return parseWithWords(argv).withoutPositionals();
+    }
+
+    /** Parses a command line of options and positional words (the command checks the words); --stop-after is checked here, before any run starts. */
+    Args parseWithWords(String[] argv, String... moreValued) {
+        Args args = Args.parse(command, argv, valued(moreValued), Set.of());
+        stopAfter(args);
+        return args;
+    }
+
+    /** {@code --stop-after N}: stop after N steps as Ctrl-C would; 0 (the default) runs to the end. */
+    static int stopAfter(Args args) {
+        return args.getCount("stop-after", 0);
     }
 
     /** {@code preset}, then the {@code --config} file, then each knob flag given. */

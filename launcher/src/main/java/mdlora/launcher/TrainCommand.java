@@ -2,6 +2,7 @@ package mdlora.launcher;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiFunction;
 import mdlora.launcher.config.Config;
 import mdlora.launcher.run.RunDir;
@@ -33,6 +34,11 @@ public final class TrainCommand implements Command {
     }
 
     @Override
+    public Set<String> options() {
+        return OPTIONS.valued();
+    }
+
+    @Override
     public String name() {
         return "train";
     }
@@ -48,7 +54,8 @@ public final class TrainCommand implements Command {
                 Fine-tunes the backbone with a shared LoRA and one LoRA and head per domain on batches mixed over the
                 domains, evaluating every domain as it goes. The run folder gets config.json, metrics.jsonl,
                 checkpoint.safetensors, adapters/ (PEFT layout), eval.json and report.html. Ctrl-C saves a checkpoint
-                at the next step and exits; --resume RUN_DIR continues exactly where it stopped.""", Config.defaults());
+                at the next step and exits; --resume RUN_DIR continues exactly where it stopped. With --cluster MASTER
+                --workers N the steps run data-parallel on Apache Spark (README: Training on a cluster).""", Config.defaults());
     }
 
     @Override
@@ -59,7 +66,7 @@ public final class TrainCommand implements Command {
         RunDir run = session.open();
         if (session.resumed() == null) System.err.println("mdlora train: run folder " + run.path());
         try (StopSignal stop = StopSignal.install(); StepCompute steps = compute.apply(session.config(), stop)) {
-            FineTuning.Outcome outcome = fineTuning.train(run, args.getInt("stop-after", 0), stop, steps);
+            FineTuning.Outcome outcome = fineTuning.train(run, RunOptions.stopAfter(args), stop, steps);
             if (outcome.result().stopped()) {
                 System.out.println("stopped after step " + outcome.result().steps() + "; checkpoint saved. Continue with: mdlora train --resume " + run.path());
                 return stop.requested() ? 130 : 0;

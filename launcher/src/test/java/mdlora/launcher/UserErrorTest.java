@@ -63,6 +63,20 @@ class UserErrorTest {
     }
 
     @Test
+    void malformedArgumentsAreRefusedBeforeARunStarts() {
+        Path out = dir.resolve("refused");
+        fails("--stop-after must be 0 or more, got -1", line("train", Launcher.tinyTraining(data, backbone), "--out", out.toString(), "--stop-after", "-1"));
+        fails("--stop-after must be 0 or more, got -1", "demo", "--stop-after", "-1");
+        fails("unexpected argument 'fast' (mdlora train takes only options", line("train", Launcher.tinyTraining(data, backbone), "fast", "--out", out.toString()));
+        fails("unexpected argument 'now'", "pretrain", "now");
+        fails("lora.domain_ranks: unknown domain 'nope' (this run's domains: studio, street, forest)",
+                line("train", Launcher.tinyTraining(data, backbone, "--domain-ranks", "nope=4"), "--out", out.toString()));
+        fails("(did you mean 'street'?)", line("train", Launcher.tinyTraining(data, backbone, "--domain-ranks", "stret=4"), "--out", out.toString()));
+        fails("must be DOMAIN=RANK with RANK >= 1", line("train", Launcher.tinyTraining(data, backbone, "--domain-ranks", "street=0"), "--out", out.toString()));
+        assertFalse(Files.exists(out), "a refused command line made no run folder");
+    }
+
+    @Test
     void unknownDomains() {
         fails("unknown domain 'hmdb' (this run's domains: studio, street, forest)", "predict", "--run", run.toString(), "--domain", "hmdb",
                 data.resolve("street/walk/test_000.mp4").toString());

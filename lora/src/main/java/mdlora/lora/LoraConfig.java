@@ -72,6 +72,9 @@ public record LoraConfig(
     }
 
     /** A builder starting from the paper's settings. */
+    /** The paper's settings, those of {@link #builder()}: the defaults every front end (the launcher's knobs included) starts from. */
+    public static final LoraConfig DEFAULTS = builder().build();
+
     public static Builder builder() {
         return new Builder();
     }

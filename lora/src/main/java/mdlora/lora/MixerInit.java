@@ -2,11 +2,28 @@ package mdlora.lora;
 
 /** The MoSLoRA r x r mixer between A and B, and how it starts (NONE: no mixer, plain LoRA). */
 public enum MixerInit {
-    NONE,
+    NONE("none"),
     /** PyTorch's default for a linear weight: uniform in +-1/sqrt(r). */
-    KAIMING_UNIFORM,
+    KAIMING_UNIFORM("kaiming"),
     /** A random orthogonal matrix (QR of a Gaussian one, as {@code torch.nn.init.orthogonal_}). */
-    ORTHOGONAL,
+    ORTHOGONAL("orthogonal"),
     /** The identity: starts exactly as plain LoRA. (A zero mixer would never train: its gradients to A and B vanish.) */
-    IDENTITY
+    IDENTITY("identity");
+
+    private final String word;
+
+    MixerInit(String word) {
+        this.word = word;
+    }
+
+    /** The word for this choice in config files and on the command line, e.g. {@code kaiming}. */
+    public String word() {
+        return word;
+    }
+
+    /** The choice named {@code word} (see {@link #word()}). */
+    public static MixerInit ofWord(String word) {
+        for (MixerInit m : values()) if (m.word.equals(word)) return m;
+        throw new IllegalArgumentException("unknown mixer '" + word + "'");
+    }
 }

@@ -1,11 +1,18 @@
 package mdlora.launcher.config;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
+import mdlora.lora.LoraConfig;
+import mdlora.lora.LoraInit;
+import mdlora.lora.MixerInit;
 
 /**
  * Every setting of a run, in one table: its key in the JSON config file ({@code section.name}), its
  * command-line flag, its type, its default and its help line. The config file, the command-line
  * overrides, {@code --help}, validation and the resolved {@code config.json} of a run all come from here.
+ * The LoRA knobs default to the library's own {@link LoraConfig#DEFAULTS} (the paper's settings), so a
+ * plain {@code train} is the method as published; the demo is a preset that overrides some of them.
  */
 public enum Knob {
     // model
@@ -25,21 +32,23 @@ public enum Knob {
     // lora
     STRUCTURE("lora.structure", KnobType.STRING, "upper-heavy", "LoRA placement (custom: use --layers)", "upper-heavy", "all-flat", "head-only", "custom"),
     LAYERS("lora.layers", KnobType.STRINGS, List.of(), "explicit placement, comma-separated LAYER=shared or LAYER=shared+domain (glob patterns allowed)"),
-    RANK_SHARED("lora.rank_shared", KnobType.INT, 8, "rank r of the shared LoRAs"),
-    RANK_DOMAIN("lora.rank_domain", KnobType.INT, 8, "rank r of the domain LoRAs"),
+    RANK_SHARED("lora.rank_shared", KnobType.INT, LoraConfig.DEFAULTS.sharedRank(), "rank r of the shared LoRAs"),
+    RANK_DOMAIN("lora.rank_domain", KnobType.INT, LoraConfig.DEFAULTS.domainRank(), "rank r of the domain LoRAs"),
     DOMAIN_RANKS("lora.domain_ranks", KnobType.STRINGS, List.of(), "per-domain rank overrides, comma-separated DOMAIN=RANK"),
-    ALPHA_SHARED("lora.alpha_shared", KnobType.FLOAT, 16.0, "alpha of the shared LoRAs (scale alpha/r)"),
-    ALPHA_DOMAIN("lora.alpha_domain", KnobType.FLOAT, 16.0, "alpha of the domain LoRAs"),
+    ALPHA_SHARED("lora.alpha_shared", KnobType.FLOAT, (double) LoraConfig.DEFAULTS.sharedAlpha(), "alpha of the shared LoRAs (scale alpha/r)"),
+    ALPHA_DOMAIN("lora.alpha_domain", KnobType.FLOAT, (double) LoraConfig.DEFAULTS.domainAlpha(), "alpha of the domain LoRAs"),
     RSLORA("lora.rslora", KnobType.BOOL, false, "rank-stabilised scale alpha/sqrt(r)"),
     TRAINABLE_SCALES("lora.trainable_scales", KnobType.BOOL, false, "train each LoRA's scale, starting at its fixed value (MTLoRA)"),
-    SC("lora.sc", KnobType.BOOL, true, "subspace constraints: shared LoRA in the column space, domain LoRAs in the left null space"),
-    TAU("lora.tau", KnobType.FLOAT, 0.95, "cumulative-energy threshold that picks k, the dimension of the column space"),
+    SC("lora.sc", KnobType.BOOL, LoraConfig.DEFAULTS.constrainDomains(), "subspace constraints: shared LoRA in the column space, domain LoRAs in the left null space"),
+    TAU("lora.tau", KnobType.FLOAT, LoraConfig.DEFAULTS.tau(), "cumulative-energy threshold that picks k, the dimension of the column space"),
     FULL_NULL_SPACE("lora.full_null_space", KnobType.BOOL, false, "domain LoRAs in the full left null space I - Um Um^T"),
-    LORA_INIT("lora.init", KnobType.STRING, "lora", "initialisation: lora (A Kaiming, B zero) or paper (both random, B projected)", "lora", "paper"),
+    LORA_INIT("lora.init", KnobType.STRING, LoraConfig.DEFAULTS.init().word(), "initialisation: lora (A Kaiming, B zero) or paper (both random, B projected)",
+            words(LoraInit.values(), LoraInit::word)),
     DS("lora.ds", KnobType.BOOL, true, "domain separation: add lambda1 L_orth + lambda2 L_ss to the loss"),
     LAMBDA1("lora.lambda1", KnobType.FLOAT, 1.0, "weight of L_orth"),
     LAMBDA2("lora.lambda2", KnobType.FLOAT, 1e-7, "weight of L_ss"),
-    MIXER("lora.mixer", KnobType.STRING, "none", "MoSLoRA r x r mixer and its initialisation", "none", "kaiming", "orthogonal", "identity"),
+    MIXER("lora.mixer", KnobType.STRING, LoraConfig.DEFAULTS.mixer().word(), "MoSLoRA r x r mixer and its initialisation",
+            words(MixerInit.values(), MixerInit::word)),
     DROPOUT("lora.dropout", KnobType.FLOAT, 0.0, "dropout on the LoRA input (a run with dropout resumes with different masks)"),
     UNFREEZE("lora.unfreeze", KnobType.STRINGS, List.of(), "also train these backbone parts, comma-separated: norms, patch_embed, pos_embed"),
     // train
@@ -105,6 +114,11 @@ public enum Knob {
     /** The allowed values of a string knob with a fixed set of them; empty for any value. */
     public List<String> choices() {
         return choices;
+    }
+
+    /** The words of an enum's choices, in its order: a knob's choices come from the library's own type. */
+    private static <E> String[] words(E[] choices, Function<E, String> word) {
+        return Arrays.stream(choices).map(word).toArray(String[]::new);
     }
 
     /** The knob whose dotted key is {@code key}, or null. */

@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import mdlora.launcher.config.Config;
 import mdlora.launcher.config.ConfigException;
+import mdlora.launcher.config.DomainSpec;
 import mdlora.launcher.config.Knob;
+import mdlora.launcher.config.Suggest;
 import mdlora.lora.LoraConfig;
 import mdlora.lora.LoraInit;
 import mdlora.lora.LoraKind;
@@ -38,13 +40,7 @@ public final class LoraSettings {
                 .rsLora(c.bool(Knob.RSLORA)).trainableScales(c.bool(Knob.TRAINABLE_SCALES))
                 .dropout((float) c.number(Knob.DROPOUT))
                 .subspaceConstraints(c.bool(Knob.SC)).tau(c.number(Knob.TAU)).fullNullSpace(c.bool(Knob.FULL_NULL_SPACE))
-                .init(c.string(Knob.LORA_INIT).equals("paper") ? LoraInit.SUBSPACE_RANDOM : LoraInit.LORA)
-                .mixer(switch (c.string(Knob.MIXER)) {
-                    case "kaiming" -> MixerInit.KAIMING_UNIFORM;
-                    case "orthogonal" -> MixerInit.ORTHOGONAL;
-                    case "identity" -> MixerInit.IDENTITY;
-                    default -> MixerInit.NONE;
-                })
+                .init(LoraInit.ofWord(c.string(Knob.LORA_INIT))).mixer(MixerInit.ofWord(c.string(Knob.MIXER)))
                 .lambdaOrth(ds ? (float) c.number(Knob.LAMBDA1) : 0).lambdaSeparation(ds ? (float) c.number(Knob.LAMBDA2) : 0)
                 .unfreezeNorms(unfreezes(c, "norms")).unfreezePatchEmbed(unfreezes(c, "patch_embed")).unfreezePosEmbed(unfreezes(c, "pos_embed"))
                 .build();
@@ -90,11 +86,18 @@ public final class LoraSettings {
             int eq = entry.indexOf('=');
             try {
                 if (eq <= 0) throw new NumberFormatException();
-                ranks.put(entry.substring(0, eq).strip(), Integer.parseInt(entry.substring(eq + 1).strip()));
+                int rank = Integer.parseInt(entry.substring(eq + 1).strip());
+                if (rank < 1) throw new NumberFormatException();
+                ranks.put(entry.substring(0, eq).strip(), rank);
             } catch (NumberFormatException e) {
-                throw new ConfigException("lora.domain_ranks entry '" + entry + "' must be DOMAIN=RANK, e.g. ucf=16");
+                throw new ConfigException("lora.domain_ranks entry '" + entry + "' must be DOMAIN=RANK with RANK >= 1, e.g. ucf=16");
             }
         }
+        List<String> names = c.domains().stream().map(DomainSpec::name).toList();
+        for (String domain : ranks.keySet())
+            if (!names.contains(domain))
+                throw new ConfigException("lora.domain_ranks: unknown domain '" + domain + "'"
+                        + Suggest.nearest(domain, names, " (did you mean '%s'?)") + " (this run's domains: " + String.join(", ", names) + ")");
         return ranks;
     }
 
