@@ -122,7 +122,7 @@ public final class ClusterCompute implements StepCompute, AutoCloseable {
     private static Tensor sum(List<Share> shares, int index, int clips, int[] shape) {
         float[] total = null;
         for (Share s : shares) {
-            float[] g = s.gradients().values()[index];
+            float[] g = s.gradients().values(index);
             if (g == null) continue;
             if (total == null) total = g.clone();
             else for (int j = 0; j < g.length; j++) total[j] += g[j];
