@@ -1,6 +1,8 @@
 package mdlora.lora;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,5 +46,23 @@ class WeightSubspacesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> WeightSubspaces.of("blocks.0.attn.proj", new Rng(6).normal(0, 1, 4, 4), 1.0, false));
         assertTrue(e.getMessage().startsWith("blocks.0.attn.proj: at tau 1.0"), e.getMessage());
+    }
+
+    @Test
+    void aSecondSplitOfTheSameWeightDoesNoSvd() {
+        Tensor w = new Rng(7).normal(0, 1, 24, 16);
+        WeightSubspaces first = WeightSubspaces.of("blocks.0.mlp.fc1", w, 0.9, false);
+        long before = WeightSubspaces.decompositions();
+        // an equal weight in another tensor (a second backbone loaded from the same checkpoint), here a strided view
+        Tensor copy = w.mT().contiguous().mT();
+        assertSame(first, WeightSubspaces.of("blocks.0.mlp.fc1", copy, 0.9, false));
+        assertEquals(before, WeightSubspaces.decompositions(), "a cache hit computes no SVD");
+        WeightSubspaces otherTau = WeightSubspaces.of("w", w, 0.8, false);
+        assertNotSame(first, otherTau);
+        assertNotSame(first, WeightSubspaces.of("w", w, 0.9, true), "the null-space choice is part of the key");
+        Tensor changed = w.copy();
+        changed.storage()[5] += 1e-3f;
+        assertNotSame(first, WeightSubspaces.of("w", changed, 0.9, false), "one changed value is another weight");
+        assertEquals(before + 3, WeightSubspaces.decompositions());
     }
 }

@@ -2,7 +2,7 @@ package mdlora.tensor.linalg;
 
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAccumulator;
 import java.util.stream.IntStream;
 import mdlora.tensor.Parallel;
 
@@ -42,7 +42,7 @@ final class OneSidedJacobi {
     /**
      * Rotates the columns of {@code a} (all of one length) until every pair satisfies
      * |a_i . a_j| <= tol ||a_i|| ||a_j||. The array's columns are reordered on the way and come back
-     * sorted by decreasing norm (the last sweep sorts them and finds nothing left to rotate).
+     * sorted by decreasing norm (sorted once more after the last sweep).
      *
      * @return the number of sweeps taken
      * @throws ArithmeticException if {@link #MAX_SWEEPS} sweeps do not converge
@@ -50,19 +50,30 @@ final class OneSidedJacobi {
     static int orthogonalize(double[][] a, double tol) {
         var jacobi = new OneSidedJacobi(a, tol);
         for (int sweep = 1; sweep <= MAX_SWEEPS; sweep++)
-            if (jacobi.sweep() == 0) return sweep;
+            if (jacobi.sweep()) {
+                jacobi.sortByNorm();
+                return sweep;
+            }
         throw new ArithmeticException("one-sided Jacobi did not converge in " + MAX_SWEEPS + " sweeps");
     }
 
-    /** One sweep over all pairs; returns the number of rotations applied. */
-    private long sweep() {
+    /**
+     * One sweep over all pairs; returns whether the columns are now orthogonal to within tol. That holds
+     * when no pair needed a rotation, and also (LAPACK's dgesvj stops on the same bound, sparing the sweep
+     * that would only confirm it) when the rotations were so small that none can have pushed another
+     * pair's cosine back above tol: a rotation by sin theta moves the cosine of its columns with a third
+     * by at most sin theta times their old cosine, at most n times over.
+     */
+    private boolean sweep() {
         sortByNorm();
-        var rotations = new AtomicLong();
+        var largestCos = new DoubleAccumulator(Math::max, 0);
+        var largestSin = new DoubleAccumulator(Math::max, 0);
         Parallel.range(blocks, grain, (s, e) -> {
-            long count = 0;
+            var largest = new double[2];
             for (int b = s; b < e; b++)
-                for (int i = first(b); i < end(b); i++) count += row(i, i + 1, end(b));
-            rotations.addAndGet(count);
+                for (int i = first(b); i < end(b); i++) row(i, i + 1, end(b), largest);
+            largestCos.accumulate(largest[0]);
+            largestSin.accumulate(largest[1]);
         });
         // Circle method: player `players-1` stays put while the others turn round it; with an odd
         // block count the extra player is a bye.
@@ -70,17 +81,19 @@ final class OneSidedJacobi {
         for (int round = 0; round < players - 1; round++) {
             final int r = round;
             Parallel.range(players / 2, grain, (s, e) -> {
-                long count = 0;
+                var largest = new double[2];
                 for (int k = s; k < e; k++) {
                     int p = k == 0 ? players - 1 : (r + k) % (players - 1);
                     int q = k == 0 ? r : (r - k + players - 1) % (players - 1);
                     if (p >= blocks || q >= blocks) continue;
-                    for (int i = first(p); i < end(p); i++) count += row(i, first(q), end(q));
+                    for (int i = first(p); i < end(p); i++) row(i, first(q), end(q), largest);
                 }
-                rotations.addAndGet(count);
+                largestCos.accumulate(largest[0]);
+                largestSin.accumulate(largest[1]);
             });
         }
-        return rotations.get();
+        double cos = largestCos.get();
+        return cos == 0 || a.length * cos * largestSin.get() < tol;
     }
 
     /**
@@ -120,16 +133,16 @@ final class OneSidedJacobi {
 
     /**
      * Orthogonalises column i against columns j0..j1-1 in turn, rotating each pair that is not yet
-     * orthogonal to within tol; returns the number of rotations.
+     * orthogonal to within tol; raises largest[0] and largest[1] to the largest |cos| and |sin theta| rotated.
      */
-    private int row(int i, int j0, int j1) {
-        int rotations = 0;
+    private void row(int i, int j0, int j1, double[] largest) {
         double[] x = a[i];
         double g = j0 < j1 ? Level1.dot(x, a[j0], 0, x.length) : 0;
         for (int j = j0; j < j1; j++) {
             double[] y = a[j], next = j + 1 < j1 ? a[j + 1] : null;
             double si = sq[i], sj = sq[j];
-            if (si == 0 || sj == 0 || Math.abs(g) <= tol * Math.sqrt(si) * Math.sqrt(sj)) {
+            double cos = si == 0 || sj == 0 ? 0 : Math.abs(g) / (Math.sqrt(si) * Math.sqrt(sj));
+            if (cos <= tol) {
                 if (next != null) g = Level1.dot(x, next, 0, x.length);
                 continue;
             }
@@ -138,6 +151,8 @@ final class OneSidedJacobi {
             double zeta = (sj - si) / (2 * g);
             double t = Math.copySign(1, zeta) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
             double c = 1 / Math.sqrt(1 + t * t);
+            largest[0] = Math.max(largest[0], cos);
+            largest[1] = Math.max(largest[1], Math.abs(c * t));
             double gNext = 0;
             if (next != null) gNext = Level1.rotateDot(x, y, next, c, c * t);
             else Level1.rotate(x, y, c, c * t);
@@ -147,8 +162,6 @@ final class OneSidedJacobi {
             sq[i] = ni < 0.1 * si ? Level1.dot(x, x, 0, x.length) : ni;
             sq[j] = nj < 0.1 * sj ? Level1.dot(y, y, 0, y.length) : nj;
             g = gNext;
-            rotations++;
         }
-        return rotations;
     }
 }
