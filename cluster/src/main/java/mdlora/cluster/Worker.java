@@ -66,7 +66,7 @@ final class Worker {
         if (!fingerprint.equals(spec.fingerprint())) {
             job.close();
             throw new IllegalStateException("the backbone this executor read (" + config.string(Knob.BACKBONE) + ", fingerprint "
-                    + fingerprint.substring(0, 12) + ") differs from the driver's (" + spec.fingerprint().substring(0, 12)
+                    + fingerprint.substring(0, 19) + ") differs from the driver's (" + spec.fingerprint().substring(0, 19)
                     + "): every machine must see the same backbone file on the shared filesystem");
         }
         return new Worker(spec, job);
