@@ -10,9 +10,9 @@ The configuration is tiny so that every file stays small.
 
 Files:
   timm_vit.safetensors            timm-layout weights of a random ViT
-  timm_io.safetensors             input [2,3,16,16], labels (as F32), logits, loss
+  timm_io.safetensors             input [2,3,16,16], labels (as F32), features (the class token after the final norm), logits, loss
   timm_adamw_step.safetensors     the weights after one AdamW step on the cross-entropy of that batch
-  timm_resampled.safetensors      pos_embed resampled bilinearly to a 6x6 grid, a 24x24 input and its logits
+  timm_resampled.safetensors      pos_embed resampled to a 6x6 grid as timm (bicubic, antialias), a 24x24 input and its logits
   hf/model.safetensors, hf_io.safetensors, hf_adamw_step.safetensors: the same for HF's layout, with the hub's
                                   hf/config.json and hf/preprocessor_config.json (ImageNet mean and std) beside
   trajectories.safetensors        20-step optimiser and schedule trajectories on a least-squares problem
@@ -113,11 +113,13 @@ class VisionTransformer(nn.Module):
         self.norm = nn.LayerNorm(WIDTH, eps=1e-6)
         self.head = nn.Linear(WIDTH, CLASSES)
 
-    def forward(self, x):
+    def features(self, x):
         x = self.patch_embed(x)
         x = torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], dim=1) + self.pos_embed
-        x = self.norm(self.blocks(x))
-        return self.head(x[:, 0])
+        return self.norm(self.blocks(x))[:, 0]
+
+    def forward(self, x):
+        return self.head(self.features(x))
 
 
 # ---------------------------------------------------------------- Hugging Face layout (modeling_vit.py)
@@ -205,8 +207,11 @@ class HFViTForImageClassification(nn.Module):
         super().__init__()
         self.vit, self.classifier = HFViTModel(), nn.Linear(WIDTH, CLASSES)
 
+    def features(self, x):
+        return self.vit(x)[:, 0]
+
     def forward(self, x):
-        return self.classifier(self.vit(x)[:, 0])
+        return self.classifier(self.features(x))
 
 
 # ---------------------------------------------------------------- recording
@@ -226,21 +231,28 @@ def record_step(model, prefix, labels):
     logits = model(x)
     loss = F.cross_entropy(logits, labels)
     write_safetensors(os.path.join(OUT, prefix + "_io.safetensors"),
-                      {"input": x, "labels": labels.float(), "logits": logits, "loss": loss.reshape(1)})
+                      {"input": x, "labels": labels.float(), "features": model.features(x), "logits": logits, "loss": loss.reshape(1)})
     opt = torch.optim.AdamW(model.parameters(), **ADAMW)
     loss.backward()
     opt.step()
     write_safetensors(os.path.join(OUT, prefix + "_adamw_step.safetensors"), model.state_dict())
 
 
+def resample_abs_pos_embed(posemb, new_size, num_prefix_tokens=1):
+    """timm's resample_abs_pos_embed with its defaults: prefix tokens kept, the square grid resized by
+    bicubic interpolation with antialias=True (align_corners=False)."""
+    old = int(math.sqrt(posemb.shape[1] - num_prefix_tokens))
+    prefix, grid = posemb[:, :num_prefix_tokens], posemb[:, num_prefix_tokens:]
+    dim = posemb.shape[-1]
+    grid = grid.reshape(1, old, old, dim).permute(0, 3, 1, 2)
+    grid = F.interpolate(grid, size=(new_size, new_size), mode="bicubic", antialias=True)
+    return torch.cat([prefix, grid.permute(0, 2, 3, 1).reshape(1, new_size * new_size, dim)], dim=1)
+
+
 def record_resampled(model):
-    """timm's resample_abs_pos_embed with bilinear interpolation, align_corners=False, no antialias."""
-    old, new = IMAGE // PATCH, 24 // PATCH
+    """The position embedding resampled as timm does for a 24x24 input, and the logits there."""
     with torch.no_grad():
-        cls, grid = model.pos_embed[:, :1], model.pos_embed[:, 1:]
-        grid = grid.reshape(1, old, old, WIDTH).permute(0, 3, 1, 2)
-        grid = F.interpolate(grid, size=(new, new), mode="bilinear", align_corners=False, antialias=False)
-        pos = torch.cat([cls, grid.permute(0, 2, 3, 1).reshape(1, new * new, WIDTH)], dim=1)
+        pos = resample_abs_pos_embed(model.pos_embed, 24 // PATCH)
         model.pos_embed = nn.Parameter(pos)
         x = torch.randn(1, 3, 24, 24)
         write_safetensors(os.path.join(OUT, "timm_resampled.safetensors"), {"pos_embed": pos, "input": x, "logits": model(x)})

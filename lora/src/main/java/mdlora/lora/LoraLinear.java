@@ -3,10 +3,10 @@ package mdlora.lora;
 import java.util.List;
 import mdlora.autograd.Functional;
 import mdlora.autograd.Variable;
-import mdlora.nn.DomainAware;
 import mdlora.nn.Layer;
 import mdlora.nn.Linear;
 import mdlora.nn.Module;
+import mdlora.nn.RowDomains;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
 
@@ -20,7 +20,7 @@ import mdlora.tensor.Tensor;
  * LoRA as one rank-(r + r_i) LoRA, whatever the number of LoRAs; without dropout that LoRA is added to W
  * before the rows go through it, so the rows cost one product, as in the frozen layer.
  */
-public final class LoraLinear extends Module implements Layer, DomainAware {
+public final class LoraLinear extends Module implements Layer {
     private final String path;
     private final Linear base;
     private final LoraBranch shared;
@@ -28,7 +28,6 @@ public final class LoraLinear extends Module implements Layer, DomainAware {
     private final List<LoraBranch> domains;
     private final float dropout;
     private final Rng dropoutRng;
-    private int[] domainOfRow;
     private boolean merged;
     private int mergedDomain;
 
@@ -79,19 +78,20 @@ public final class LoraLinear extends Module implements Layer, DomainAware {
     }
 
     @Override
-    public void routeDomains(int[] domainOfRow) {
-        this.domainOfRow = domainOfRow.clone();
+    public Variable forward(Variable x) {
+        return forward(x, RowDomains.NONE);
     }
 
+    /** The layer on {@code x}; a layer with domain LoRAs needs the domain of every row. */
     @Override
-    public Variable forward(Variable x) {
+    public Variable forward(Variable x, RowDomains rowDomains) {
         if (merged) {
-            checkRowsMatchMerge(x);
+            checkRowsMatchMerge(x, rowDomains);
             return base.forward(x);
         }
         Variable h = Functional.dropout(x, dropout, isTraining(), dropoutRng);
         if (domains.isEmpty()) return apply(x, h, shared.loraA(), shared.upFactor());
-        RowGroups groups = RowGroups.of(routing(x), domains.size());
+        RowGroups groups = RowGroups.of(routing(x, rowDomains), domains.size());
         Variable sharedUp = shared == null ? null : shared.upFactor();
         Variable[] outputs = new Variable[groups.count()];
         for (int g = 0; g < outputs.length; g++) {
@@ -113,17 +113,17 @@ public final class LoraLinear extends Module implements Layer, DomainAware {
         return base.forward(x).add(Functional.linear(Functional.linear(h, down, null), up, null));
     }
 
-    private int[] routing(Variable x) {
-        if (domainOfRow == null)
-            throw new IllegalStateException(path + " has domain LoRAs but no rows were routed: call routeDomains before forward");
-        if (domainOfRow.length != x.size(0))
-            throw new IllegalStateException(path + ": " + domainOfRow.length + " rows were routed but the input has " + x.size(0) + " rows");
-        return domainOfRow;
+    private int[] routing(Variable x, RowDomains rowDomains) {
+        if (!rowDomains.known())
+            throw new IllegalArgumentException(path + " has domain LoRAs but no row domains were given: pass RowDomains to forward");
+        if (rowDomains.rows() != x.size(0))
+            throw new IllegalArgumentException(path + ": domains of " + rowDomains.rows() + " rows were given but the input has " + x.size(0) + " rows");
+        return rowDomains.toArray();
     }
 
-    private void checkRowsMatchMerge(Variable x) {
+    private void checkRowsMatchMerge(Variable x, RowDomains rowDomains) {
         if (domains.isEmpty()) return;
-        for (int d : routing(x))
+        for (int d : routing(x, rowDomains))
             if (d != mergedDomain)
                 throw new IllegalStateException(path + " is merged for domain '" + domainNames.get(mergedDomain) + "' but a row of domain "
                         + (d >= 0 && d < domainNames.size() ? "'" + domainNames.get(d) + "'" : d) + " came in: unmerge first");

@@ -55,7 +55,7 @@ public final class MultiDomainLora {
      * Freezes every parameter of {@code model} but a {@link VideoClassifier}'s domain heads, wraps each linear
      * layer the placement selects in a {@link LoraLinear} (computing the SVD of W where a subspace constraint
      * needs it), then unfreezes what the configuration asks for. {@code domains} names the domains in the order
-     * of the indices given to {@link mdlora.nn.DomainAware#routeDomains} (a classifier's own order).
+     * of the indices given to {@link mdlora.nn.RowDomains} given to forward (a classifier's own order).
      */
     public static MultiDomainLora attach(Module model, LoraConfig config, List<String> domains, Rng rng) {
         checkDomains(domains);

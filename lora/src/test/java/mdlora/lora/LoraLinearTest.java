@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import mdlora.autograd.Variable;
 import mdlora.nn.Linear;
+import mdlora.nn.RowDomains;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -35,8 +36,7 @@ class LoraLinearTest {
         LoraLinear l = layer(6, 10, Subspaces.ON, MixerInit.KAIMING_UNIFORM, 1);
         int[] domainOfRow = {2, 0, 0, 1, 2, 1, 0};
         Tensor x = new Rng(2).normal(0, 1, domainOfRow.length, 4, 6);
-        l.routeDomains(domainOfRow);
-        Tensor y = l.forward(Variable.constant(x)).data();
+        Tensor y = l.forward(Variable.constant(x), RowDomains.of(domainOfRow)).data();
         for (int row = 0; row < domainOfRow.length; row++) {
             Tensor xr = x.select(0, row);
             Tensor expected = xr.matmul(l.mergedWeight(domainOfRow[row]).mT()).add(l.base().bias().data());
@@ -48,11 +48,9 @@ class LoraLinearTest {
     void groupedAndInterleavedBatchesGiveTheSameRows() {
         LoraLinear l = layer(5, 7, Subspaces.OFF, MixerInit.NONE, 3);
         Tensor x = new Rng(4).normal(0, 1, 4, 3, 5);
-        l.routeDomains(new int[] {0, 0, 1, 1});
-        Tensor grouped = l.forward(Variable.constant(x)).data();
+        Tensor grouped = l.forward(Variable.constant(x), RowDomains.of(0, 0, 1, 1)).data();
         Tensor swapped = Tensor.concat(0, x.slice(0, 2, 3), x.slice(0, 0, 1), x.slice(0, 3, 4), x.slice(0, 1, 2));
-        l.routeDomains(new int[] {1, 0, 1, 0});
-        Tensor interleaved = l.forward(Variable.constant(swapped)).data();
+        Tensor interleaved = l.forward(Variable.constant(swapped), RowDomains.of(1, 0, 1, 0)).data();
         assertTrue(interleaved.select(0, 0).allClose(grouped.select(0, 2), 1e-6, 1e-6));
         assertTrue(interleaved.select(0, 1).allClose(grouped.select(0, 0), 1e-6, 1e-6));
         assertTrue(interleaved.select(0, 2).allClose(grouped.select(0, 3), 1e-6, 1e-6));
@@ -61,18 +59,16 @@ class LoraLinearTest {
     @Test
     void gradientsOfEveryFactorPassGradcheckOnAMixedBatch() {
         LoraLinear l = layer(5, 8, Subspaces.ON, MixerInit.ORTHOGONAL, 5);
-        l.routeDomains(new int[] {1, 0, 1, 2});
         Tensor x = new Rng(6).normal(0, 1, 4, 2, 5);
         List<Variable> params = l.trainableParameters();
         assertEquals(4 * 3, params.size(), "A, B and M of the shared and three domain LoRAs");
-        GradCheck.check("lora linear", () -> l.forward(Variable.constant(x)), params);
+        GradCheck.check("lora linear", () -> l.forward(Variable.constant(x), RowDomains.of(1, 0, 1, 2)), params);
     }
 
     @Test
     void frozenWeightGetsNoGradientAndUnseenDomainsNone() {
         LoraLinear l = layer(4, 4, Subspaces.OFF, MixerInit.NONE, 7);
-        l.routeDomains(new int[] {0, 0});
-        l.forward(Variable.constant(new Rng(8).normal(0, 1, 2, 3, 4))).sum().backward();
+        l.forward(Variable.constant(new Rng(8).normal(0, 1, 2, 3, 4)), RowDomains.of(0, 0)).sum().backward();
         assertNull(l.base().weight().grad());
         assertTrue(l.shared().loraB().grad() != null && l.domains().get(0).loraB().grad() != null);
         assertNull(l.domains().get(1).loraA().grad(), "domain b saw no rows");
@@ -121,12 +117,10 @@ class LoraLinearTest {
         LoraLinear l = layer(6, 9, Subspaces.ON, MixerInit.KAIMING_UNIFORM, 13);
         Tensor w0 = l.base().weight().data().copy();
         Tensor x = new Rng(14).normal(0, 1, 3, 4, 6);
-        l.routeDomains(new int[] {1, 1, 1});
-        Tensor unmerged = l.forward(Variable.constant(x)).data();
+        Tensor unmerged = l.forward(Variable.constant(x), RowDomains.of(1, 1, 1)).data();
         l.merge(1);
-        assertTrue(l.forward(Variable.constant(x)).data().allClose(unmerged, 1e-5, 1e-5));
-        l.routeDomains(new int[] {1, 0, 1});
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> l.forward(Variable.constant(x)));
+        assertTrue(l.forward(Variable.constant(x), RowDomains.of(1, 1, 1)).data().allClose(unmerged, 1e-5, 1e-5));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> l.forward(Variable.constant(x), RowDomains.of(1, 0, 1)));
         assertTrue(e.getMessage().contains("merged for domain 'b'") && e.getMessage().contains("'a'"), e.getMessage());
         l.unmerge();
         assertTrue(l.base().weight().data().allClose(w0, 0, 1e-6));
@@ -136,11 +130,33 @@ class LoraLinearTest {
     void routingErrorsNameTheLayer() {
         LoraLinear l = layer(3, 3, Subspaces.OFF, MixerInit.NONE, 15);
         Variable x = Variable.constant(Tensor.zeros(2, 3));
-        IllegalStateException none = assertThrows(IllegalStateException.class, () -> l.forward(x));
-        assertTrue(none.getMessage().startsWith("blocks.0.mlp.fc1") && none.getMessage().contains("routeDomains"), none.getMessage());
-        l.routeDomains(new int[] {0, 1, 2});
-        assertTrue(assertThrows(IllegalStateException.class, () -> l.forward(x)).getMessage().contains("3 rows were routed"));
-        l.routeDomains(new int[] {0, 3});
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> l.forward(x)).getMessage().contains("domain 3"));
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> l.forward(x));
+        assertTrue(none.getMessage().startsWith("blocks.0.mlp.fc1") && none.getMessage().contains("no row domains"), none.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> l.forward(x, RowDomains.of(0, 1, 2))).getMessage().contains("domains of 3 rows"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> l.forward(x, RowDomains.of(0, 3))).getMessage().contains("domain 3"));
+    }
+
+    @Test
+    void forwardDependsOnlyOnItsArgumentsNotOnEarlierCalls() {
+        LoraLinear l = layer(5, 6, Subspaces.ON, MixerInit.KAIMING_UNIFORM, 17);
+        Tensor x = new Rng(18).normal(0, 1, 3, 2, 5);
+        Tensor first = l.forward(Variable.constant(x), RowDomains.of(0, 1, 2)).data();
+        l.forward(Variable.constant(new Rng(19).normal(0, 1, 4, 2, 5)), RowDomains.of(2, 2, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> l.forward(Variable.constant(x)), "no domains left behind by the earlier calls");
+        assertTrue(l.forward(Variable.constant(x), RowDomains.of(0, 1, 2)).data().allClose(first, 0, 0));
+    }
+
+    @Test
+    void mixedDomainBatchEqualsEachDomainRunOnItsOwn() {
+        LoraLinear l = layer(5, 6, Subspaces.OFF, MixerInit.ORTHOGONAL, 21);
+        int[] domainOfRow = {1, 0, 2, 1, 0};
+        Tensor x = new Rng(22).normal(0, 1, domainOfRow.length, 3, 5);
+        Tensor mixed = l.forward(Variable.constant(x), RowDomains.of(domainOfRow)).data();
+        for (int d = 0; d < 3; d++)
+            for (int row = 0; row < domainOfRow.length; row++)
+                if (domainOfRow[row] == d) {
+                    Tensor alone = l.forward(Variable.constant(x.slice(0, row, row + 1)), RowDomains.of(d)).data();
+                    assertTrue(mixed.slice(0, row, row + 1).allClose(alone, 1e-6, 1e-6), "row " + row);
+                }
     }
 }

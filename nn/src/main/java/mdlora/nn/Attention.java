@@ -22,10 +22,15 @@ public final class Attention extends Module implements Layer {
         registerModule("proj", new Linear(width, width, true, rng));
     }
 
-    /** Tokens [B, N, D] to [B, N, D]. */
     @Override
     public Variable forward(Variable x) {
+        return forward(x, RowDomains.NONE);
+    }
+
+    /** Tokens [B, N, D] to [B, N, D]. */
+    @Override
+    public Variable forward(Variable x, RowDomains domains) {
         if (x.rank() != 3) throw new IllegalArgumentException("attention needs tokens [B, N, D], got " + Shape.str(x.shape()));
-        return layer("proj").forward(Functional.selfAttention(layer("qkv").forward(x), heads, scale));
+        return layer("proj").forward(Functional.selfAttention(layer("qkv").forward(x, domains), heads, scale), domains);
     }
 }

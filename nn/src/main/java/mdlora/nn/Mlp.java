@@ -14,6 +14,11 @@ public final class Mlp extends Module implements Layer {
 
     @Override
     public Variable forward(Variable x) {
-        return layer("fc2").forward(layer("act").forward(layer("fc1").forward(x)));
+        return forward(x, RowDomains.NONE);
+    }
+
+    @Override
+    public Variable forward(Variable x, RowDomains domains) {
+        return layer("fc2").forward(layer("act").forward(layer("fc1").forward(x, domains), domains), domains);
     }
 }

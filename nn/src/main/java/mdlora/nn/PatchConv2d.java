@@ -17,10 +17,15 @@ public final class PatchConv2d extends Module implements Layer {
 
     /** PyTorch's default Conv2d init: weight and bias uniform in +-1/sqrt(in*P*P). */
     public PatchConv2d(int inChannels, int outChannels, int patch, Rng rng) {
+        this(inChannels, outChannels, patch, true, rng);
+    }
+
+    /** As above, with no bias parameter unless {@code bias} (PyTorch's {@code Conv2d(..., bias=False)}). */
+    public PatchConv2d(int inChannels, int outChannels, int patch, boolean bias, Rng rng) {
         int fanIn = inChannels * patch * patch;
         this.weight = registerParameter("weight", rng.kaimingUniform(fanIn, outChannels, inChannels, patch, patch));
         float bound = (float) (1 / Math.sqrt(fanIn));
-        this.bias = registerParameter("bias", rng.uniform(-bound, bound, outChannels));
+        this.bias = bias ? registerParameter("bias", rng.uniform(-bound, bound, outChannels)) : null;
         this.patch = patch;
     }
 

@@ -10,8 +10,13 @@ public final class PatchEmbed extends Module implements Layer {
 
     /** For {@code imageSize} x {@code imageSize} RGB images cut into {@code patchSize} x {@code patchSize} patches. */
     public PatchEmbed(int imageSize, int patchSize, int width, Rng rng) {
+        this(imageSize, patchSize, width, true, rng);
+    }
+
+    /** As above; without {@code bias} the projection has none (CLIP-style ViTs, timm's {@code bias=not pre_norm}). */
+    public PatchEmbed(int imageSize, int patchSize, int width, boolean bias, Rng rng) {
         this.imageSize = imageSize;
-        registerModule("proj", new PatchConv2d(3, width, patchSize, rng));
+        registerModule("proj", new PatchConv2d(3, width, patchSize, bias, rng));
     }
 
     /** Images [N, 3, S, S] for the configured size S to tokens [N, (S/P)^2, width]. */

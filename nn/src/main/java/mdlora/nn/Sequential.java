@@ -12,7 +12,12 @@ public final class Sequential extends ModuleList implements Layer {
 
     @Override
     public Variable forward(Variable x) {
-        for (int i = 0; i < size(); i++) x = layer(i).forward(x);
+        return forward(x, RowDomains.NONE);
+    }
+
+    @Override
+    public Variable forward(Variable x, RowDomains domains) {
+        for (int i = 0; i < size(); i++) x = layer(i).forward(x, domains);
         return x;
     }
 }

@@ -55,8 +55,8 @@ public final class VideoClassifier extends Module {
     }
 
     /**
-     * Classifies clips [B, T, 3, S, S]; {@code domainOfSample[b]} is the domain of clip b. Every
-     * {@link DomainAware} module below is told the domain of each of the B*T frame rows first.
+     * Classifies clips [B, T, 3, S, S]; {@code domainOfSample[b]} is the domain of clip b. Each of
+     * the B*T frame rows goes into the backbone with its clip's domain ({@link RowDomains}).
      */
     public Output forward(Variable clips, int[] domainOfSample) {
         if (clips.rank() != 5) throw new IllegalArgumentException("clips must be [B, T, 3, H, W], got " + Shape.str(clips.shape()));
@@ -68,10 +68,9 @@ public final class VideoClassifier extends Module {
                 throw new IllegalArgumentException("clip " + i + " has domain " + domainOfSample[i] + ", but there are " + domains.size() + " domains");
             for (int j = 0; j < t; j++) domainOfRow[i * t + j] = domainOfSample[i];
         }
-        for (Module m : namedModules().values()) if (m instanceof DomainAware aware) aware.routeDomains(domainOfRow);
 
         Variable frames = clips.reshape(b * t, clips.size(2), clips.size(3), clips.size(4));
-        Variable features = backbone.forwardFeatures(frames).reshape(b, t, -1).mean(1);
+        Variable features = backbone.forwardFeatures(frames, RowDomains.of(domainOfRow)).reshape(b, t, -1).mean(1);
         features = layer("head_drop").forward(features);
         List<DomainLogits> groups = new ArrayList<>();
         for (int d = 0; d < domains.size(); d++) {

@@ -124,7 +124,7 @@ class ViTCheckpointTest {
     @Test
     void resamplingToTheSameGridIsTheIdentity() {
         Tensor pos = rng.normal(0, 1, 1, 1 + 16, 5);
-        assertTrue(pos.allClose(ViTCheckpoint.resamplePosEmbed(pos, 4), 1e-6, 1e-7));
-        assertThrows(IllegalArgumentException.class, () -> ViTCheckpoint.resamplePosEmbed(rng.normal(0, 1, 1, 1 + 12, 5), 4));
+        assertTrue(pos.allClose(ViTCheckpoint.resamplePosEmbed(pos, 1, 4), 1e-6, 1e-7));
+        assertThrows(IllegalArgumentException.class, () -> ViTCheckpoint.resamplePosEmbed(rng.normal(0, 1, 1, 1 + 12, 5), 1, 4));
     }
 }

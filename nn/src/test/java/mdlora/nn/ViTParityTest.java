@@ -49,9 +49,11 @@ class ViTParityTest {
     }
 
     @Test
-    void timmLayoutLogitsMatchPyTorch() {
+    void timmLayoutFeaturesAndLogitsMatchPyTorch() {
         Map<String, Tensor> io = Golden.read("timm_io.safetensors");
-        assertClose(io.get("logits"), logits(timmModel(), io.get("input")), 1e-4, 1e-5, "logits");
+        VisionTransformer model = timmModel();
+        assertClose(io.get("features"), model.forwardFeatures(Variable.constant(io.get("input"))).data(), 1e-4, 1e-5, "features");
+        assertClose(io.get("logits"), logits(model, io.get("input")), 1e-4, 1e-5, "logits");
     }
 
     @Test
@@ -60,10 +62,11 @@ class ViTParityTest {
     }
 
     @Test
-    void huggingFaceLayoutLogitsMatchPyTorch() throws IOException {
-        ViTCheckpoint ckpt = ViTCheckpoint.read(Golden.path("hf/model.safetensors"));
+    void huggingFaceLayoutFeaturesAndLogitsMatchPyTorch() throws IOException {
+        VisionTransformer model = ViTCheckpoint.read(Golden.path("hf/model.safetensors")).toModel();
         Map<String, Tensor> io = Golden.read("hf_io.safetensors");
-        assertClose(io.get("logits"), logits(ckpt.toModel(), io.get("input")), 1e-4, 1e-5, "logits");
+        assertClose(io.get("features"), model.forwardFeatures(Variable.constant(io.get("input"))).data(), 1e-4, 1e-5, "features");
+        assertClose(io.get("logits"), logits(model, io.get("input")), 1e-4, 1e-5, "logits");
     }
 
     @Test
@@ -90,7 +93,7 @@ class ViTParityTest {
     }
 
     @Test
-    void positionEmbeddingIsResampledBilinearlyForALargerImage() {
+    void positionEmbeddingIsResampledAsTimmForALargerImage() {
         Map<String, Tensor> golden = Golden.read("timm_resampled.safetensors");
         ViTCheckpoint ckpt = ViTCheckpoint.of(Golden.read("timm_vit.safetensors"), HEADS);
         VisionTransformer model = new VisionTransformer(ckpt.config().withImageSize(24), new mdlora.tensor.Rng(1));

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 import mdlora.launcher.config.ConfigException;
 import mdlora.nn.ViTCheckpoint;
 import mdlora.nn.ViTConfig;
@@ -13,9 +14,12 @@ import mdlora.tensor.Rng;
 
 /**
  * The image-pretrained ViT a run starts from: the one shipped in the jar ({@code builtin}, made by
- * {@code mdlora pretrain}), or any timm or Hugging Face ViT checkpoint file. Sizes come from the tensor
- * shapes; attention heads, layer-norm eps and normalisation from the hub files beside the checkpoint,
- * or from {@code heads} when given.
+ * {@code mdlora pretrain}), a timm or Hugging Face ViT checkpoint file, or a model folder (a hub download:
+ * model.safetensors with config.json and preprocessor_config.json). The kinds read are those of
+ * {@link ViTCheckpoint}: plain, CLIP-style, average-pooled, layer-scaled and DeiT (distilled) ViTs. Sizes and the
+ * kind come from the tensors; attention heads, layer-norm eps, pooling and normalisation from the hub files, or
+ * from {@code heads} when given. {@link #config()} holds the backbone's own image size, mean and std, the
+ * defaults a run should take.
  */
 public final class Backbone {
     /** The spec that names the shipped backbone. */
@@ -33,14 +37,13 @@ public final class Backbone {
         this.source = source;
     }
 
-    /** Reads {@code spec} ({@value #BUILTIN} or a .safetensors path); {@code heads} > 0 overrides what the hub files say. */
+    /** Reads {@code spec} ({@value #BUILTIN}, a .safetensors file or a model folder); {@code heads} > 0 overrides what the hub files say. */
     public static Backbone load(String spec, int heads) {
         Path file = spec.equals(BUILTIN) ? extractBuiltin() : Path.of(spec);
-        if (!Files.isRegularFile(file)) throw new ConfigException("backbone checkpoint not found: " + file);
+        if (!Files.exists(file)) throw new ConfigException("backbone checkpoint not found: " + file);
         try {
             ViTCheckpoint checkpoint = ViTCheckpoint.read(file);
-            ViTConfig c = checkpoint.config();
-            if (heads > 0) c = new ViTConfig(c.imageSize(), c.patchSize(), c.width(), c.depth(), heads, c.mlpDim(), c.numClasses(), c.layerNormEps(), c.mean(), c.std());
+            ViTConfig c = heads > 0 ? checkpoint.config().withHeads(heads) : checkpoint.config();
             return new Backbone(checkpoint, c, spec);
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException("not a usable ViT backbone: " + e.getMessage());
@@ -71,7 +74,7 @@ public final class Backbone {
         return config;
     }
 
-    /** What the run's config named: {@value #BUILTIN} or the file. */
+    /** What the run's config named: {@value #BUILTIN}, the file or the folder. */
     public String source() {
         return source;
     }
@@ -85,7 +88,22 @@ public final class Backbone {
         if (imageSize % c.patchSize() != 0)
             throw new ConfigException("image size " + imageSize + " is not a multiple of the backbone's patch size " + c.patchSize());
         VisionTransformer vit = new VisionTransformer(c, new Rng(0));
-        checkpoint.loadInto(vit, ViTCheckpoint.Mode.BACKBONE);
+        try {
+            checkpoint.loadInto(vit, ViTCheckpoint.Mode.BACKBONE);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("not a usable ViT backbone: " + e.getMessage());
+        }
         return vit;
+    }
+
+    /**
+     * The line to tell the user when {@code imageSize} differs from the backbone's own (its position embedding is
+     * then resampled); empty when they agree.
+     */
+    public Optional<String> resampling(int imageSize) {
+        if (imageSize == config.imageSize()) return Optional.empty();
+        int from = config.gridSize(), to = imageSize / config.patchSize();
+        return Optional.of("backbone " + source + " was trained on " + config.imageSize() + " px; at " + imageSize + " px its position embedding is resampled from "
+                + from + "x" + from + " to " + to + "x" + to + " patches (bicubic, antialiased, as timm)");
     }
 }

@@ -14,7 +14,8 @@ import mdlora.tensor.io.Json;
  * with no mdlora code: {@code config.json} with Hugging Face ViTConfig's names ({@code hidden_size},
  * {@code num_hidden_layers}, ...), the label names and the normalisation, and
  * {@code preprocessor_config.json} with the normalisation where Hugging Face's image processor (and
- * {@link mdlora.nn.ViTCheckpoint}) look for it.
+ * {@link mdlora.nn.ViTCheckpoint}) look for it. The pooling is written under timm's {@code global_pool}; the rest of
+ * a model's kind (class and distillation tokens, norm_pre, fc_norm, layer scale) shows in its tensors.
  */
 public final class HubConfig {
     private HubConfig() {}
@@ -34,6 +35,8 @@ public final class HubConfig {
         c.put("num_channels", 3);
         c.put("qkv_bias", true);
         c.put("layer_norm_eps", decimal(config.layerNormEps()));
+        // timm's name for the pooling: what the checkpoint's tensors cannot show when a class token is averaged over
+        c.put("global_pool", config.variant().pool() == ViTConfig.Pool.AVG ? "avg" : "token");
         c.put("num_labels", labels.size());
         Map<String, Object> id2label = new LinkedHashMap<>(), label2id = new LinkedHashMap<>();
         for (int i = 0; i < labels.size(); i++) {
