@@ -80,10 +80,11 @@ public final class ClusterCompute implements StepCompute, AutoCloseable {
                 .set("spark.executor.instances", Integer.toString(settings.workers()))
                 .set("spark.executor.cores", Integer.toString(cores))
                 .set("spark.task.cpus", Integer.toString(settings.inProcess() ? 1 : cores))
-                .set("spark.executorEnv.JAVA_HOME", System.getProperty("java.home"))
+                .setIfMissing("spark.executorEnv.JAVA_HOME", System.getProperty("java.home"))
                 .set("spark.executorEnv.SPARK_SCALA_VERSION", "2.13")
-                .set("spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC")
-                // the broadcast weights are read once per task; the shares are a few MB: no shuffle, no spill
+                .set("spark.executor.extraJavaOptions", (conf.get("spark.executor.extraJavaOptions", "")
+                        + " --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC").strip())
+                // tasks read no cached blocks: waiting for a "preferred" executor would only delay the step
                 .set("spark.locality.wait", "0");
         if (settings.inProcess() || settings.localCluster()) conf.set("spark.ui.enabled", "false");
         if (settings.localCluster()) {
