@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import mdlora.autograd.Variable;
-import mdlora.launcher.config.Config;
+import mdlora.launcher.config.Settings;
 import mdlora.launcher.train.Evaluator;
 import mdlora.launcher.train.MultiDomainJob;
 import mdlora.launcher.train.StepCompute;
@@ -53,11 +53,11 @@ public final class ClusterCompute implements StepCompute, AutoCloseable {
      * using all the executor's cores, dynamic allocation off (a step needs all its workers at once),
      * executors on this JVM's JDK with the Vector API module.
      */
-    public ClusterCompute(ClusterSettings settings, Config config) {
+    public ClusterCompute(ClusterSettings settings, Settings config) {
         this(settings, config, Worker::share);
     }
 
-    ClusterCompute(ClusterSettings settings, Config config, ShareTask task) {
+    ClusterCompute(ClusterSettings settings, Settings config, ShareTask task) {
         this.settings = settings;
         this.configJson = Json.write(config.toJson());
         this.task = task;

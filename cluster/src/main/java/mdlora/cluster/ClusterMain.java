@@ -3,7 +3,6 @@ package mdlora.cluster;
 import java.util.ArrayList;
 import java.util.List;
 import mdlora.launcher.Main;
-import mdlora.launcher.TrainCommand;
 import mdlora.launcher.config.ConfigException;
 
 /**
@@ -25,7 +24,7 @@ public final class ClusterMain {
             System.err.println("mdlora cluster: runs the train command only (mdlora train ... --cluster MASTER --workers N)");
             return 2;
         }
-        List<String> rest = new ArrayList<>();
+        List<String> rest = new ArrayList<>(List.of("train"));
         String master = System.getProperty("spark.master"), workers = null;
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
@@ -41,7 +40,6 @@ public final class ClusterMain {
                 rest.add(a);
             }
         }
-        if (rest.equals(List.of("--help")) || rest.equals(List.of("-h"))) return Main.run(new TrainCommand(), "--help");
         if (master == null) return fail("--cluster MASTER is missing (local[N], local-cluster[N,cores,memoryMiB], spark://host:7077, yarn, k8s://...)");
         if (workers == null) return fail("--workers N is missing: how many executors share each step");
         ClusterSettings settings;
@@ -52,10 +50,10 @@ public final class ClusterMain {
         } catch (ConfigException e) {
             return fail(e.getMessage());
         }
-        return Main.run(new TrainCommand((config, stop) -> {
+        return Main.run((config, stop) -> {
             InterruptToStop.install(stop);
             return new ClusterCompute(settings, config);
-        }), rest.toArray(String[]::new));
+        }, rest.toArray(String[]::new));
     }
 
     private static int fail(String message) {

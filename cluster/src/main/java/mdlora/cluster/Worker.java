@@ -3,8 +3,8 @@ package mdlora.cluster;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import mdlora.autograd.Variable;
-import mdlora.launcher.config.Config;
-import mdlora.launcher.config.Knob;
+import java.util.Set;
+import mdlora.launcher.config.Settings;
 import mdlora.launcher.train.Evaluator;
 import mdlora.launcher.train.FineTuning;
 import mdlora.launcher.train.MultiDomainJob;
@@ -60,12 +60,12 @@ final class Worker {
 
     private static Worker build(RunSpec spec) {
         Parallel.setThreads(spec.threads());
-        Config config = Config.defaults().withJson(Json.parseObject(spec.configJson()));
+        Settings config = new Settings().withJson(Json.parseObject(spec.configJson()), Set.of());
         MultiDomainJob job = FineTuning.prepare(config).job(StepCompute.LOCAL);
         String fingerprint = Fingerprint.of(job.model());
         if (!fingerprint.equals(spec.fingerprint())) {
             job.close();
-            throw new IllegalStateException("the backbone this executor read (" + config.string(Knob.BACKBONE) + ", fingerprint "
+            throw new IllegalStateException("the backbone this executor read (" + config.model.backbone + ", fingerprint "
                     + fingerprint.substring(0, 19) + ") differs from the driver's (" + spec.fingerprint().substring(0, 19)
                     + "): every machine must see the same backbone file on the shared filesystem");
         }

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import mdlora.launcher.config.Config;
+import mdlora.launcher.config.Settings;
 import mdlora.launcher.train.FineTuning;
 import mdlora.launcher.train.StepCompute;
 import org.apache.spark.TaskContext;
@@ -37,7 +37,7 @@ class ClusterTrainingTest {
         oneProcess = TinyRun.weights(dir.resolve("one-process"));
     }
 
-    private static Config config() {
+    private static Settings config() {
         return workspace.config(BATCH, STEPS);
     }
 

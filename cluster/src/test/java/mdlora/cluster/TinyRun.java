@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import mdlora.launcher.Main;
-import mdlora.launcher.config.Config;
-import mdlora.launcher.config.Knob;
+import mdlora.launcher.config.DomainSpec;
+import mdlora.launcher.config.Settings;
 import mdlora.launcher.run.RunDir;
 import mdlora.launcher.train.FineTuning;
 import mdlora.launcher.train.StepCompute;
@@ -44,25 +44,36 @@ final class TinyRun {
         }
 
         /** A run of {@code steps} steps at global batch {@code batch}, checkpointing every step, evaluating at the end. */
-        Config config(int batch, int steps) {
-            Config c = Config.defaults().with(Knob.BACKBONE, backbone.toString()).with(Knob.IMAGE_SIZE, 32).with(Knob.FRAMES, 2)
-                    .with(Knob.BATCH, batch).with(Knob.STEPS, steps).with(Knob.WARMUP, 1).with(Knob.EVAL_EVERY, 0)
-                    .with(Knob.CHECKPOINT_EVERY, 1).with(Knob.RANK_SHARED, 2).with(Knob.RANK_DOMAIN, 2).with(Knob.THREADS, 2).with(Knob.WORKERS, 1);
-            return c.withFlagValues(Knob.DOMAINS, SyntheticVideos.domainNames().stream().map(d -> d + "=synthetic:" + data).toList());
+        Settings config(int batch, int steps) {
+            Settings c = new Settings();
+            c.model.backbone = backbone.toString();
+            c.data.imageSize = 32;
+            c.data.frames = 2;
+            c.data.workers = 1;
+            c.train.batch = batch;
+            c.train.steps = steps;
+            c.train.warmup = 1;
+            c.train.evalEvery = 0;
+            c.train.checkpointEvery = 1;
+            c.train.threads = 2;
+            c.lora.rankShared = 2;
+            c.lora.rankDomain = 2;
+            for (String d : SyntheticVideos.domainNames()) c.data.domains.add(DomainSpec.parse(d + "=synthetic:" + data));
+            return c;
         }
     }
 
     /** Trains {@code config} in {@code dir} (a new run, or the one there) with {@code compute}. */
-    static FineTuning.Outcome train(Config config, Path dir, int stopAfter, StepCompute compute) throws IOException {
+    static FineTuning.Outcome train(Settings config, Path dir, int stopAfter, StepCompute compute) throws IOException {
         RunDir run = Files.exists(dir.resolve("config.json")) ? RunDir.open(dir) : RunDir.create(dir, "train");
-        run.writeConfig(config);
+        run.writeSettings(config);
         try (StopSignal stop = StopSignal.manual()) {
             return FineTuning.prepare(config).train(run, stopAfter, stop, compute);
         }
     }
 
     /** Trains on {@code settings}' cluster. */
-    static FineTuning.Outcome trainOnCluster(Config config, Path dir, int stopAfter, ClusterSettings settings) throws IOException {
+    static FineTuning.Outcome trainOnCluster(Settings config, Path dir, int stopAfter, ClusterSettings settings) throws IOException {
         try (ClusterCompute compute = new ClusterCompute(settings, config)) {
             return train(config, dir, stopAfter, compute);
         }

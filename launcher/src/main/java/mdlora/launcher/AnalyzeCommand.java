@@ -1,58 +1,38 @@
 package mdlora.launcher;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import mdlora.launcher.analysis.Analysis;
-import mdlora.launcher.config.Knob;
 import mdlora.launcher.report.RunReport;
 import mdlora.launcher.run.RunDir;
 import mdlora.launcher.train.TrainedRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code mdlora analyze --run RUN_DIR}: effective dimensions, subspace sizes and domain overlaps of a run's LoRAs, into its report. */
-public final class AnalyzeCommand implements Command {
-    /** The options, each taking a value. */
-    private static final Set<String> OPTIONS = Set.of("run");
+@Command(name = "analyze", header = "effective dimensions, subspace sizes k, domain overlaps of a run's LoRAs (into its report)",
+        description = {"For every layer with LoRAs: k, the dimension of the frozen weight's column space at the run's tau; the cumulative "
+                + "contribution curve C_k of each LoRA's update and its effective dimension (the smallest k with C_k >= "
+                + Analysis.EFFECTIVE_ENERGY + "); the overlap between the domains' update subspaces. Writes analysis.json and adds the plots "
+                + "and tables to report.html."})
+final class AnalyzeCommand implements Callable<Integer> {
+    @Option(names = "--run", required = true, paramLabel = "RUN_DIR", description = "the run folder")
+    Path run;
 
     @Override
-    public Set<String> options() {
-        return OPTIONS;
-    }
-
-    @Override
-    public String name() {
-        return "analyze";
-    }
-
-    @Override
-    public String summary() {
-        return "effective dimensions, subspace sizes k, domain overlaps of a run's LoRAs (into its report)";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: mdlora analyze --run RUN_DIR
-
-                For every layer with LoRAs: k, the dimension of the frozen weight's column space at the run's tau; the
-                cumulative contribution curve C_k of each LoRA's update (paper 000 Fig. 4) and its effective dimension
-                (C_k >= %s); the overlap between the domains' update subspaces. Writes analysis.json and adds
-                the plots and tables to report.html.""".formatted(Analysis.EFFECTIVE_ENERGY);
-    }
-
-    @Override
-    public int run(String[] argv) throws IOException {
-        Args args = Args.parse(name(), argv, OPTIONS, Set.of());
-        RunDir run = RunDir.open(args.existingPath("run"));
-        TrainedRun trained = TrainedRun.load(run);
-        if (trained.model().lora() == null) throw new UserError(run.path() + " trained only the heads (head-only): it has no LoRAs to analyse");
-        Map<String, Object> analysis = Analysis.of(trained.model().lora(), trained.config().number(Knob.TAU));
-        run.writeJson("analysis.json", analysis);
-        RunReport.write(run, "train");
+    public Integer call() throws IOException {
+        RunDir dir = RunDir.open(UserError.existing(run, "--run"));
+        TrainedRun trained = TrainedRun.load(dir);
+        if (trained.model().lora() == null) throw new UserError(dir.path() + " trained only the heads (head-only): it has no LoRAs to analyse");
+        Map<String, Object> analysis = Analysis.of(trained.model().lora(), trained.config().lora.tau);
+        dir.writeJson("analysis.json", analysis);
+        RunReport.write(dir, "train");
         print(analysis);
-        System.out.println("report: " + run.file("report.html"));
+        System.out.println("report: " + dir.file("report.html"));
         return 0;
     }
 

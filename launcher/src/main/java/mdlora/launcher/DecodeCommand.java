@@ -4,62 +4,44 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import mdlora.tensor.io.SafetensorsWriter;
 import mdlora.video.Clip;
 import mdlora.video.FrameSampler;
 import mdlora.video.Resize;
 import mdlora.video.RgbImage;
 import mdlora.video.VideoFormatException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code mdlora decode CLIP --frames T [--size S] --out FILE.safetensors}: the frames evaluation
  * would sample from a clip, as uint8 {@code frames [T, H, W, 3]} (RGB) and their 0-based
  * presentation indices as int32 {@code indices [T]}, for checking against other decoders.
  */
-public final class DecodeCommand implements Command {
-    /** The options, each taking a value. */
-    private static final Set<String> OPTIONS = Set.of("frames", "size", "out");
+@Command(name = "decode", header = "decode the frames evaluation samples from a clip to a safetensors file",
+        description = {"Decodes the T frames that evaluation samples from CLIP (an MP4/H.264 file or a folder of frames: the centres of T "
+                + "equal segments) and writes them as uint8 'frames' [T,H,W,3] (RGB, native size, or the shorter side resized to S with "
+                + "--size) and their 0-based presentation-order indices as int32 'indices' [T]."})
+final class DecodeCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "CLIP", description = "an MP4/H.264 file or a folder of frames")
+    Path clip;
+    @Option(names = "--frames", required = true, paramLabel = "T", description = "frames to sample")
+    int frames;
+    @Option(names = "--size", paramLabel = "S", description = "resize the shorter side to S pixels (0: native size)")
+    int size;
+    @Option(names = "--out", required = true, paramLabel = "FILE.safetensors", description = "where the frames go")
+    Path out;
 
     @Override
-    public Set<String> options() {
-        return OPTIONS;
-    }
-
-    @Override
-    public String name() {
-        return "decode";
-    }
-
-    @Override
-    public String summary() {
-        return "decode the frames evaluation samples from a clip to a safetensors file";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: ./mdlora decode CLIP --frames T [--size S] --out FILE.safetensors
-
-                Decodes the T frames that evaluation samples from CLIP (an MP4/H.264 file or a folder of frames:
-                the centres of T equal segments) and writes them as uint8 'frames' [T,H,W,3] (RGB, native size, or
-                the shorter side resized to S with --size) and their 0-based presentation-order indices as int32
-                'indices' [T].""";
-    }
-
-    @Override
-    public int run(String[] args) throws IOException {
-        Args a = Args.parse(name(), args, OPTIONS, Set.of());
-        if (a.positional().size() != 1 || !a.has("frames") || !a.has("out")) throw new UserError("needs one CLIP, --frames and --out (see --help)");
-        Path clip = Path.of(a.positional().getFirst()), out = Path.of(a.require("out"));
-        int frames = positive("--frames", a.require("frames")), size = a.has("size") ? positive("--size", a.require("size")) : 0;
+    public Integer call() throws IOException {
+        if (frames < 1) throw new UserError("--frames needs a positive integer, got " + frames);
+        if (size < 0) throw new UserError("--size must be 0 or more, got " + size);
         try (Clip c = Clip.open(clip)) {
             int[] indices = FrameSampler.uniform(frames).eval(c.frameCount());
             List<RgbImage> images = c.read(indices);
-            if (size > 0) {
-                int s = size;
-                images = images.stream().map(f -> Resize.shorterSideTo(f, s)).toList();
-            }
+            if (size > 0) images = images.stream().map(f -> Resize.shorterSideTo(f, size)).toList();
             try {
                 writeSafetensors(out, images, indices);
             } catch (IOException e) {
@@ -70,16 +52,6 @@ public final class DecodeCommand implements Command {
             throw new UserError(e.getMessage());
         }
         return 0;
-    }
-
-    private static int positive(String option, String text) {
-        try {
-            int v = Integer.parseInt(text);
-            if (v > 0) return v;
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UserError(option + " needs a positive integer, got '" + text + "'");
     }
 
     /** Writes U8 {@code frames} [T,H,W,3] and I32 {@code indices} [T], atomically. */

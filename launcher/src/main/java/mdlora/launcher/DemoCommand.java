@@ -6,10 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import mdlora.launcher.config.Config;
+import java.util.concurrent.Callable;
 import mdlora.launcher.config.DomainSpec;
-import mdlora.launcher.config.Knob;
+import mdlora.launcher.config.Settings;
 import mdlora.launcher.model.LoraSettings;
 import mdlora.launcher.report.HtmlReport;
 import mdlora.launcher.report.LinePlot;
@@ -19,6 +18,8 @@ import mdlora.launcher.run.RunDir;
 import mdlora.launcher.train.FineTuning;
 import mdlora.launcher.train.StopSignal;
 import mdlora.video.SyntheticVideos;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code mdlora demo}: the main job on an embedded default. On the synthetic multi-domain clips
@@ -26,63 +27,56 @@ import mdlora.video.SyntheticVideos;
  * of {@code train}: shared + domain LoRAs with subspace constraints and domain separation, and the
  * head-only baseline; then compares them domain by domain.
  */
-public final class DemoCommand implements Command {
-    static final RunOptions OPTIONS = new RunOptions("demo", List.of("model", "data", "lora", "train"));
+@Command(name = "demo", header = "the main job: LoRA vs head-only on synthetic multi-domain clips, per-domain table (no arguments)",
+        description = {"Generates the synthetic clips of three domains (studio, street, forest; once, under .cache/), then runs `mdlora train` "
+                + "twice from the shipped image-pretrained ViT: shared + domain LoRAs with subspace constraints and domain separation, and the "
+                + "head-only baseline (same steps, same data); evaluates every domain and prints the two side by side. The demo folder "
+                + "(--out, default runs/demo-...) holds both runs (lora/, head-only/) and report.html comparing them. The demo is a preset of "
+                + "train: any option below changes both runs, and the defaults shown are the demo's."})
+final class DemoCommand implements Callable<Integer> {
+    private static final String HEAD_ONLY = Settings.Structure.HEAD_ONLY.toString();
+    final Settings settings = preset();
+    @Mixin RunFlags run;
+    @Mixin Settings.Model model = settings.model;
+    @Mixin Settings.Data data = settings.data;
+    @Mixin Settings.Lora lora = settings.lora;
+    @Mixin Settings.Train train = settings.train;
 
     /** The demo's settings: {@code mdlora train} with these flags is the LoRA half of the demo. */
-    static Config preset() {
+    static Settings preset() {
         Path cache = Workspace.cache();
-        List<DomainSpec> domains = new ArrayList<>();
-        for (String name : SyntheticVideos.domainNames()) domains.add(new DomainSpec(name, "synthetic", cache.resolve("synthetic").toString()));
-        return Config.defaults()
-                .with(Knob.DOMAINS, List.copyOf(domains))
-                .with(Knob.CACHE, cache.resolve("frames").toString())
-                .with(Knob.IMAGE_SIZE, 64).with(Knob.FRAMES, 4)
-                .with(Knob.STRUCTURE, "upper-heavy").with(Knob.RANK_SHARED, 8).with(Knob.RANK_DOMAIN, 8)
-                .with(Knob.ALPHA_SHARED, 16.0).with(Knob.ALPHA_DOMAIN, 16.0)
-                .with(Knob.SC, true).with(Knob.DS, true)
-                .with(Knob.BATCH, 8).with(Knob.STEPS, 1200).with(Knob.LR, 2e-3).with(Knob.WARMUP, 20)
-                .with(Knob.EVAL_EVERY, 200).with(Knob.CHECKPOINT_EVERY, 400);
+        Settings s = new Settings();
+        for (String name : SyntheticVideos.domainNames()) s.data.domains.add(new DomainSpec(name, "synthetic", cache.resolve("synthetic").toString()));
+        s.data.cache = cache.resolve("frames").toString();
+        s.data.imageSize = 64;
+        s.data.frames = 4;
+        s.lora.structure = Settings.Structure.UPPER_HEAVY;
+        s.lora.rankShared = s.lora.rankDomain = 8;
+        s.lora.alphaShared = s.lora.alphaDomain = 16;
+        s.lora.sc = s.lora.ds = true;
+        s.train.batch = 8;
+        s.train.steps = 1200;
+        s.train.lr = 2e-3;
+        s.train.warmup = 20;
+        s.train.evalEvery = 200;
+        s.train.checkpointEvery = 400;
+        return s;
     }
 
     @Override
-    public Set<String> options() {
-        return OPTIONS.valued();
-    }
-
-    @Override
-    public String name() {
-        return "demo";
-    }
-
-    @Override
-    public String summary() {
-        return "the main job: LoRA vs head-only on synthetic multi-domain clips, per-domain table (no arguments)";
-    }
-
-    @Override
-    public String usage() {
-        return OPTIONS.usage("[options]", """
-                Generates the synthetic clips of three domains (studio, street, forest; once, under .cache/), then runs
-                `mdlora train` twice from the shipped image-pretrained ViT: shared + domain LoRAs with subspace
-                constraints and domain separation, and the head-only baseline (same steps, same data); evaluates
-                every domain and prints the two side by side. The demo folder (--out, default runs/demo-...) holds
-                both runs (lora/, head-only/) and report.html comparing them. Any flag below changes both runs.""", preset());
-    }
-
-    @Override
-    public int run(String[] argv) throws IOException {
-        Args args = OPTIONS.parse(argv);
-        if (args.has("resume")) throw new UserError("a demo is two runs; resume one with: mdlora train --resume DEMO_DIR/lora (or DEMO_DIR/head-only)");
+    public Integer call() throws IOException {
+        if (run.resume != null) throw new UserError("a demo is two runs; resume one with: mdlora train --resume DEMO_DIR/lora (or DEMO_DIR/head-only)");
         long start = System.nanoTime();
-        Config lora = OPTIONS.resolve(args, preset());
-        Path dir = RunDir.folder(args.has("out") ? Path.of(args.get("out", null)) : null, "demo");
-        Map<String, Double> withLora = train(dir.resolve("lora"), lora, args);
-        if (withLora == null) return 130;
-        Map<String, Double> headOnly = train(dir.resolve("head-only"), lora.with(Knob.STRUCTURE, LoraSettings.HEAD_ONLY), args);
-        if (headOnly == null) return 130;
-        Table table = comparison(headOnly, withLora, label(lora));
-        report(dir, table, List.copyOf(withLora.keySet()));
+        Settings withLora = run.resolve(settings);
+        Settings headOnly = withLora.copy();
+        headOnly.lora.structure = Settings.Structure.HEAD_ONLY;
+        Path dir = RunDir.folder(run.out, "demo");
+        Map<String, Double> loraAccuracy = train(dir.resolve("lora"), withLora, run.stopAfter());
+        if (loraAccuracy == null) return 130;
+        Map<String, Double> headAccuracy = train(dir.resolve("head-only"), headOnly, run.stopAfter());
+        if (headAccuracy == null) return 130;
+        Table table = comparison(headAccuracy, loraAccuracy, label(withLora));
+        report(dir, table, List.copyOf(loraAccuracy.keySet()));
         System.out.println();
         System.out.print(table.toText());
         System.out.printf(Locale.ROOT, "demo finished in %s; report: %s%n", Progress.clockTime((System.nanoTime() - start) / 1e9), dir.resolve("report.html"));
@@ -90,14 +84,13 @@ public final class DemoCommand implements Command {
     }
 
     /** One run of the pair, with {@code train}'s own code; its final top-1 per domain, or null when stopped. */
-    private static Map<String, Double> train(Path out, Config config, Args args) throws IOException {
-        RunOptions.Session session = RunOptions.fresh(out, "demo", config);
-        Config resolved = session.config();
-        FineTuning fineTuning = FineTuning.prepare(resolved);
+    private static Map<String, Double> train(Path out, Settings settings, int stopAfter) throws IOException {
+        RunFlags.Session session = RunFlags.fresh(out, "demo", settings);
+        FineTuning fineTuning = FineTuning.prepare(session.settings());
         RunDir run = session.open();
-        System.err.println("mdlora demo: " + label(resolved) + " -> " + run.path());
+        System.err.println("mdlora demo: " + label(session.settings()) + " -> " + run.path());
         try (StopSignal stop = StopSignal.install()) {
-            FineTuning.Outcome outcome = fineTuning.train(run, RunOptions.stopAfter(args), stop);
+            FineTuning.Outcome outcome = fineTuning.train(run, stopAfter, stop);
             if (outcome.result().stopped()) {
                 System.out.println("stopped; continue this run with: mdlora train --resume " + run.path());
                 return null;
@@ -107,16 +100,16 @@ public final class DemoCommand implements Command {
     }
 
     /** "LoRA (upper-heavy, sc, ds)": the method of a run, as the table heads its column. */
-    private static String label(Config config) {
-        if (!LoraSettings.hasLora(config)) return LoraSettings.HEAD_ONLY;
-        List<String> parts = new ArrayList<>(List.of(config.string(Knob.STRUCTURE)));
-        if (config.bool(Knob.SC)) parts.add("sc");
-        if (config.bool(Knob.DS)) parts.add("ds");
+    private static String label(Settings settings) {
+        if (!LoraSettings.hasLora(settings)) return HEAD_ONLY;
+        List<String> parts = new ArrayList<>(List.of(settings.lora.structure.toString()));
+        if (settings.lora.sc) parts.add("sc");
+        if (settings.lora.ds) parts.add("ds");
         return "LoRA (" + String.join(", ", parts) + ")";
     }
 
     private static Table comparison(Map<String, Double> headOnly, Map<String, Double> lora, String loraLabel) {
-        Table t = new Table("domain", LoraSettings.HEAD_ONLY, loraLabel, "gain");
+        Table t = new Table("domain", HEAD_ONLY, loraLabel, "gain");
         double sumHead = 0, sumLora = 0;
         for (String d : lora.keySet()) {
             double h = headOnly.get(d), l = lora.get(d);

@@ -8,9 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import mdlora.launcher.config.Config;
-import mdlora.launcher.config.Knob;
+import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
+import mdlora.launcher.config.Settings;
 import mdlora.launcher.report.AnalysisReport;
 import mdlora.launcher.report.HtmlReport;
 import mdlora.launcher.report.LinePlot;
@@ -21,6 +21,10 @@ import mdlora.launcher.train.FineTuning;
 import mdlora.launcher.train.Scores;
 import mdlora.launcher.train.StopSignal;
 import mdlora.tensor.io.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code mdlora experiment table1|rank|tau}: grids of fine-tuning runs on the synthetic domains (the
@@ -28,60 +32,58 @@ import mdlora.tensor.io.Json;
  * a Markdown table and a report. Every cell is an ordinary run folder; running the same command with the
  * same {@code --out} again reuses the cells that finished and resumes the others.
  */
-public final class ExperimentCommand implements Command {
-    static final RunOptions OPTIONS = new RunOptions("experiment", List.of("model", "data", "lora", "train"));
+@Command(name = "experiment", header = "Table 1 grid (structure x sc x ds), rank and tau sweeps; mean +- std over seeds",
+        description = {"table1: upper-heavy / all-flat x subspace constraints (sc) off/on x domain separation (ds) off/on, as Table 1 of "
+                + "the paper on subspace-constrained multi-domain LoRA. rank: the LoRA rank r (shared and domain), --values 2,4,8,16 by default. "
+                + "tau: the energy threshold of the subspace constraints, --values 0.8,0.9,0.95,0.99 by default.",
+                "Each cell trains --seeds seeds with the demo's settings changed by the options below, and the experiment folder (--out, "
+                + "default runs/experiment-KIND-...) gets table.md, results.json and report.html (with the effective-dimension curves for "
+                + "table1). Rerun with the same --out to continue an interrupted experiment."})
+final class ExperimentCommand implements Callable<Integer> {
+    /** The experiments. */
+    enum Kind {
+        TABLE1, RANK, TAU;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    final Settings settings = DemoCommand.preset();
+    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "${COMPLETION-CANDIDATES}")
+    Kind kind;
+    @Option(names = "--seeds", paramLabel = "N", description = "seeds per cell")
+    int seeds = 3;
+    @Option(names = "--values", paramLabel = "A,B,...", split = ",", description = "the swept values (rank: 2,4,8,16; tau: 0.8,0.9,0.95,0.99)")
+    List<String> values;
+    @Mixin RunFlags run;
+    @Mixin Settings.Model model = settings.model;
+    @Mixin Settings.Data data = settings.data;
+    @Mixin Settings.Lora lora = settings.lora;
+    @Mixin Settings.Train train = settings.train;
 
     /** One configuration of a grid: its name (its folders' prefix), the row labels it shows, and its settings. */
-    record Cell(String name, List<String> labels, Config config) {}
+    record Cell(String name, List<String> labels, Settings settings) {}
 
     @Override
-    public Set<String> options() {
-        return OPTIONS.valued("seeds", "values");
-    }
-
-    @Override
-    public String name() {
-        return "experiment";
-    }
-
-    @Override
-    public String summary() {
-        return "paper 000 Table 1 grid (structure x sc x ds), rank and tau sweeps; mean +- std over seeds";
-    }
-
-    @Override
-    public String usage() {
-        return OPTIONS.usage("table1|rank|tau [--seeds N] [--values A,B,...] [options]", """
-                table1: upper-heavy / all-flat x subspace constraints (sc) off/on x domain separation (ds) off/on, as paper
-                        000's Table 1. rank: the LoRA rank r (shared and domain), --values 2,4,8,16 by default. tau: the
-                        energy threshold of the subspace constraints, --values 0.8,0.9,0.95,0.99 by default.
-                Each cell trains --seeds seeds (default 3) with the demo's settings changed by the flags below, and the
-                experiment folder (--out, default runs/experiment-KIND-...) gets table.md, results.json and
-                report.html (with the paper's Fig. 4 effective-dimension curves for table1). Rerun with the same --out to
-                continue an interrupted experiment.""", DemoCommand.preset());
-    }
-
-    @Override
-    public int run(String[] argv) throws IOException {
-        Args args = OPTIONS.parseWithWords(argv, "seeds", "values");
-        if (args.positional().size() != 1) throw new UserError("name one experiment: table1, rank or tau (mdlora experiment --help)");
-        if (args.has("resume")) throw new UserError("to continue an experiment, run it again with the same --out");
-        String kind = args.positional().getFirst();
-        int seeds = args.getInt("seeds", 3);
+    public Integer call() throws IOException {
+        if (run.resume != null) throw new UserError("to continue an experiment, run it again with the same --out");
         if (seeds < 1) throw new UserError("--seeds must be at least 1, got " + seeds);
-        Config base = OPTIONS.resolve(args, DemoCommand.preset());
+        Settings base = run.resolve(settings);
         List<Cell> cells = switch (kind) {
-            case "table1" -> table1(base);
-            case "rank" -> sweep(base, Knob.RANK_SHARED, values(args, "2,4,8,16"));
-            case "tau" -> sweep(base, Knob.TAU, values(args, "0.8,0.9,0.95,0.99"));
-            default -> throw new UserError("unknown experiment '" + kind + "' (table1, rank or tau)");
+            case TABLE1 -> table1(base);
+            case RANK -> sweep(base, kind, values == null ? List.of("2", "4", "8", "16") : values, (s, v) -> s.lora.rankShared = s.lora.rankDomain = Integer.parseInt(v));
+            case TAU -> sweep(base, kind, values == null ? List.of("0.8", "0.9", "0.95", "0.99") : values, (s, v) -> s.lora.tau = Double.parseDouble(v));
         };
-        Path dir = RunDir.folder(args.has("out") ? Path.of(args.get("out", null)) : null, "experiment-" + kind);
+        Path dir = RunDir.folder(run.out, "experiment-" + kind);
         Map<Cell, List<Map<String, Double>>> results = new LinkedHashMap<>();
         for (Cell cell : cells) {
             List<Map<String, Double>> perSeed = new ArrayList<>();
             for (int seed = 0; seed < seeds; seed++) {
-                Map<String, Double> accuracy = runCell(dir.resolve(cell.name() + "-seed" + seed), cell.config().with(Knob.SEED, seed), RunOptions.stopAfter(args));
+                Settings s = cell.settings().copy();
+                s.train.seed = seed;
+                Map<String, Double> accuracy = runCell(dir.resolve(cell.name() + "-seed" + seed), s, run.stopAfter());
                 if (accuracy == null) {
                     System.out.println("stopped; run the same command with --out " + dir + " to continue");
                     return 130;
@@ -98,14 +100,18 @@ public final class ExperimentCommand implements Command {
         return 0;
     }
 
-    /** Paper 000 Table 1: both structures, each with sc and ds off and on. */
-    static List<Cell> table1(Config base) {
+    /** Table 1: both structures, each with sc and ds off and on. */
+    static List<Cell> table1(Settings base) {
         List<Cell> cells = new ArrayList<>();
-        for (String structure : List.of("upper-heavy", "all-flat"))
+        for (Settings.Structure structure : List.of(Settings.Structure.UPPER_HEAVY, Settings.Structure.ALL_FLAT))
             for (boolean sc : List.of(false, true))
-                for (boolean ds : List.of(false, true))
-                    cells.add(new Cell(structure + "-sc" + onOff(sc) + "-ds" + onOff(ds), List.of(structure, sc ? "yes" : "no", ds ? "yes" : "no"),
-                            base.with(Knob.STRUCTURE, structure).with(Knob.SC, sc).with(Knob.DS, ds)));
+                for (boolean ds : List.of(false, true)) {
+                    Settings s = base.copy();
+                    s.lora.structure = structure;
+                    s.lora.sc = sc;
+                    s.lora.ds = ds;
+                    cells.add(new Cell(structure + "-sc" + onOff(sc) + "-ds" + onOff(ds), List.of(structure.toString(), sc ? "yes" : "no", ds ? "yes" : "no"), s));
+                }
         return cells;
     }
 
@@ -113,27 +119,27 @@ public final class ExperimentCommand implements Command {
         return on ? "-on" : "-off";
     }
 
-    /** One cell per value of {@code knob} (for the rank, both kinds of LoRA take the value). */
-    static List<Cell> sweep(Config base, Knob knob, List<String> values) {
+    /** One cell per value, {@code apply} setting it (for the rank, both kinds of LoRA take the value); each checked as a flag would be. */
+    static List<Cell> sweep(Settings base, Kind kind, List<String> values, BiConsumer<Settings, String> apply) {
         List<Cell> cells = new ArrayList<>();
         for (String v : values) {
-            Config c = base.withFlagValues(knob, List.of(v));
-            if (knob == Knob.RANK_SHARED) c = c.withFlagValues(Knob.RANK_DOMAIN, List.of(v));
-            cells.add(new Cell(knob.flag() + "-" + v, List.of(v), c));
+            Settings s = base.copy();
+            try {
+                apply.accept(s, v.strip());
+            } catch (NumberFormatException e) {
+                throw new UserError("--values: '" + v + "' is not a " + kind + " value");
+            }
+            // folder names as the flags they set (rank-shared-4, tau-0.9), so earlier experiments' cells are reused
+            cells.add(new Cell((kind == Kind.RANK ? "rank-shared" : kind) + "-" + v.strip(), List.of(v.strip()), s.validate()));
         }
         return cells;
     }
 
-    private static List<String> values(Args args, String fallback) {
-        return List.of(args.get("values", fallback).split("\\s*,\\s*"));
-    }
-
     /** Trains one cell for one seed, or reuses it when it finished before; its final top-1 per domain, or null when stopped. */
-    private static Map<String, Double> runCell(Path out, Config config, int stopAfter) throws IOException {
+    private static Map<String, Double> runCell(Path out, Settings settings, int stopAfter) throws IOException {
         if (Files.exists(out.resolve("eval.json"))) return Scores.readTop1(RunDir.open(out));
-        RunOptions.Session session = Files.exists(out.resolve("config.json")) ? RunOptions.resume(RunDir.open(out)) : RunOptions.fresh(out, "cell", config);
-        config = session.config();
-        FineTuning fineTuning = FineTuning.prepare(config);
+        RunFlags.Session session = Files.exists(out.resolve("config.json")) ? RunFlags.resume(RunDir.open(out)) : RunFlags.fresh(out, "cell", settings);
+        FineTuning fineTuning = FineTuning.prepare(session.settings());
         RunDir run = session.open();
         System.err.println("mdlora experiment: " + run.path());
         try (StopSignal stop = StopSignal.install()) {
@@ -144,13 +150,9 @@ public final class ExperimentCommand implements Command {
     }
 
     /** Rows of mean +- std over seeds per domain and their mean, in percent. */
-    private static Table table(String kind, List<Cell> cells, Map<Cell, List<Map<String, Double>>> results) {
+    private static Table table(Kind kind, List<Cell> cells, Map<Cell, List<Map<String, Double>>> results) {
         List<String> domains = List.copyOf(results.get(cells.getFirst()).getFirst().keySet());
-        List<String> header = new ArrayList<>(switch (kind) {
-            case "table1" -> List.of("structure", "sc", "ds");
-            case "rank" -> List.of("rank");
-            default -> List.of("tau");
-        });
+        List<String> header = new ArrayList<>(kind == Kind.TABLE1 ? List.of("structure", "sc", "ds") : List.of(kind.toString()));
         header.addAll(domains);
         header.add("mean");
         Table t = new Table(header);
@@ -174,12 +176,12 @@ public final class ExperimentCommand implements Command {
         return String.format(Locale.ROOT, "%.1f ± %.1f", 100 * mean, 100 * Math.sqrt(ss / (fractions.length - 1)));
     }
 
-    private static void report(Path dir, String kind, Table table, List<Cell> cells, Map<Cell, List<Map<String, Double>>> results) throws IOException {
+    private static void report(Path dir, Kind kind, Table table, List<Cell> cells, Map<Cell, List<Map<String, Double>>> results) throws IOException {
         var report = new HtmlReport("mdlora experiment " + kind);
         report.paragraph("Top-1 accuracy (%) on the synthetic domains' test clips, mean ± std over " + results.get(cells.getFirst()).size()
                 + " seeds. Each cell's runs are the folders CELL-seedN beside this report.");
         report.table(table);
-        if (kind.equals("table1")) {
+        if (kind == Kind.TABLE1) {
             Map<String, Map<String, Object>> analyses = new LinkedHashMap<>();
             for (Cell cell : cells) {
                 if (!cell.name().startsWith("upper-heavy")) continue;
@@ -188,12 +190,12 @@ public final class ExperimentCommand implements Command {
             }
             if (!analyses.isEmpty()) AnalysisReport.curves(report, analyses);
         } else {
-            var plot = new LinePlot("Accuracy against " + kind, kind, "top-1 accuracy").yRange(0, 1);
+            var plot = new LinePlot("Accuracy against " + kind, kind.toString(), "top-1 accuracy").yRange(0, 1);
             List<String> domains = List.copyOf(results.get(cells.getFirst()).getFirst().keySet());
             double[] x = cells.stream().mapToDouble(c -> Double.parseDouble(c.labels().getFirst())).toArray();
             for (String d : domains)
                 plot.add(d, x, cells.stream().mapToDouble(c -> results.get(c).stream().mapToDouble(r -> r.get(d)).average().orElse(0)).toArray());
-            report.figure(kind, plot);
+            report.figure(kind.toString(), plot);
         }
         Map<String, Object> json = new LinkedHashMap<>();
         for (Cell cell : cells) json.put(cell.name(), results.get(cell));

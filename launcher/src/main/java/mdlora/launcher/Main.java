@@ -1,37 +1,46 @@
 package mdlora.launcher;
 
-import java.util.ArrayList;
+import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.function.BiFunction;
+import mdlora.launcher.config.Settings;
+import mdlora.launcher.train.StepCompute;
+import mdlora.launcher.train.StopSignal;
+import java.util.concurrent.Callable;
 import mdlora.launcher.config.ConfigException;
 import mdlora.launcher.config.Suggest;
 import picocli.AutoComplete;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
- * Entry point of the {@code mdlora} command: picocli resolves the command word (a typo gets "did you
- * mean") and writes the bash completion script; the registered {@link Command}s parse their own options.
+ * Entry point of the {@code mdlora} command: a picocli command tree, one annotated class per
+ * subcommand. picocli parses and converts every option, writes {@code --help} (with defaults) and the
+ * bash completion script from the same model; a mistake on the command line is one line naming it,
+ * with the nearest real command or option, and exit code 2; a {@link UserError} while running is one
+ * line and exit code 1.
  */
-public final class Main {
-    private static final List<Command> COMMANDS = List.of(
-            new DemoCommand(),
-            new TrainCommand(),
-            new EvalCommand(),
-            new PredictCommand(),
-            new ExportCommand(),
-            new AnalyzeCommand(),
-            new ExperimentCommand(),
-            new PretrainCommand(),
-            new DecodeCommand(),
-            new VideoInfoCommand()
-    );
+@Command(name = "mdlora", scope = ScopeType.INHERIT, showDefaultValues = true, sortOptions = false, abbreviateSynopsis = true, usageHelpAutoWidth = true,
+        description = "multi-domain LoRA fine-tuning of Vision Transformers on video, in pure Java.",
+        synopsisSubcommandLabel = "COMMAND",
+        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class, AnalyzeCommand.class,
+                ExperimentCommand.class, PretrainCommand.class, DecodeCommand.class, VideoInfoCommand.class, Main.Completion.class},
+        footer = {"", "The mdlora script also runs:",
+                "  test         run the whole test suite",
+                "  bench        reference workloads W1-W5 side by side with PyTorch (--json)",
+                "  jmh          JMH kernel benchmarks (JMH's own options)"})
+public final class Main implements Callable<Integer> {
+    @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "show this help and exit")
+    boolean help;
 
-    /** The command that prints the bash completion script. */
-    private static final String COMPLETION = "completion";
-
-    private Main() {}
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -39,93 +48,97 @@ public final class Main {
 
     /** Runs one command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            printHelp();
-            return args.length == 0 ? 2 : 0;
-        }
-        if (args[0].equals(COMPLETION)) {
-            if (args.length > 1) {
-                System.err.println("mdlora completion: takes no arguments, got '" + args[1] + "'");
-                return 2;
-            }
-            System.out.print(AutoComplete.bash("mdlora", commandLine(true)));
-            return 0;
-        }
-        CommandLine.ParseResult parsed;
-        try {
-            parsed = commandLine(false).parseArgs(args);
-        } catch (CommandLine.UnmatchedArgumentException e) {
-            // picocli offers a suggestion for any word; only a plausible typo is worth naming
-            System.err.println("mdlora: unknown command '" + args[0] + "'" + Suggest.nearest(args[0], e.getSuggestions(), " (did you mean %s?)")
-                    + " (mdlora --help lists them)");
-            return 2;
-        } catch (CommandLine.ParameterException e) {
-            System.err.println("mdlora: " + e.getMessage());
-            return 2;
-        }
-        return run(byName(parsed.subcommand().commandSpec().name()), parsed.subcommand().unmatched().toArray(String[]::new));
+        return commandLine().execute(args);
     }
 
     /**
-     * Runs {@code command} on its arguments (the command word left out), with the same help and error
-     * handling as {@link #run(String...)}: the cluster module's entry point runs its own train command so.
+     * Runs one command line as {@link #run(String...)} does, with {@code train}'s steps computed where
+     * {@code trainCompute} says (the cluster module's entry point passes Spark executors).
      */
-    public static int run(Command command, String... rest) {
-        if (rest.length == 1 && (rest[0].equals("--help") || rest[0].equals("-h"))) {
-            System.out.println(command.usage());
-            return 0;
-        }
-        try {
-            return command.run(rest);
-        } catch (UserError | ConfigException e) {
-            System.err.println("mdlora " + command.name() + ": " + e.getMessage());
-            return 1;
-        } catch (Exception e) {
-            System.err.println("mdlora " + command.name() + ": failed: " + e);
-            e.printStackTrace();
-            return 1;
-        }
+    public static int run(BiFunction<Settings, StopSignal, StepCompute> trainCompute, String... args) {
+        CommandLine cl = commandLine();
+        ((TrainCommand) cl.getSubcommands().get("train").getCommand()).compute = trainCompute;
+        return cl.execute(args);
     }
 
-    private static Command byName(String name) {
-        return COMMANDS.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    private static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOverwrittenOptionsAllowed(true); // the last value given wins, so a script's flags can be overridden by appending
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            for (OptionSpec o : sub.getCommandSpec().options()) if (o.type().isEnum()) choiceWords(cl, o.type());
+            for (PositionalParamSpec p : sub.getCommandSpec().positionalParameters()) if (p.type().isEnum()) choiceWords(cl, p.type());
+        }
+        cl.setOut(new PrintWriter(System.out, true));
+        cl.setErr(new PrintWriter(System.err, true));
+        cl.setParameterExceptionHandler((e, argv) -> {
+            System.err.println(e.getCommandLine().getCommandSpec().qualifiedName() + ": " + describe(e));
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((e, command, parsed) -> {
+            String name = command.getCommandSpec().qualifiedName();
+            if (e instanceof UserError || e instanceof ConfigException) {
+                System.err.println(name + ": " + e.getMessage());
+            } else {
+                System.err.println(name + ": failed: " + e);
+                e.printStackTrace();
+            }
+            return 1;
+        });
+        return cl;
     }
 
     /**
-     * The command tree as picocli sees it. For dispatch each subcommand keeps its arguments unparsed
-     * (its own {@link Args} checks them against the knob table); for the completion script
-     * ({@code withOptions}) each also lists its options, so that the shell completes them.
+     * Reads a choice by its word (each enum's {@code toString}: {@code upper-heavy}, {@code kaiming}), the
+     * same word help and completion show, instead of picocli's default that also takes the constant's name.
      */
-    private static CommandLine commandLine(boolean withOptions) {
-        CommandLine top = new CommandLine(CommandSpec.create().name("mdlora"));
-        List<String> names = new ArrayList<>(COMMANDS.stream().map(Command::name).toList());
-        names.add(COMPLETION);
-        for (String name : names) {
-            CommandSpec sub = CommandSpec.create().name(name);
-            Command command = COMMANDS.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
-            if (withOptions && command != null) {
-                for (String option : new TreeSet<>(command.options())) sub.addOption(OptionSpec.builder("--" + option).arity("1").build());
-                sub.addOption(OptionSpec.builder("--help").usageHelp(true).build());
-            }
-            top.addSubcommand(name, new CommandLine(sub));
-            top.getSubcommands().get(name).setStopAtUnmatched(true);
-        }
-        return top;
+    @SuppressWarnings("unchecked")
+    private static void choiceWords(CommandLine cl, Class<?> enumType) {
+        Class<Object> type = (Class<Object>) enumType;
+        List<String> words = Arrays.stream(type.getEnumConstants()).map(Object::toString).toList();
+        cl.registerConverter(type, text -> {
+            for (Object choice : type.getEnumConstants()) if (choice.toString().equals(text)) return choice;
+            throw new CommandLine.TypeConversionException("'" + text + "' is not one of " + String.join(", ", words)
+                    + Suggest.nearest(text, words, " (did you mean %s?)"));
+        });
     }
 
-    private static void printHelp() {
-        StringBuilder sb = new StringBuilder("""
-                mdlora: multi-domain LoRA fine-tuning of Vision Transformers on video, in pure Java.
+    /** {@code mdlora} alone: the list of commands, as an error (a command was expected). */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.out);
+        return 2;
+    }
 
-                usage: ./mdlora COMMAND [options]     (./mdlora COMMAND --help for its options)
+    /** One line for a command line picocli refused: the word it could not place, and the nearest real one. */
+    private static String describe(CommandLine.ParameterException e) {
+        CommandSpec spec = e.getCommandLine().getCommandSpec();
+        // a mistyped option also leaves a required one missing: the mistyped word is the news
+        List<String> unmatched = e instanceof CommandLine.UnmatchedArgumentException u ? u.getUnmatched() : e.getCommandLine().getUnmatchedArguments();
+        if (unmatched.isEmpty()) return e.getMessage();
+        String word = unmatched.getFirst();
+        if (spec.parent() == null)
+            return "unknown command '" + word + "'" + Suggest.nearest(word, spec.subcommands().keySet(), " (did you mean %s?)") + " (mdlora --help lists them)";
+        if (word.startsWith("-")) {
+            String name = word.contains("=") ? word.substring(0, word.indexOf('=')) : word;
+            List<String> options = spec.options().stream().map(OptionSpec::longestName).toList();
+            return "unknown option " + name + Suggest.nearest(name, options, " (did you mean %s?)") + " (" + spec.qualifiedName() + " --help lists the options)";
+        }
+        return "unexpected argument '" + word + "' (" + spec.qualifiedName()
+                + (spec.positionalParameters().isEmpty() ? " takes only options; --help lists them)" : " --help shows the usage)");
+    }
 
-                commands:
-                """);
-        for (Command c : COMMANDS) sb.append(String.format("  %-12s %s%n", c.name(), c.summary()));
-        sb.append(String.format("  %-12s %s%n", COMPLETION, "print a bash completion script (README: Shell completion)"));
-        sb.append(String.format("  %-12s %s%n", "test", "run the whole test suite"));
-        sb.append(String.format("  %-12s %s%n", "bench", "reference workloads W1-W5 side by side with PyTorch (--json)"));
-        sb.append(String.format("  %-12s %s%n", "jmh", "JMH kernel benchmarks (JMH's own options)"));
-        System.out.print(sb);
+    /** {@code mdlora completion}: the bash completion script of this very command tree. */
+    @Command(name = "completion", header = "print a bash completion script (README: Shell completion)",
+            description = "Prints a bash script that completes mdlora's commands, options and choices; install it with "
+                    + "./mdlora completion > ~/.local/share/bash-completion/completions/mdlora")
+    static final class Completion implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            System.out.print(AutoComplete.bash("mdlora", spec.root().commandLine()));
+            return 0;
+        }
     }
 }

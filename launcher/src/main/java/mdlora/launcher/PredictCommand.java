@@ -2,11 +2,12 @@ package mdlora.launcher;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import mdlora.autograd.Autograd;
 import mdlora.autograd.Variable;
 import mdlora.launcher.data.ClipPipeline;
@@ -21,61 +22,53 @@ import mdlora.tensor.Tensor;
 import mdlora.tensor.io.SafetensorsFile;
 import mdlora.tensor.io.SafetensorsWriter;
 import mdlora.video.ClipSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code mdlora predict}: the top-5 classes of clips under a run's model for one domain (LoRAs merged
  * into the weights), or, for checking against other frameworks, the logits of a bare timm or Hugging
  * Face ViT checkpoint on a tensor of frames.
  */
-public final class PredictCommand implements Command {
+@Command(name = "predict", header = "top-5 classes of clips for a domain of a run; or logits of a bare ViT checkpoint on frames",
+        customSynopsis = {"mdlora predict --run RUN_DIR --domain D CLIP...",
+                "mdlora predict --weights FILE [--heads N] --input FRAMES.safetensors --out LOGITS.safetensors"},
+        description = {"The first form prints the top-5 classes of each CLIP (an MP4 file or a folder of frames) with their probabilities, "
+                + "under the run's model for domain D with the shared and D's LoRAs merged into the weights.",
+                "The second runs a timm or Hugging Face ViT checkpoint as a late-fusion video classifier (class token after the final norm, "
+                + "averaged over the T frames, then the checkpoint's head) on the one float tensor [B, T, 3, H, W] of FRAMES (already "
+                + "normalised), and writes 'logits' [B, C]. Patch size, width, depth and classes come from the tensor shapes; attention "
+                + "heads from --heads or a config.json beside FILE."})
+final class PredictCommand implements Callable<Integer> {
     private static final int TOP = 5;
 
-    /** The options, each taking a value. */
-    private static final Set<String> OPTIONS = Set.of("run", "domain", "weights", "heads", "input", "out");
+    @Option(names = "--run", paramLabel = "RUN_DIR", description = "the run folder")
+    Path run;
+    @Option(names = "--domain", paramLabel = "D", description = "the domain whose model classifies the clips")
+    String domain;
+    @Parameters(paramLabel = "CLIP", arity = "0..*", description = "MP4 files or folders of frames")
+    List<Path> clips = new ArrayList<>();
+    @Option(names = "--weights", paramLabel = "FILE", description = "a timm or Hugging Face ViT checkpoint (second form)")
+    Path weights;
+    @Option(names = "--heads", paramLabel = "N", description = "its attention heads (default: from a config.json beside FILE)")
+    Integer heads;
+    @Option(names = "--input", paramLabel = "FRAMES", description = "safetensors file of one float tensor [B, T, 3, H, W]")
+    Path input;
+    @Option(names = "--out", paramLabel = "LOGITS", description = "where the logits go")
+    Path out;
 
     @Override
-    public Set<String> options() {
-        return OPTIONS;
+    public Integer call() throws IOException {
+        return weights != null ? logits() : topClasses();
     }
 
-    @Override
-    public String name() {
-        return "predict";
-    }
-
-    @Override
-    public String summary() {
-        return "top-5 classes of clips for a domain of a run; or logits of a bare ViT checkpoint on frames";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: mdlora predict --run RUN_DIR --domain D CLIP...
-                       mdlora predict --weights FILE [--heads N] --input FRAMES.safetensors --out LOGITS.safetensors
-
-                The first form prints the top-5 classes of each CLIP (an MP4 file or a folder of frames) with their
-                probabilities, under the run's model for domain D with the shared and D's LoRAs merged into the weights.
-
-                The second runs a timm or Hugging Face ViT checkpoint as a late-fusion video classifier (class token after
-                the final norm, averaged over the T frames, then the checkpoint's head) on the one float tensor
-                [B, T, 3, H, W] of FRAMES (already normalised), and writes 'logits' [B, C]. Patch size, width, depth and
-                classes come from the tensor shapes; attention heads from --heads or a config.json beside FILE.""";
-    }
-
-    @Override
-    public int run(String[] argv) throws IOException {
-        Args args = Args.parse(name(), argv, OPTIONS, Set.of());
-        if (args.has("weights")) return logits(args);
-        return topClasses(args);
-    }
-
-    private int topClasses(Args args) throws IOException {
-        RunDir run = RunDir.open(args.existingPath("run"));
-        String domain = args.require("domain");
-        if (args.positional().isEmpty()) throw new UserError("no clips given (mdlora predict --run RUN_DIR --domain D CLIP...)");
-        for (String clip : args.positional()) Args.existing(Path.of(clip), "clip");
-        TrainedRun trained = TrainedRun.load(run);
+    private int topClasses() throws IOException {
+        if (run == null || domain == null) throw new UserError("needs --run RUN_DIR and --domain D (mdlora predict --help shows the usage)");
+        RunDir dir = RunDir.open(UserError.existing(run, "--run"));
+        if (clips.isEmpty()) throw new UserError("no clips given (mdlora predict --run RUN_DIR --domain D CLIP...)");
+        for (Path clip : clips) UserError.existing(clip, "clip");
+        TrainedRun trained = TrainedRun.load(dir);
         int d = trained.domainIndex(domain);
         List<String> classes = trained.classes().get(domain);
         VideoClassifier model = trained.model().classifier();
@@ -83,8 +76,8 @@ public final class PredictCommand implements Command {
         model.eval();
         ClipSource source = ClipPipeline.source(trained.config(), trained.model().backboneConfig());
         try (var noGrad = Autograd.noGrad()) {
-            for (String clip : args.positional()) {
-                Tensor input = source.eval(Path.of(clip)).unsqueeze(0);
+            for (Path clip : clips) {
+                Tensor input = source.eval(clip).unsqueeze(0);
                 Tensor probabilities = model.forward(Variable.constant(input), new int[] {d}).groups().getFirst().logits().data().softmax(1);
                 System.out.println(clip);
                 for (int c : topIndices(probabilities, Math.min(TOP, classes.size())))
@@ -101,13 +94,14 @@ public final class PredictCommand implements Command {
         return Arrays.stream(order).limit(k).mapToInt(Integer::intValue).toArray();
     }
 
-    private int logits(Args args) throws IOException {
-        Path weights = args.existingPath("weights"), input = args.existingPath("input");
-        Path out = Path.of(args.require("out"));
+    private int logits() throws IOException {
+        if (input == null || out == null) throw new UserError("--weights needs --input FRAMES.safetensors and --out LOGITS.safetensors");
+        UserError.existing(weights, "--weights");
+        UserError.existing(input, "--input");
         ViTCheckpoint checkpoint;
         try {
             checkpoint = ViTCheckpoint.read(weights);
-            if (args.has("heads")) checkpoint = ViTCheckpoint.of(checkpoint.state(), args.getInt("heads", 0));
+            if (heads != null) checkpoint = ViTCheckpoint.of(checkpoint.state(), heads);
         } catch (IllegalArgumentException e) {
             throw new UserError("cannot use " + weights + " as a ViT checkpoint: " + e.getMessage());
         }

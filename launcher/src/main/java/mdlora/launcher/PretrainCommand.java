@@ -6,12 +6,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import mdlora.launcher.config.Config;
-import mdlora.launcher.config.Knob;
+import java.util.concurrent.Callable;
+import mdlora.launcher.config.Settings;
 import mdlora.launcher.model.HubConfig;
 import mdlora.launcher.pretrain.PretrainJob;
-import mdlora.launcher.pretrain.ShapeImages;
 import mdlora.launcher.report.RunReport;
 import mdlora.launcher.run.RunDir;
 import mdlora.launcher.train.Optimization;
@@ -20,70 +18,74 @@ import mdlora.launcher.train.Trainer;
 import mdlora.nn.ViTConfig;
 import mdlora.nn.VisionTransformer;
 import mdlora.tensor.io.SafetensorsWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code mdlora pretrain}: the stand-in for ImageNet pretraining. Trains a small ViT from scratch to
  * name the shape in synthetic still images and writes it, without its head, as a timm-layout
  * checkpoint with its hub config ({@code RUN_DIR/backbone/}): the backbone {@code train} starts from.
  */
-public final class PretrainCommand implements Command {
-    static final RunOptions OPTIONS = new RunOptions("pretrain", List.of("pretrain", "train"), Knob.IMAGE_SIZE, Knob.HEADS);
+@Command(name = "pretrain", header = "pretrain a small ViT on synthetic still images (the shipped backbone)",
+        description = {"Trains a ViT from scratch to name the shape (eight kinds: star, hexagon, ...) drawn over random textures, "
+                + "and writes RUN_DIR/backbone/{model.safetensors, config.json}: the backbone without its head, in "
+                + "timm's layout. The shipped backbone is `mdlora pretrain --threads 2` (the defaults below)."})
+final class PretrainCommand implements Callable<Integer> {
+    final Settings settings = preset();
+    @Mixin RunFlags run;
+    @Mixin Settings.Pretrain pretrain = settings.pretrain;
+    @Mixin Settings.Train train = settings.train;
 
     /** The settings of the shipped backbone; {@code mdlora pretrain --threads 2} reproduces it bit for bit. */
-    static Config preset() {
-        return Config.defaults()
-                .with(Knob.IMAGE_SIZE, 48).with(Knob.WIDTH, 96).with(Knob.DEPTH, 4).with(Knob.HEADS, 3).with(Knob.MLP_DIM, 384).with(Knob.PATCH, 8)
-                .with(Knob.STEPS, 10000).with(Knob.BATCH, 32).with(Knob.LR, 1e-3).with(Knob.WARMUP, 100)
-                .with(Knob.WEIGHT_DECAY, 0.05).with(Knob.LABEL_SMOOTHING, 0.1).with(Knob.GRAD_CLIP, 1.0)
-                .with(Knob.EVAL_EVERY, 1000).with(Knob.CHECKPOINT_EVERY, 1000);
+    static Settings preset() {
+        Settings s = new Settings();
+        s.data.imageSize = 48;
+        s.model.heads = 3;
+        s.pretrain.width = 96;
+        s.pretrain.depth = 4;
+        s.pretrain.mlpDim = 384;
+        s.pretrain.patch = 8;
+        s.train.steps = 10000;
+        s.train.batch = 32;
+        s.train.lr = 1e-3;
+        s.train.warmup = 100;
+        s.train.weightDecay = 0.05;
+        s.train.labelSmoothing = 0.1;
+        s.train.gradClip = 1.0;
+        s.train.evalEvery = 1000;
+        s.train.checkpointEvery = 1000;
+        return s;
+    }
+
+    /** The new ViT's frame size and heads, which live in the data and model sections ({@code train} reads them too). */
+    @Spec
+    void addImageSizeAndHeads(CommandSpec spec) {
+        spec.addOption(CommandSpec.forAnnotatedObject(settings.data).findOption("--image-size"));
+        spec.addOption(CommandSpec.forAnnotatedObject(settings.model).findOption("--heads"));
     }
 
     @Override
-    public Set<String> options() {
-        return OPTIONS.valued();
-    }
-
-    @Override
-    public String name() {
-        return "pretrain";
-    }
-
-    @Override
-    public String summary() {
-        return "pretrain a small ViT on synthetic still images (the shipped backbone)";
-    }
-
-    @Override
-    public String usage() {
-        return OPTIONS.usage("[options]", """
-                Trains a ViT from scratch to name the shape (one of %s) drawn over random
-                textures, and writes RUN_DIR/backbone/{model.safetensors, config.json}: the backbone without its
-                head, in timm's layout. The shipped backbone is `mdlora pretrain --threads 2` (the defaults below).""".formatted(ShapeImages.CLASSES),
-                preset());
-    }
-
-    @Override
-    public int run(String[] argv) throws IOException {
-        Args args = OPTIONS.parse(argv);
-        RunOptions.Session session = OPTIONS.session(args, preset());
-        Config config = session.config();
+    public Integer call() throws IOException {
+        RunFlags.Session session = run.session(settings);
+        Settings config = session.settings();
         PretrainJob job = new PretrainJob(config);
-        RunDir run = session.open();
-        int steps = config.integer(Knob.STEPS);
+        RunDir dir = session.open();
+        int steps = config.train.steps;
         var optimization = Optimization.of(config, job.trainable(), steps);
-        var settings = new Trainer.Settings(steps, config.integer(Knob.EVAL_EVERY), config.integer(Knob.CHECKPOINT_EVERY),
-                config.number(Knob.GRAD_CLIP), RunOptions.stopAfter(args));
-        System.err.println("mdlora pretrain: " + describe(job.model().config()) + " -> " + run.path());
+        var trainer = new Trainer.Settings(steps, config.train.evalEvery, config.train.checkpointEvery, config.train.gradClip, run.stopAfter());
+        System.err.println("mdlora pretrain: " + describe(job.model().config()) + " -> " + dir.path());
         Trainer.Result result;
         try (StopSignal stop = StopSignal.install()) {
-            result = new Trainer(run, settings, job, optimization.optimizer(), optimization.scheduler(), stop).run();
+            result = new Trainer(dir, trainer, job, optimization.optimizer(), optimization.scheduler(), stop).run();
             if (result.stopped()) {
-                System.out.println("stopped after step " + result.steps() + "; checkpoint saved. Continue with: mdlora pretrain --resume " + run.path());
+                System.out.println("stopped after step " + result.steps() + "; checkpoint saved. Continue with: mdlora pretrain --resume " + dir.path());
                 return stop.requested() ? 130 : 0;
             }
         }
-        Path backbone = writeBackbone(job.model(), run.file("backbone"));
-        RunReport.write(run, "pretrain");
+        Path backbone = writeBackbone(job.model(), dir.file("backbone"));
+        RunReport.write(dir, "pretrain");
         System.out.printf(Locale.ROOT, "held-out shape accuracy %.1f%% after %d steps%nbackbone: %s%n",
                 100 * result.accuracy().get("shapes"), result.steps(), backbone);
         return 0;

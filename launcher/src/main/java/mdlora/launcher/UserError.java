@@ -9,4 +9,10 @@ public final class UserError extends RuntimeException {
     public UserError(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** {@code path}, checked to exist; {@code what} names it in the error. */
+    public static java.nio.file.Path existing(java.nio.file.Path path, String what) {
+        if (!java.nio.file.Files.exists(path)) throw new UserError(what + ": no such file or directory: " + path);
+        return path;
+    }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import mdlora.launcher.config.Knob;
 import mdlora.launcher.model.Backbone;
 import mdlora.launcher.pretrain.PretrainJob;
 import mdlora.nn.ViTConfig;
@@ -27,6 +26,6 @@ class PretrainTest {
         ViTConfig shipped = Backbone.load(Backbone.BUILTIN, 0).config();
         ViTConfig preset = PretrainJob.architecture(PretrainCommand.preset()).withNumClasses(0);
         assertEquals(preset, shipped);
-        assertEquals(PretrainCommand.preset().integer(Knob.IMAGE_SIZE), shipped.imageSize());
+        assertEquals(PretrainCommand.preset().data.imageSize, shipped.imageSize());
     }
 }

@@ -61,7 +61,7 @@ class ReportTest {
 
     @Test
     void table1HasTheEightCellsOfThePaper() {
-        var cells = ExperimentCommand.table1(mdlora.launcher.config.Config.defaults());
+        var cells = ExperimentCommand.table1(new mdlora.launcher.config.Settings());
         assertEquals(8, cells.size());
         assertEquals(List.of("upper-heavy", "no", "no"), cells.getFirst().labels());
         assertEquals(List.of("all-flat", "yes", "yes"), cells.getLast().labels());

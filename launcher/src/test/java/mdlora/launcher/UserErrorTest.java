@@ -57,9 +57,11 @@ class UserErrorTest {
         Files.writeString(config, "{\"lora\": {\"tau\": 0.9,}}");
         fails("bad.json", "train", "--config", config.toString());
         fails("unknown option --rnak-shared (did you mean --rank-shared?)", "train", "--rnak-shared", "4");
-        fails("lora.tau must be in (0, 1]", "train", "--tau", "2");
-        fails("--batch must be an integer, got 'eight'", "train", "--batch", "eight");
-        fails("must be one of upper-heavy, all-flat", "train", "--structure", "everywhere");
+        fails("lora.tau (--tau) must be in (0, 1], got 2.0", "train", "--tau", "2");
+        fails("Invalid value for option '--batch': 'eight' is not an int", "train", "--batch", "eight");
+        fails("'everywhere' is not one of upper-heavy, all-flat, head-only, custom", "train", "--structure", "everywhere");
+        fails("must be NAME=LAYOUT:PATH", "train", "--domain", "ucf:/x");
+        fails("Missing required option: '--run=RUN_DIR'", "eval");
     }
 
     @Test
@@ -69,6 +71,7 @@ class UserErrorTest {
         fails("--stop-after must be 0 or more, got -1", "demo", "--stop-after", "-1");
         fails("unexpected argument 'fast' (mdlora train takes only options", line("train", Launcher.tinyTraining(data, backbone), "fast", "--out", out.toString()));
         fails("unexpected argument 'now'", "pretrain", "now");
+        fails("unexpected argument 'b.mp4'", "decode", "a.mp4", "b.mp4", "--frames", "2", "--out", "x.safetensors");
         fails("lora.domain_ranks: unknown domain 'nope' (this run's domains: studio, street, forest)",
                 line("train", Launcher.tinyTraining(data, backbone, "--domain-ranks", "nope=4"), "--out", out.toString()));
         fails("(did you mean 'street'?)", line("train", Launcher.tinyTraining(data, backbone, "--domain-ranks", "stret=4"), "--out", out.toString()));
@@ -108,6 +111,6 @@ class UserErrorTest {
     void helpIsNotAnError() {
         Launcher.Result r = Launcher.run("train", "--help");
         assertEquals(0, r.code());
-        assertTrue(r.out().contains("--rank-shared") && r.out().contains("--tau") && r.out().contains("(default 0.95)"), r.out());
+        assertTrue(r.out().contains("--rank-shared") && r.out().contains("--tau") && r.out().contains("Default: 0.95"), r.out());
     }
 }

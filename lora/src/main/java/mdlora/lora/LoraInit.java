@@ -21,6 +21,12 @@ public enum LoraInit {
         return word;
     }
 
+    /** The {@link #word()}: what a command line parses, completes and shows. */
+    @Override
+    public String toString() {
+        return word;
+    }
+
     /** The choice named {@code word} (see {@link #word()}). */
     public static LoraInit ofWord(String word) {
         for (LoraInit i : values()) if (i.word.equals(word)) return i;

@@ -21,6 +21,12 @@ public enum MixerInit {
         return word;
     }
 
+    /** The {@link #word()}: what a command line parses, completes and shows. */
+    @Override
+    public String toString() {
+        return word;
+    }
+
     /** The choice named {@code word} (see {@link #word()}). */
     public static MixerInit ofWord(String word) {
         for (MixerInit m : values()) if (m.word.equals(word)) return m;

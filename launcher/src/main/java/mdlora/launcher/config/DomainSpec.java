@@ -3,6 +3,7 @@ package mdlora.launcher.config;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
 
 /**
  * One domain of a run: its name (how commands and reports refer to it), the dataset layout, and where
@@ -26,6 +27,18 @@ public record DomainSpec(String name, String layout, String path) {
         int eq = text.indexOf('='), colon = text.indexOf(':', eq + 1);
         if (eq <= 0 || colon < 0) throw new ConfigException("domain '" + text + "' must be NAME=LAYOUT:PATH, e.g. ucf=ucf101:/data/UCF101");
         return new DomainSpec(text.substring(0, eq), text.substring(eq + 1, colon), text.substring(colon + 1));
+    }
+
+    /** Parses {@code --domain NAME=LAYOUT:PATH} for picocli, which reports a mistake as a malformed value. */
+    public static final class Converter implements CommandLine.ITypeConverter<DomainSpec> {
+        @Override
+        public DomainSpec convert(String text) {
+            try {
+                return parse(text);
+            } catch (ConfigException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     /** Reads the config-file form, an object with name, layout and path. */

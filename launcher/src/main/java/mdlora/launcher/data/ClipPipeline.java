@@ -2,8 +2,7 @@ package mdlora.launcher.data;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import mdlora.launcher.config.Config;
-import mdlora.launcher.config.Knob;
+import mdlora.launcher.config.Settings;
 import mdlora.nn.ViTConfig;
 import mdlora.video.ClipSource;
 import mdlora.video.ClipTransform;
@@ -20,12 +19,12 @@ public final class ClipPipeline {
     private ClipPipeline() {}
 
     /** The clip source for a run of {@code config} on a backbone of {@code backbone}. */
-    public static ClipSource source(Config config, ViTConfig backbone) {
-        int size = config.integer(Knob.IMAGE_SIZE);
+    public static ClipSource source(Settings config, ViTConfig backbone) {
+        int size = config.data.imageSize;
         var transform = new ClipTransform(Math.round(size * 8f / 7), size, backbone.mean().toArray(), backbone.std().toArray());
-        String cache = config.string(Knob.CACHE);
+        String cache = config.data.cache;
         try {
-            return new ClipSource(FrameSampler.uniform(config.integer(Knob.FRAMES)), transform, cache.isEmpty() ? null : new FrameCache(Path.of(cache)));
+            return new ClipSource(FrameSampler.uniform(config.data.frames), transform, cache.isEmpty() ? null : new FrameCache(Path.of(cache)));
         } catch (IOException e) {
             throw new mdlora.launcher.config.ConfigException("cannot use frame cache folder " + cache + ": " + e.getMessage());
         }

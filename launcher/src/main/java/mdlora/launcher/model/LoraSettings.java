@@ -6,56 +6,49 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import mdlora.launcher.config.Config;
 import mdlora.launcher.config.ConfigException;
-import mdlora.launcher.config.DomainSpec;
-import mdlora.launcher.config.Knob;
+import mdlora.launcher.config.Settings;
+import mdlora.launcher.config.Settings.Structure;
 import mdlora.launcher.config.Suggest;
 import mdlora.lora.LoraConfig;
-import mdlora.lora.LoraInit;
 import mdlora.lora.LoraKind;
-import mdlora.lora.MixerInit;
 import mdlora.lora.Placement;
 
-/** The {@link LoraConfig} a run's {@code lora.*} knobs describe. */
+/** The {@link LoraConfig} a run's {@code lora.*} settings describe. */
 public final class LoraSettings {
-    /** The structure that trains only the heads. */
-    public static final String HEAD_ONLY = "head-only";
     /** Layer paths in {@code lora.layers} are timm names inside the backbone of the video classifier. */
     private static final String BACKBONE = "backbone.";
 
     private LoraSettings() {}
 
     /** Whether the config attaches LoRAs at all. */
-    public static boolean hasLora(Config config) {
-        return !config.string(Knob.STRUCTURE).equals(HEAD_ONLY);
+    public static boolean hasLora(Settings settings) {
+        return settings.lora.structure != Structure.HEAD_ONLY;
     }
 
-    public static LoraConfig of(Config c) {
-        boolean ds = c.bool(Knob.DS);
+    public static LoraConfig of(Settings settings) {
+        Settings.Lora c = settings.lora;
         return LoraConfig.builder()
                 .placement(placement(c))
-                .sharedRank(c.integer(Knob.RANK_SHARED)).domainRank(c.integer(Knob.RANK_DOMAIN)).domainRanks(domainRanks(c))
-                .sharedAlpha((float) c.number(Knob.ALPHA_SHARED)).domainAlpha((float) c.number(Knob.ALPHA_DOMAIN))
-                .rsLora(c.bool(Knob.RSLORA)).trainableScales(c.bool(Knob.TRAINABLE_SCALES))
-                .dropout((float) c.number(Knob.DROPOUT))
-                .subspaceConstraints(c.bool(Knob.SC)).tau(c.number(Knob.TAU)).fullNullSpace(c.bool(Knob.FULL_NULL_SPACE))
-                .init(LoraInit.ofWord(c.string(Knob.LORA_INIT))).mixer(MixerInit.ofWord(c.string(Knob.MIXER)))
-                .lambdaOrth(ds ? (float) c.number(Knob.LAMBDA1) : 0).lambdaSeparation(ds ? (float) c.number(Knob.LAMBDA2) : 0)
+                .sharedRank(c.rankShared).domainRank(c.rankDomain).domainRanks(domainRanks(c, settings.data.names()))
+                .sharedAlpha((float) c.alphaShared).domainAlpha((float) c.alphaDomain)
+                .rsLora(c.rslora).trainableScales(c.trainableScales)
+                .dropout((float) c.dropout)
+                .subspaceConstraints(c.sc).tau(c.tau).fullNullSpace(c.fullNullSpace)
+                .init(c.init).mixer(c.mixer)
+                .lambdaOrth(c.ds ? (float) c.lambda1 : 0).lambdaSeparation(c.ds ? (float) c.lambda2 : 0)
                 .unfreezeNorms(unfreezes(c, "norms")).unfreezePatchEmbed(unfreezes(c, "patch_embed")).unfreezePosEmbed(unfreezes(c, "pos_embed"))
                 .build();
     }
 
-    private static Placement placement(Config c) {
-        List<String> layers = c.strings(Knob.LAYERS);
-        String structure = c.string(Knob.STRUCTURE);
-        if (!layers.isEmpty() && !structure.equals("custom"))
-            throw new ConfigException("lora.layers is given but lora.structure is '" + structure + "'; set --structure custom to use the layer list");
-        return switch (structure) {
-            case "upper-heavy" -> Placement.upperHeavy();
-            case "all-flat" -> Placement.allFlat();
-            case "custom" -> custom(layers);
-            default -> throw new IllegalStateException("structure " + structure + " has no placement");
+    private static Placement placement(Settings.Lora c) {
+        if (!c.layers.isEmpty() && c.structure != Structure.CUSTOM)
+            throw new ConfigException("lora.layers is given but lora.structure is '" + c.structure + "'; set --structure custom to use the layer list");
+        return switch (c.structure) {
+            case UPPER_HEAVY -> Placement.upperHeavy();
+            case ALL_FLAT -> Placement.allFlat();
+            case CUSTOM -> custom(c.layers);
+            case HEAD_ONLY -> throw new IllegalStateException("head-only has no placement");
         };
     }
 
@@ -80,9 +73,9 @@ public final class LoraSettings {
         return new Placement("custom", rules);
     }
 
-    private static Map<String, Integer> domainRanks(Config c) {
+    private static Map<String, Integer> domainRanks(Settings.Lora c, List<String> names) {
         Map<String, Integer> ranks = new LinkedHashMap<>();
-        for (String entry : c.strings(Knob.DOMAIN_RANKS)) {
+        for (String entry : c.domainRanks) {
             int eq = entry.indexOf('=');
             try {
                 if (eq <= 0) throw new NumberFormatException();
@@ -93,7 +86,6 @@ public final class LoraSettings {
                 throw new ConfigException("lora.domain_ranks entry '" + entry + "' must be DOMAIN=RANK with RANK >= 1, e.g. ucf=16");
             }
         }
-        List<String> names = c.domains().stream().map(DomainSpec::name).toList();
         for (String domain : ranks.keySet())
             if (!names.contains(domain))
                 throw new ConfigException("lora.domain_ranks: unknown domain '" + domain + "'"
@@ -101,10 +93,10 @@ public final class LoraSettings {
         return ranks;
     }
 
-    private static boolean unfreezes(Config c, String part) {
-        for (String p : c.strings(Knob.UNFREEZE))
+    private static boolean unfreezes(Settings.Lora c, String part) {
+        for (String p : c.unfreeze)
             if (!List.of("norms", "patch_embed", "pos_embed").contains(p))
                 throw new ConfigException("lora.unfreeze: unknown part '" + p + "' (norms, patch_embed, pos_embed)");
-        return c.strings(Knob.UNFREEZE).contains(part);
+        return c.unfreeze.contains(part);
     }
 }

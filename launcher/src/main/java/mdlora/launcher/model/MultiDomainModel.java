@@ -4,9 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import mdlora.autograd.Variable;
-import mdlora.launcher.config.Config;
+import mdlora.launcher.config.Settings;
 import mdlora.launcher.config.ConfigException;
-import mdlora.launcher.config.Knob;
 import mdlora.lora.MultiDomainLora;
 import mdlora.nn.VideoClassifier;
 import mdlora.nn.ViTConfig;
@@ -31,9 +30,9 @@ public final class MultiDomainModel {
      * Builds the model for {@code domains} (names and class counts) from {@code backbone}, every random
      * initialisation drawn from the config's seed.
      */
-    public static MultiDomainModel create(Config config, Backbone backbone, List<VideoClassifier.Domain> domains) {
-        Rng rng = new Rng(config.integer(Knob.SEED));
-        var classifier = new VideoClassifier(backbone.create(config.integer(Knob.IMAGE_SIZE)), domains, 0, rng.fork());
+    public static MultiDomainModel create(Settings config, Backbone backbone, List<VideoClassifier.Domain> domains) {
+        Rng rng = new Rng(config.train.seed);
+        var classifier = new VideoClassifier(backbone.create(config.data.imageSize), domains, 0, rng.fork());
         MultiDomainLora lora = null;
         if (LoraSettings.hasLora(config)) {
             try {

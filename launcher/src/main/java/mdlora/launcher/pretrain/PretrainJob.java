@@ -4,8 +4,7 @@ import java.util.Map;
 import mdlora.autograd.Autograd;
 import mdlora.autograd.Functional;
 import mdlora.autograd.Variable;
-import mdlora.launcher.config.Config;
-import mdlora.launcher.config.Knob;
+import mdlora.launcher.config.Settings;
 import mdlora.launcher.train.TrainingJob;
 import mdlora.nn.VisionTransformer;
 import mdlora.nn.ViTConfig;
@@ -26,20 +25,20 @@ public final class PretrainJob implements TrainingJob {
     private final int batch;
     private final float labelSmoothing;
 
-    public PretrainJob(Config config) {
-        int size = config.integer(Knob.IMAGE_SIZE), seed = config.integer(Knob.SEED);
+    public PretrainJob(Settings config) {
+        int size = config.data.imageSize, seed = config.train.seed;
         this.model = new VisionTransformer(architecture(config), new Rng(seed));
         this.train = new ShapeImages(size, seed);
         this.heldOut = new ShapeImages(size, HELD_OUT_STREAM + seed);
-        this.batch = config.integer(Knob.BATCH);
-        this.labelSmoothing = (float) config.number(Knob.LABEL_SMOOTHING);
+        this.batch = config.train.batch;
+        this.labelSmoothing = (float) config.train.labelSmoothing;
     }
 
     /** The ViT the config describes, with a head over the shape classes and mean = std = 0.5. */
-    public static ViTConfig architecture(Config config) {
-        int width = config.integer(Knob.WIDTH), heads = config.integer(Knob.HEADS);
-        return new ViTConfig(config.integer(Knob.IMAGE_SIZE), config.integer(Knob.PATCH), width, config.integer(Knob.DEPTH),
-                heads == 0 ? Math.max(1, width / 32) : heads, config.integer(Knob.MLP_DIM), ShapeImages.CLASSES.size(), 1e-6f,
+    public static ViTConfig architecture(Settings config) {
+        int width = config.pretrain.width, heads = config.model.heads;
+        return new ViTConfig(config.data.imageSize, config.pretrain.patch, width, config.pretrain.depth,
+                heads == 0 ? Math.max(1, width / 32) : heads, config.pretrain.mlpDim, ShapeImages.CLASSES.size(), 1e-6f,
                 ViTConfig.HALF, ViTConfig.HALF);
     }
 

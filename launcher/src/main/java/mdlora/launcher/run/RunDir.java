@@ -6,15 +6,15 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
-import mdlora.launcher.config.Config;
 import mdlora.launcher.config.ConfigException;
+import mdlora.launcher.config.Settings;
 import mdlora.tensor.io.AtomicFile;
 import mdlora.tensor.io.Json;
 
 /**
  * The folder of one run, and the names of everything in it:
  * <pre>
- *   config.json              the resolved config (every knob), written first
+ *   config.json              the resolved settings (every key), written first
  *   metrics.jsonl            training loss and per-domain accuracy over steps ({@link Metrics})
  *   checkpoint.safetensors   trainable weights, optimiser state and loop position (written atomically)
  *   adapters/                LoRA adapters and heads in PEFT's layout, one folder per domain
@@ -68,12 +68,12 @@ public final class RunDir {
         return path.resolve(name);
     }
 
-    public void writeConfig(Config config) throws IOException {
-        AtomicFile.writeString(file("config.json"), Json.writePretty(config.toJson()) + "\n");
+    public void writeSettings(Settings settings) throws IOException {
+        AtomicFile.writeString(file("config.json"), Json.writePretty(settings.toJson()) + "\n");
     }
 
-    public Config readConfig() {
-        return Config.defaults().withFile(file("config.json"));
+    public Settings readSettings() {
+        return Settings.read(file("config.json"));
     }
 
     public Metrics metrics() {

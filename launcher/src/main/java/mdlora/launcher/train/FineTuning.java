@@ -6,8 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import mdlora.launcher.analysis.Analysis;
-import mdlora.launcher.config.Config;
-import mdlora.launcher.config.Knob;
+import mdlora.launcher.config.Settings;
 import mdlora.launcher.data.CacheWarmer;
 import mdlora.launcher.data.ClipPipeline;
 import mdlora.launcher.data.DomainData;
@@ -28,12 +27,12 @@ public final class FineTuning {
     /** How the run ended, and its model with the trained weights. */
     public record Outcome(Trainer.Result result, MultiDomainModel model, Map<String, Evaluator.Score> scores) {}
 
-    private final Config config;
+    private final Settings config;
     private final DomainData data;
     private final MultiDomainModel model;
     private final ClipSource source;
 
-    private FineTuning(Config config, DomainData data, MultiDomainModel model, ClipSource source) {
+    private FineTuning(Settings config, DomainData data, MultiDomainModel model, ClipSource source) {
         this.config = config;
         this.data = data;
         this.model = model;
@@ -44,11 +43,11 @@ public final class FineTuning {
      * Reads the domains and the backbone and builds the model: everything a config can get wrong fails
      * here, before a run folder is made.
      */
-    public static FineTuning prepare(Config config) {
-        DomainData data = DomainData.load(config.domains());
+    public static FineTuning prepare(Settings config) {
+        DomainData data = DomainData.load(config.data.domains);
         List<VideoClassifier.Domain> domains = new ArrayList<>();
         for (int d = 0; d < data.domains().size(); d++) domains.add(new VideoClassifier.Domain(data.names().get(d), data.classes(d).size()));
-        Backbone backbone = Backbone.load(config.string(Knob.BACKBONE), config.integer(Knob.HEADS));
+        Backbone backbone = Backbone.load(config.model.backbone, config.model.heads);
         MultiDomainModel model = MultiDomainModel.create(config, backbone, domains);
         return new FineTuning(config, data, model, ClipPipeline.source(config, model.backboneConfig()));
     }
@@ -61,19 +60,19 @@ public final class FineTuning {
     /** As {@link #train(RunDir, int, StopSignal)}, with the gradients and evaluations computed by {@code compute}. */
     public Outcome train(RunDir run, int stopAfter, StopSignal stop, StepCompute compute) throws IOException {
         writeDomains(run, data);
-        if (!config.string(Knob.CACHE).isEmpty()) CacheWarmer.warm(data, source, config.integer(Knob.WORKERS), config.integer(Knob.SEED));
+        if (!config.data.cache.isEmpty()) CacheWarmer.warm(data, source, config.data.workers, config.train.seed);
         try (var job = job(compute)) {
-            int steps = config.integer(Knob.EPOCHS) > 0 ? config.integer(Knob.EPOCHS) * job.batchesPerEpoch() : config.integer(Knob.STEPS);
+            int steps = config.train.epochs > 0 ? config.train.epochs * job.batchesPerEpoch() : config.train.steps;
             var optimization = Optimization.of(config, job.trainable(), steps);
-            var settings = new Trainer.Settings(steps, config.integer(Knob.EVAL_EVERY), config.integer(Knob.CHECKPOINT_EVERY),
-                    config.number(Knob.GRAD_CLIP), stopAfter);
+            var settings = new Trainer.Settings(steps, config.train.evalEvery, config.train.checkpointEvery,
+                    config.train.gradClip, stopAfter);
             Trainer.Result result = new Trainer(run, settings, job, optimization.optimizer(), optimization.scheduler(), stop).run();
             if (result.stopped()) return new Outcome(result, model, null);
             Map<String, Evaluator.Score> scores = job.finalScores();
             if (scores != null) Scores.write(run, result.steps(), scores);
             if (model.lora() != null) {
                 model.lora().saveAdapters(run.adapters());
-                run.writeJson("analysis.json", Analysis.of(model.lora(), config.number(Knob.TAU)));
+                run.writeJson("analysis.json", Analysis.of(model.lora(), config.lora.tau));
             }
             RunReport.write(run, "train");
             return new Outcome(result, model, scores);

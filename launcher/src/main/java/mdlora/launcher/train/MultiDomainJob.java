@@ -5,8 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import mdlora.autograd.Variable;
-import mdlora.launcher.config.Config;
-import mdlora.launcher.config.Knob;
+import mdlora.launcher.config.Settings;
 import mdlora.launcher.data.DomainData;
 import mdlora.launcher.data.StepBatches;
 import mdlora.launcher.model.MultiDomainModel;
@@ -37,15 +36,15 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
     /** The cross-entropy summed over a share of a step's batch, and the clips it covered. */
     public record Share(int clips, float ceSum) {}
 
-    public MultiDomainJob(Config config, MultiDomainModel model, DomainData data, ClipSource source, StepCompute compute) {
+    public MultiDomainJob(Settings config, MultiDomainModel model, DomainData data, ClipSource source, StepCompute compute) {
         this.model = model;
         this.data = data;
-        int workers = config.integer(Knob.WORKERS);
-        var options = new Loader.Options(config.integer(Knob.BATCH), workers, PREFETCH, config.integer(Knob.SEED), true, Loader.Mixing.MIXED);
+        int workers = config.data.workers;
+        var options = new Loader.Options(config.train.batch, workers, PREFETCH, config.train.seed, true, Loader.Mixing.MIXED);
         this.batches = new StepBatches(new Loader(data.train(), source, options, System.err::println));
         this.evaluator = new Evaluator(source, workers);
-        this.labelSmoothing = (float) config.number(Knob.LABEL_SMOOTHING);
-        this.evalClips = config.integer(Knob.EVAL_CLIPS);
+        this.labelSmoothing = (float) config.train.labelSmoothing;
+        this.evalClips = config.train.evalClips;
         this.compute = compute;
     }
 

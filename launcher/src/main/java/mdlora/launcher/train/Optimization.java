@@ -3,8 +3,7 @@ package mdlora.launcher.train;
 import java.util.Map;
 import java.util.Set;
 import mdlora.autograd.Variable;
-import mdlora.launcher.config.Config;
-import mdlora.launcher.config.Knob;
+import mdlora.launcher.config.Settings;
 import mdlora.nn.optim.AdamW;
 import mdlora.nn.optim.LrSchedule;
 import mdlora.nn.optim.LrScheduler;
@@ -24,23 +23,23 @@ public record Optimization(Optimizer optimizer, LrScheduler scheduler) {
      * and the schedule over {@code steps}: a linear warmup (from lr/(warmup+1), so the first step already
      * moves), then cosine to 0, steps of x0.1 at 60% and 85%, or constant.
      */
-    public static Optimization of(Config config, Map<String, Variable> trainable, int steps) {
-        double lr = config.number(Knob.LR), wd = config.number(Knob.WEIGHT_DECAY);
+    public static Optimization of(Settings config, Map<String, Variable> trainable, int steps) {
+        double lr = config.train.lr, wd = config.train.weightDecay;
         var groups = ParamGroup.splitWeightDecay(trainable, lr, wd, NO_DECAY);
         if (groups.isEmpty()) throw new IllegalArgumentException("nothing to train: the model has no trainable parameters");
-        Optimizer optimizer = switch (config.string(Knob.OPTIMIZER)) {
-            case "sgd" -> new SGD(groups, config.number(Knob.MOMENTUM), false);
-            default -> new AdamW(groups, 0.9, 0.999, 1e-8);
+        Optimizer optimizer = switch (config.train.optimizer) {
+            case SGD -> new SGD(groups, config.train.momentum, false);
+            case ADAMW -> new AdamW(groups, 0.9, 0.999, 1e-8);
         };
         return new Optimization(optimizer, new LrScheduler(optimizer, schedule(config, steps)));
     }
 
-    private static LrSchedule schedule(Config config, int steps) {
-        int warmup = Math.min(config.integer(Knob.WARMUP), Math.max(0, steps - 1));
-        return switch (config.string(Knob.SCHEDULE)) {
-            case "cosine" -> new WarmupCosine(warmup, Math.max(steps, warmup + 1), start(warmup), 0);
-            case "step" -> withWarmup(warmup, new MultiStepLR(new int[] {(int) (0.6 * steps), Math.max((int) (0.6 * steps) + 1, (int) (0.85 * steps))}, 0.1));
-            default -> withWarmup(warmup, step -> 1);
+    private static LrSchedule schedule(Settings config, int steps) {
+        int warmup = Math.min(config.train.warmup, Math.max(0, steps - 1));
+        return switch (config.train.schedule) {
+            case COSINE -> new WarmupCosine(warmup, Math.max(steps, warmup + 1), start(warmup), 0);
+            case STEP -> withWarmup(warmup, new MultiStepLR(new int[] {(int) (0.6 * steps), Math.max((int) (0.6 * steps) + 1, (int) (0.85 * steps))}, 0.1));
+            case CONSTANT -> withWarmup(warmup, step -> 1);
         };
     }
 

@@ -6,9 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import mdlora.launcher.config.Config;
+import mdlora.launcher.config.Settings;
 import mdlora.launcher.config.ConfigException;
-import mdlora.launcher.config.Knob;
 import mdlora.launcher.model.Backbone;
 import mdlora.launcher.model.MultiDomainModel;
 import mdlora.launcher.run.RunDir;
@@ -21,14 +20,14 @@ import mdlora.nn.VideoClassifier;
  *
  * @param steps the steps the checkpoint's weights have been trained for
  */
-public record TrainedRun(RunDir run, Config config, Map<String, List<String>> classes, MultiDomainModel model, int steps) {
+public record TrainedRun(RunDir run, Settings config, Map<String, List<String>> classes, MultiDomainModel model, int steps) {
     public static TrainedRun load(RunDir run) throws IOException {
-        Config config = run.readConfig();
+        Settings config = run.readSettings();
         Map<String, List<String>> classes = classes(run);
         if (!Files.exists(run.checkpoint())) throw new ConfigException(run.path() + " has no checkpoint yet: it has not trained a step");
         List<VideoClassifier.Domain> domains = new ArrayList<>();
         classes.forEach((name, names) -> domains.add(new VideoClassifier.Domain(name, names.size())));
-        MultiDomainModel model = MultiDomainModel.create(config, Backbone.load(config.string(Knob.BACKBONE), config.integer(Knob.HEADS)), domains);
+        MultiDomainModel model = MultiDomainModel.create(config, Backbone.load(config.model.backbone, config.model.heads), domains);
         int steps = Checkpoint.loadWeights(run.checkpoint(), model.trainable());
         return new TrainedRun(run, config, classes, model, steps);
     }

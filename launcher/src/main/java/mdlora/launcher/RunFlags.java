@@ -1,0 +1,102 @@
+package mdlora.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import mdlora.launcher.config.Settings;
+import mdlora.launcher.run.RunDir;
+import mdlora.tensor.Parallel;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The options of every command that makes a run: {@code --config FILE}, {@code --out RUN_DIR},
+ * {@code --resume RUN_DIR} and {@code --stop-after N} (a picocli mixin); and how they and the settings
+ * flags turn into a run folder and its resolved settings.
+ */
+final class RunFlags {
+    @Option(names = "--config", paramLabel = "FILE", description = "settings from a JSON file ({\"section\": {\"key\": value}}); flags override it")
+    Path config;
+    @Option(names = "--out", paramLabel = "RUN_DIR", description = "where the run goes (default: a fresh folder under runs/)")
+    Path out;
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue a stopped run from its checkpoint, with its own settings")
+    Path resume;
+    @Option(names = "--stop-after", paramLabel = "N", description = "stop after N steps as Ctrl-C would (checkpoint saved; continue with --resume); 0: run to the end")
+    int stopAfter;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /** {@code --stop-after}, checked: 0 or more. */
+    int stopAfter() {
+        if (stopAfter < 0) throw new UserError("--stop-after must be 0 or more, got " + stopAfter);
+        return stopAfter;
+    }
+
+    /** The flags given on the command line, by their longest names. */
+    Set<String> given() {
+        Set<String> names = new TreeSet<>();
+        for (OptionSpec o : command.commandLine().getParseResult().matchedOptions()) names.add(o.longestName());
+        return names;
+    }
+
+    /**
+     * {@code settings} (the command's preset, which picocli has already set the flags into) with the
+     * {@code --config} file's settings for every flag not given, validated.
+     */
+    Settings resolve(Settings settings) {
+        stopAfter();
+        if (config != null) settings.withFile(config, given());
+        return settings.validate();
+    }
+
+    /**
+     * The run to work in: with {@code --resume} the existing one and its own settings (they cannot change
+     * mid-run, so other flags are refused); else {@link #resolve} for a new folder ({@code --out}, or a
+     * fresh one under {@code runs/}) that {@link Session#open} makes once the settings have proved usable.
+     */
+    Session session(Settings settings) {
+        stopAfter();
+        if (resume != null) {
+            for (String name : given())
+                if (!name.equals("--resume") && !name.equals("--stop-after"))
+                    throw new UserError("--resume continues a run with the settings it started with; drop " + name);
+            return resume(RunDir.open(resume));
+        }
+        return fresh(out, command.name(), resolve(settings));
+    }
+
+    /** A session that continues {@code run} with its own settings; the kernels run on its thread count. */
+    static Session resume(RunDir run) {
+        Settings settings = run.readSettings();
+        Parallel.setThreads(settings.train.threads);
+        return new Session(settings, run, null, null);
+    }
+
+    /**
+     * A session for a new run of {@code settings} in {@code out} (null: a fresh folder under runs/ named
+     * after {@code name}), the thread count made explicit so that a resume uses the same.
+     */
+    static Session fresh(Path out, String name, Settings settings) {
+        if (out != null && Files.exists(out.resolve("config.json")))
+            throw new UserError(out + " already holds a run (continue it with --resume " + out + ", or choose another --out)");
+        if (settings.train.threads == 0) settings.train.threads = Parallel.threads();
+        Parallel.setThreads(settings.train.threads);
+        return new Session(settings, null, out, name);
+    }
+
+    /** A run's settings and where it lives: an existing run folder, or the folder a new run will get. */
+    record Session(Settings settings, RunDir resumed, Path out, String name) {
+        /** The run folder: the resumed one, or a new one with the settings written into it. */
+        RunDir open() throws IOException {
+            if (resumed != null) return resumed;
+            RunDir run = RunDir.create(out, name);
+            run.writeSettings(settings);
+            return run;
+        }
+    }
+}
