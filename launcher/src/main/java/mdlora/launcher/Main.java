@@ -4,8 +4,12 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import mdlora.launcher.config.ConfigException;
+import mdlora.launcher.config.Settings;
 import mdlora.launcher.config.Suggest;
+import mdlora.launcher.train.StepCompute;
+import mdlora.launcher.train.StopSignal;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,6 +48,20 @@ public final class Main implements Callable<Integer> {
 
     /** Runs one command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /**
+     * Runs one command line as {@link #run(String...)} does, with {@code train}'s steps computed where
+     * {@code trainCompute} says (the cluster module's entry point passes Spark executors).
+     */
+    public static int run(BiFunction<Settings, StopSignal, StepCompute> trainCompute, String... args) {
+        CommandLine cl = commandLine();
+        ((TrainCommand) cl.getSubcommands().get("train").getCommand()).compute = trainCompute;
+        return cl.execute(args);
+    }
+
+    private static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setOverwrittenOptionsAllowed(true); // the last value given wins, so a script's flags can be overridden by appending
         for (CommandLine sub : cl.getSubcommands().values()) {
@@ -66,7 +84,7 @@ public final class Main implements Callable<Integer> {
             }
             return 1;
         });
-        return cl.execute(args);
+        return cl;
     }
 
     /**

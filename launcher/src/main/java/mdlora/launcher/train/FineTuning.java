@@ -52,11 +52,16 @@ public final class FineTuning {
         return new FineTuning(config, data, model, ClipPipeline.source(config, model.backboneConfig()));
     }
 
-    /** Trains in {@code run} (from its checkpoint when it has one) until the end, {@code stopAfter} steps, or a stop. */
+    /** Trains in this process, in {@code run} (from its checkpoint when it has one) until the end, {@code stopAfter} steps, or a stop. */
     public Outcome train(RunDir run, int stopAfter, StopSignal stop) throws IOException {
+        return train(run, stopAfter, stop, StepCompute.LOCAL);
+    }
+
+    /** As {@link #train(RunDir, int, StopSignal)}, with the gradients and evaluations computed by {@code compute}. */
+    public Outcome train(RunDir run, int stopAfter, StopSignal stop, StepCompute compute) throws IOException {
         writeDomains(run, data);
         if (!config.data.cache.isEmpty()) CacheWarmer.warm(data, source, config.data.workers, config.train.seed);
-        try (var job = new MultiDomainJob(config, model, data, source)) {
+        try (var job = job(compute)) {
             int steps = config.train.epochs > 0 ? config.train.epochs * job.batchesPerEpoch() : config.train.steps;
             var optimization = Optimization.of(config, job.trainable(), steps);
             var settings = new Trainer.Settings(steps, config.train.evalEvery, config.train.checkpointEvery,
@@ -72,6 +77,11 @@ public final class FineTuning {
             RunReport.write(run, "train");
             return new Outcome(result, model, scores);
         }
+    }
+
+    /** The run's job over this model and data (a data-parallel worker builds one to compute its shares). */
+    public MultiDomainJob job(StepCompute compute) {
+        return new MultiDomainJob(config, model, data, source, compute);
     }
 
     /** {@code domains.json}: each domain's class names, so that predict and export need no dataset. */

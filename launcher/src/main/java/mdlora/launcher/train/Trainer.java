@@ -91,10 +91,9 @@ public final class Trainer {
 
     private Map<String, Object> trainStep(int step) {
         double lr = optimizer.groups().getFirst().lr();
-        TrainingJob.StepLoss loss = job.loss(step);
+        TrainingJob.StepLoss loss = job.lossWithGradients(step);
         float total = loss.total().item();
         if (!Float.isFinite(total)) throw new ArithmeticException("the loss is " + total + " at step " + (step + 1) + "; lower --lr or check the data");
-        loss.total().backward();
         if (settings.gradClip() > 0) GradClipping.clipGradNorm(params, settings.gradClip());
         optimizer.step();
         scheduler.step();
