@@ -49,7 +49,7 @@ final class TinyRun {
             c.model.backbone = backbone.toString();
             c.data.imageSize = 32;
             c.data.frames = 2;
-            c.data.workers = 1;
+            c.data.decodeThreads = 1;
             c.train.batch = batch;
             c.train.steps = steps;
             c.train.warmup = 1;

@@ -30,8 +30,8 @@ final class EvalCommand implements Callable<Integer> {
     List<DomainSpec> moved = new ArrayList<>();
     @Option(names = "--eval-clips", paramLabel = "N", description = "score an evenly spaced subset of at most N clips per domain (0: all)")
     int evalClips;
-    @Option(names = "--workers", paramLabel = "N", description = "decoding threads (default: the run's)")
-    Integer workers;
+    @Option(names = "--decode-threads", paramLabel = "N", description = "decoding threads (default: the run's)")
+    Integer decodeThreads;
 
     @Override
     public Integer call() throws IOException {
@@ -39,11 +39,11 @@ final class EvalCommand implements Callable<Integer> {
         RunDir dir = RunDir.open(UserError.existing(run, "--run"));
         TrainedRun trained = TrainedRun.load(dir);
         Settings config = trained.config();
-        if (workers != null) config.data.workers = workers;
+        if (decodeThreads != null) config.data.decodeThreads = decodeThreads;
         config.data.domains = domains(config.data, moved);
         config.validate();
         DomainData data = DomainData.load(config.data.domains, config.data.split);
-        var evaluator = new Evaluator(ClipPipeline.source(config, trained.model().backboneConfig()), config.data.workers);
+        var evaluator = new Evaluator(ClipPipeline.source(config, trained.model().backboneConfig()), config.data.decodeThreads);
         Map<String, Evaluator.Score> scores = evaluator.evaluate(trained.model().classifier(), data.test(), evalClips);
         Scores.write(dir, trained.steps(), scores);
         RunReport.write(dir, "train");

@@ -60,7 +60,7 @@ public final class FineTuning {
     /** As {@link #train(RunDir, int, StopSignal)}, with the gradients and evaluations computed by {@code compute}. */
     public Outcome train(RunDir run, int stopAfter, StopSignal stop, StepCompute compute) throws IOException {
         writeDomains(run, data);
-        if (!config.data.cache.isEmpty()) CacheWarmer.warm(data, source, config.data.workers, config.train.seed);
+        if (!config.data.cache.isEmpty()) CacheWarmer.warm(data, source, config.data.decodeThreads, config.train.seed);
         try (var job = job(compute)) {
             int steps = config.train.epochs > 0 ? config.train.epochs * job.batchesPerEpoch() : config.train.steps;
             var optimization = Optimization.of(config, job.trainable(), steps);

@@ -40,7 +40,7 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
         this.model = model;
         model.classifier().backbone().recomputeActivations(config.train.recomputeActivations);
         this.data = data;
-        int workers = config.data.workers;
+        int workers = config.data.decodeThreads;
         var options = new Loader.Options(config.train.batch, workers, PREFETCH, config.train.seed, true, Loader.Mixing.MIXED);
         this.batches = new StepBatches(new Loader(data.train(), source, options, System.err::println));
         this.evaluator = new Evaluator(source, workers);
