@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import mdlora.launcher.config.ConfigException;
 import mdlora.launcher.config.Suggest;
+import mdlora.launcher.train.Diverged;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,7 +59,7 @@ public final class Main implements Callable<Integer> {
         });
         cl.setExecutionExceptionHandler((e, command, parsed) -> {
             String name = command.getCommandSpec().qualifiedName();
-            if (e instanceof UserError || e instanceof ConfigException) {
+            if (e instanceof UserError || e instanceof ConfigException || e instanceof Diverged) {
                 System.err.println(name + ": " + e.getMessage());
             } else {
                 System.err.println(name + ": failed: " + e);

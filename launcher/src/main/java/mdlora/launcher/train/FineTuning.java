@@ -14,6 +14,7 @@ import mdlora.launcher.model.Backbone;
 import mdlora.launcher.model.MultiDomainModel;
 import mdlora.launcher.report.RunReport;
 import mdlora.launcher.run.RunDir;
+import mdlora.launcher.run.RunLock;
 import mdlora.nn.VideoClassifier;
 import mdlora.video.ClipSource;
 
@@ -54,6 +55,12 @@ public final class FineTuning {
 
     /** Trains in {@code run} (from its checkpoint when it has one) until the end, {@code stopAfter} steps, or a stop. */
     public Outcome train(RunDir run, int stopAfter, StopSignal stop) throws IOException {
+        try (RunLock lock = RunLock.acquire(run)) {
+            return trainLocked(run, stopAfter, stop);
+        }
+    }
+
+    private Outcome trainLocked(RunDir run, int stopAfter, StopSignal stop) throws IOException {
         writeDomains(run, data);
         if (!config.data.cache.isEmpty()) CacheWarmer.warm(data, source, config.data.workers, config.train.seed);
         try (var job = new MultiDomainJob(config, model, data, source)) {
@@ -63,6 +70,7 @@ public final class FineTuning {
                     config.train.gradClip, stopAfter);
             Trainer.Result result = new Trainer(run, settings, job, optimization.optimizer(), optimization.scheduler(), stop).run();
             if (result.stopped()) return new Outcome(result, model, null);
+            if (job.finalScores() == null && run.readJson("eval.json") == null) job.evaluate(result.steps(), true); // finished, eval.json lost
             Map<String, Evaluator.Score> scores = job.finalScores();
             if (scores != null) Scores.write(run, result.steps(), scores);
             if (model.lora() != null) {
