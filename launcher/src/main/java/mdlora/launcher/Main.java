@@ -1,6 +1,8 @@
 package mdlora.launcher;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -61,6 +63,8 @@ public final class Main implements Callable<Integer> {
             String name = command.getCommandSpec().qualifiedName();
             if (e instanceof UserError || e instanceof ConfigException || e instanceof Diverged) {
                 System.err.println(name + ": " + e.getMessage());
+            } else if (e instanceof IOException io) {
+                System.err.println(name + ": " + describe(io)); // a full or read-only disk, a missing file: not a bug
             } else {
                 System.err.println(name + ": failed: " + e);
                 e.printStackTrace();
@@ -90,6 +94,14 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         spec.commandLine().usage(System.out);
         return 2;
+    }
+
+    /** One line for a failed read or write, naming the file and the cause. */
+    static String describe(IOException e) {
+        if (!(e instanceof FileSystemException f)) return e.getMessage() != null ? e.getMessage() : e.toString();
+        String cause = f.getReason() != null ? f.getReason()
+                : f.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+        return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + cause;
     }
 
     /** One line for a command line picocli refused: the word it could not place, and the nearest real one. */

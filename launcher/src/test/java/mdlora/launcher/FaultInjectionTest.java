@@ -193,6 +193,24 @@ class FaultInjectionTest {
     }
 
     @Test
+    void aFailedWriteAtTheEndIsOneLineKeepsTheFinalCheckpointAndResumeCompletesIt() throws Exception {
+        Path run = dir.resolve("unwritable");
+        // a non-empty folder where eval.json goes: the last write fails as a full or read-only disk would
+        Path blocker = Files.createDirectories(run.resolve("eval.json/blocker"));
+        assertOneLine(Launcher.run(line("train", Launcher.tinyTraining(data, backbone), "--out", run.toString())), run.resolve("eval.json").toString());
+        try (var f = SafetensorsFile.open(run.resolve("checkpoint.safetensors"))) {
+            assertEquals("6", f.metadata().get("step"), "the final checkpoint is written before the final evaluation");
+        }
+        assertNoOrphans(run);
+
+        Files.delete(blocker);
+        Files.delete(blocker.getParent());
+        ok("train", "--resume", run.toString());
+        assertTrue(Files.isRegularFile(run.resolve("eval.json")));
+        assertEquals(Files.readString(finished.resolve("metrics.jsonl")), Files.readString(run.resolve("metrics.jsonl")));
+    }
+
+    @Test
     void aNonFiniteStateIsNeverCheckpointed() throws Exception {
         Path run = dir.resolve("exploding");
         List<String> flags = Launcher.tinyTraining(data, backbone, "--lr", "1e39", "--checkpoint-every", "1", "--eval-every", "0");
