@@ -3,12 +3,14 @@ package mdlora.launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import mdlora.launcher.config.DomainSpec;
 import mdlora.launcher.config.Settings;
 import mdlora.launcher.run.RunDir;
 import mdlora.launcher.run.RunLock;
@@ -115,7 +117,20 @@ final class RunFlags {
             throw new UserError(out + " already holds a run (continue it with --resume " + out + ", or choose another --out)");
         if (settings.train.threads == 0) settings.train.threads = Parallel.threads();
         Parallel.setThreads(settings.train.threads);
+        absolutePaths(settings);
         return new Session(settings, null, out, name, Map.of());
+    }
+
+    /** Makes the dataset, backbone and cache paths absolute, so that the run resumes and evaluates from any working folder. */
+    private static void absolutePaths(Settings settings) {
+        settings.data.domains = new ArrayList<>(settings.data.domains.stream()
+                .map(d -> new DomainSpec(d.name(), d.layout(), absolute(d.path()))).toList());
+        if (!settings.model.backbone.equals("builtin")) settings.model.backbone = absolute(settings.model.backbone);
+        if (!settings.data.cache.isEmpty()) settings.data.cache = absolute(settings.data.cache);
+    }
+
+    private static String absolute(String path) {
+        return Path.of(path).toAbsolutePath().normalize().toString();
     }
 
     /**

@@ -13,6 +13,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import mdlora.launcher.config.DomainSpec;
+import mdlora.launcher.config.Settings;
 import mdlora.launcher.run.RunDir;
 import mdlora.launcher.run.RunLock;
 import mdlora.tensor.Tensor;
@@ -208,6 +210,17 @@ class FaultInjectionTest {
         ok("train", "--resume", run.toString());
         assertTrue(Files.isRegularFile(run.resolve("eval.json")));
         assertEquals(Files.readString(finished.resolve("metrics.jsonl")), Files.readString(run.resolve("metrics.jsonl")));
+    }
+
+    @Test
+    void datasetAndBackbonePathsAreStoredAbsolute() {
+        Settings given = new Settings();
+        given.data.domains.add(DomainSpec.parse("ucf=ucf101:data/ucf"));
+        given.model.backbone = "models/vit.safetensors";
+        given.train.threads = 2;
+        Settings settings = RunFlags.fresh(dir.resolve("relative"), "train", given).settings();
+        assertEquals(Path.of("data/ucf").toAbsolutePath().toString(), settings.data.domains.getFirst().path());
+        assertEquals(Path.of("models/vit.safetensors").toAbsolutePath().toString(), settings.model.backbone);
     }
 
     @Test
