@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the small clips under src/test/resources/clips and ffmpeg's reference frames for them.
 # Kept in the repository so the resources can be re-made; CI never runs it (needs ffmpeg with libx264,
-# libx265 and libxvid; made with ffmpeg 5.1). Reference frames are all frames of a clip, in presentation
+# and libx265; made with ffmpeg 5.1). Reference frames are all frames of a clip, in presentation
 # order, as ffmpeg decodes them: NAME.yuv420p.gz (planar) and NAME.rgb24.gz (ffmpeg's default conversion).
 set -euo pipefail
 OUT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../resources/clips" && pwd)"
@@ -40,7 +40,6 @@ x264 temporal 64x48 8 -bf 3 -x264-params direct=temporal
 x264 nodeblock 64x48 4 -x264-params no-deblock=1
 x264 noweightp 64x48 8 -bf 3 -x264-params weightp=0
 "${FF[@]}" -f lavfi -i "$SRC" -frames:v 4 -c:v libx265 -x265-params log-level=none -pix_fmt yuv420p hevc.mp4
-"${FF[@]}" -f lavfi -i "$SRC" -frames:v 4 -c:v libxvid avi.avi
 "${FF[@]}" -i high.mp4 -c copy -movflags frag_keyframe+empty_moov fragmented.mp4
 
 # Damaged: cut-off files (movie header at the end, and at the front with the frames cut), random

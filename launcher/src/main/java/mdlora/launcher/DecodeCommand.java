@@ -21,11 +21,11 @@ import picocli.CommandLine.Parameters;
  * presentation indices as int32 {@code indices [T]}, for checking against other decoders.
  */
 @Command(name = "decode", header = "decode the frames evaluation samples from a clip to a safetensors file",
-        description = {"Decodes the T frames that evaluation samples from CLIP (an MP4/H.264 file or a folder of frames: the centres of T "
+        description = {"Decodes the T frames that evaluation samples from CLIP (a video file that video-info says mdlora decodes, or a folder of frames: the centres of T "
                 + "equal segments) and writes them as uint8 'frames' [T,H,W,3] (RGB, native size, or the shorter side resized to S with "
                 + "--size) and their 0-based presentation-order indices as int32 'indices' [T]."})
 final class DecodeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "CLIP", description = "an MP4/H.264 file or a folder of frames")
+    @Parameters(index = "0", paramLabel = "CLIP", description = "a video file (MP4, Matroska, AVI) or a folder of frames")
     Path clip;
     @Option(names = "--frames", required = true, paramLabel = "T", description = "frames to sample")
     int frames;

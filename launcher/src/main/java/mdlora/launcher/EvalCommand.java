@@ -43,7 +43,7 @@ final class EvalCommand implements Callable<Integer> {
         if (workers != null) config.data.workers = workers;
         config.data.domains = domains(config.data, moved);
         config.validate();
-        DomainData data = DomainData.load(config.data.domains);
+        DomainData data = DomainData.load(config.data.domains, config.data.split);
         var evaluator = new Evaluator(ClipPipeline.source(config, trained.model().backboneConfig()), config.data.workers);
         Map<String, Evaluator.Score> scores;
         try {

@@ -18,7 +18,7 @@ import mdlora.tensor.io.DType;
 import mdlora.tensor.io.SafetensorsFile;
 import mdlora.video.Mp4Writer;
 import mdlora.video.RgbImage;
-import mdlora.video.VideoReader;
+import mdlora.video.VideoFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +63,7 @@ class VideoCommandsTest {
         Path out = dir.resolve("frames.safetensors");
         Result r = run("decode", clip.toString(), "--frames", "4", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
-        try (SafetensorsFile file = SafetensorsFile.open(out); VideoReader reader = VideoReader.open(clip)) {
+        try (SafetensorsFile file = SafetensorsFile.open(out); VideoFile reader = VideoFile.open(clip)) {
             assertEquals(DType.U8, file.dtype("frames"));
             assertArrayEquals(new int[] {4, 16, 32, 3}, file.shape("frames"));
             int[] indices = file.ints("indices");
@@ -88,7 +88,7 @@ class VideoCommandsTest {
     void videoInfoPrintsTheStream() {
         Result r = run("video-info", clip.toString());
         assertEquals(0, r.code(), r.err());
-        for (String expected : List.of("MP4 (isom)", "H.264", "Baseline", "32x16", "frames     10", "fps        25.000"))
+        for (String expected : List.of("MP4 (isom)", "H.264", "Baseline", "32x16", "frames     10", "fps        25.000", "decodes    yes"))
             assertTrue(r.out().contains(expected), expected + " not in\n" + r.out());
     }
 

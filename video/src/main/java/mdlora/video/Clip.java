@@ -7,9 +7,9 @@ import java.util.List;
 
 /** The frames of one clip, readable by presentation index: an MP4 file or a folder of extracted frames. */
 public interface Clip extends AutoCloseable {
-    /** Opens an MP4 file with {@link VideoReader}, or a folder of frames with {@link FrameFolder}. */
+    /** Opens a video file with {@link VideoFile#open}, or a folder of frames with {@link FrameFolder}. */
     static Clip open(Path path) throws IOException {
-        return Files.isDirectory(path) ? FrameFolder.open(path) : VideoReader.open(path);
+        return Files.isDirectory(path) ? FrameFolder.open(path) : VideoFile.open(path);
     }
 
     /** The file or folder this clip was opened from. */

@@ -9,15 +9,31 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 
 /**
- * Looks at a file before jcodec does, so that anything jcodec cannot open gets a message saying
- * what the file is: another container (AVI, Matroska, ...), no recognisable container at all, an
- * empty file, or an MP4 that was cut off. jcodec itself would fail deep inside its parser.
+ * Looks at a file before jcodec does, so that anything mdlora cannot open gets a message saying
+ * what the file is: another container (FLV, Ogg, MPEG-TS, ...), no recognisable container at all,
+ * an empty file, or an MP4 that was cut off. jcodec itself would fail deep inside its parser.
  */
 final class ContainerProbe {
     private ContainerProbe() {}
 
-    /** Checks that {@code file} is a complete MP4 and returns its major brand (e.g. "isom"). */
-    static String requireCompleteMp4(Path file) throws IOException {
+    /** The containers mdlora reads. */
+    enum Container { MP4, AVI, MATROSKA }
+
+    /** Which container {@code file} is, by its first bytes; anything else is refused naming what it is. */
+    static Container identify(Path file) throws IOException {
+        byte[] head = head(file);
+        if (head.length >= 8 && isMp4BoxType(new String(head, 4, 4, StandardCharsets.ISO_8859_1))) return Container.MP4;
+        String other = otherContainer(head);
+        if (other == null)
+            throw new VideoFormatException(file, "no known video container (file starts with bytes "
+                    + HexFormat.ofDelimiter(" ").formatHex(head, 0, Math.min(8, head.length)) + ")",
+                    "check that it is a video file (ffmpeg -i " + file + " says what it holds)");
+        if (other.equals(AVI)) return Container.AVI;
+        if (other.equals(MATROSKA)) return Container.MATROSKA;
+        throw new VideoFormatException(file, other + ", but only MP4, Matroska and AVI can be read", VideoFormatException.reencode(file));
+    }
+
+    private static byte[] head(Path file) throws IOException {
         if (!Files.isRegularFile(file))
             throw new VideoFormatException(file, Files.exists(file) ? "not a regular file" : "no such file", "check the path");
         try (FileChannel ch = FileChannel.open(file)) {
@@ -26,23 +42,25 @@ final class ContainerProbe {
                 throw new VideoFormatException(file, "empty file (0 bytes)", "the file was not written completely; copy or download it again");
             byte[] head = new byte[(int) Math.min(16, size)];
             read(ch, 0, head.length).get(head);
-            if (head.length >= 8 && isMp4BoxType(new String(head, 4, 4, StandardCharsets.ISO_8859_1)))
-                return walkTopLevelBoxes(file, ch, size);
-            String other = otherContainer(head);
-            if (other == null)
-                throw new VideoFormatException(file, "no known video container (file starts with bytes "
-                        + HexFormat.ofDelimiter(" ").formatHex(head, 0, Math.min(8, head.length)) + ")",
-                        "check that it is a video file (ffmpeg -i " + file + " says what it holds)");
-            throw new VideoFormatException(file, other + ", but only MP4/H.264 can be decoded", VideoFormatException.reencode(file));
+            return head;
         }
     }
+
+    /** Checks that {@code file}, an MP4 by {@link #identify}, is complete and returns its major brand (e.g. "isom"). */
+    static String requireCompleteMp4(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file)) {
+            return walkTopLevelBoxes(file, ch, ch.size());
+        }
+    }
+
+    private static final String AVI = "AVI container", MATROSKA = "Matroska/WebM container";
 
     /** The name of the non-MP4 format that {@code b} starts, or null when it is none known. */
     private static String otherContainer(byte[] b) {
         String ascii = new String(b, StandardCharsets.ISO_8859_1);
-        if (ascii.startsWith("RIFF") && ascii.startsWith("AVI ", 8)) return "AVI container";
+        if (ascii.startsWith("RIFF") && ascii.startsWith("AVI ", 8)) return AVI;
         if (b.length >= 4 && (b[0] & 0xFF) == 0x1A && (b[1] & 0xFF) == 0x45 && (b[2] & 0xFF) == 0xDF && (b[3] & 0xFF) == 0xA3)
-            return "Matroska/WebM container";
+            return MATROSKA;
         if (ascii.startsWith("FLV")) return "FLV container";
         if (ascii.startsWith("OggS")) return "Ogg container";
         if (b.length >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 1 && (b[3] & 0xFF) == 0xBA) return "MPEG program stream";

@@ -11,8 +11,9 @@ import java.util.stream.Stream;
  * HMDB51 as distributed: videos in {@code ROOT/CLASS/NAME.avi} and the split folder
  * {@code testTrainMulti_7030_splits} with one file per class and split,
  * {@code CLASS_test_splitN.txt}, whose lines are {@code NAME.avi TAG}: tag 1 marks a training clip,
- * 2 a test clip, 0 a clip in neither. Classes are numbered in name order. As for {@link Ucf101},
- * a missing AVI is looked for as {@code .mp4}.
+ * 2 a test clip, 0 a clip in neither. Classes are numbered in name order. The AVIs (DivX 5, often
+ * with packed B-frames) are read as they are; as for {@link Ucf101}, a {@code .mp4} beside one is
+ * read instead.
  */
 public final class Hmdb51 {
     private Hmdb51() {}

@@ -13,7 +13,8 @@ import java.util.stream.IntStream;
 /**
  * Kinetics-400 as the annotation CSVs describe it: {@code label,youtube_id,time_start,time_end,split}
  * (further columns ignored, labels may be quoted), each clip a file
- * {@code <youtube_id>_<start:06>_<end:06>.mp4} found in {@code ROOT/<label>/},
+ * {@code <youtube_id>_<start:06>_<end:06>.mp4} (or {@code .mkv}, as re-downloads often are, or
+ * {@code .webm}, which is refused when read, naming its codec) found in {@code ROOT/<label>/},
  * {@code ROOT/<label with _ for spaces>/} or {@code ROOT/} itself, as the common download scripts
  * lay them out. Classes are the CSV's labels in name order. Clips taken down from YouTube are
  * typically missing: they are listed in the error.
@@ -40,16 +41,19 @@ public final class Kinetics400 {
         Map<String, Integer> index = IntStream.range(0, classes.size()).boxed().collect(Collectors.toMap(classes::get, i -> i));
         List<ClipRecord> clips = new ArrayList<>();
         for (List<String> r : rows) {
-            String file = String.format("%s_%06d_%06d.mp4", r.get(id), seconds(csv, r.get(start)), seconds(csv, r.get(end)));
-            clips.add(new ClipRecord(locate(root, r.get(label), file), index.get(r.get(label))));
+            String stem = String.format("%s_%06d_%06d", r.get(id), seconds(csv, r.get(start)), seconds(csv, r.get(end)));
+            clips.add(new ClipRecord(locate(root, r.get(label), stem), index.get(r.get(label))));
         }
         return new Dataset("kinetics400", classes, clips).requireFilesExist();
     }
 
-    private static Path locate(Path root, String label, String file) {
+    private static final List<String> EXTENSIONS = List.of(".mp4", ".mkv", ".webm");
+
+    private static Path locate(Path root, String label, String stem) {
         for (Path dir : List.of(root.resolve(label), root.resolve(label.replace(' ', '_')), root))
-            if (Files.exists(dir.resolve(file))) return dir.resolve(file);
-        return root.resolve(label).resolve(file);
+            for (String extension : EXTENSIONS)
+                if (Files.exists(dir.resolve(stem + extension))) return dir.resolve(stem + extension);
+        return root.resolve(label).resolve(stem + EXTENSIONS.getFirst());
     }
 
     private static int seconds(Path csv, String text) throws IOException {

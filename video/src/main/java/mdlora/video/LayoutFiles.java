@@ -14,12 +14,19 @@ final class LayoutFiles {
         return Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
 
-    /** {@code video}, or its {@code .mp4} sibling when only that exists (jcodec cannot read the AVIs datasets ship). */
+    /**
+     * {@code video}'s {@code .mp4} sibling when there is one, else {@code video}: a user who re-encoded
+     * a clip mdlora refuses (GMC, quarter-pel, ...) puts the copy beside it and changes no list.
+     */
     static Path reencoded(Path video) {
-        if (Files.exists(video)) return video;
-        String name = video.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        Path mp4 = video.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".mp4");
+        Path mp4 = withExtension(video, ".mp4");
         return Files.exists(mp4) ? mp4 : video;
+    }
+
+    /** {@code file} with its extension replaced by {@code extension} (".mp4"). */
+    static Path withExtension(Path file, String extension) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return file.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + extension);
     }
 }

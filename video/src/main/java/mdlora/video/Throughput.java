@@ -46,10 +46,10 @@ public final class Throughput {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final Pattern BENCH = Pattern.compile("bench: utime=([0-9.]+)s stime=([0-9.]+)s");
 
-    /** The MP4 files of {@code folder}, in name order. */
-    public static List<Path> clips(Path folder) throws IOException {
+    /** The files of {@code folder} whose names end in {@code extension} (".mp4", ".avi"), in name order. */
+    public static List<Path> clips(Path folder, String extension) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".mp4")).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(extension)).sorted().toList();
         }
     }
 
@@ -58,7 +58,7 @@ public final class Throughput {
         long start = System.nanoTime(), cpu = THREADS.getCurrentThreadCpuTime();
         int decoded = 0;
         for (Path clip : clips)
-            try (VideoReader reader = VideoReader.open(clip)) {
+            try (VideoFile reader = VideoFile.open(clip)) {
                 decoded += reader.read(FrameSampler.uniform(frames).eval(reader.frameCount())).size();
             }
         return new Result(decoded, (System.nanoTime() - start) / 1e9, (THREADS.getCurrentThreadCpuTime() - cpu) / 1e9);
@@ -73,7 +73,7 @@ public final class Throughput {
         List<List<String>> commands = new ArrayList<>();
         int decoded = 0;
         for (Path clip : clips)
-            try (VideoReader reader = VideoReader.open(clip)) {
+            try (VideoFile reader = VideoFile.open(clip)) {
                 int[] idx = FrameSampler.uniform(frames).eval(reader.frameCount());
                 commands.add(ffmpegCommand(clip, idx));
                 decoded += idx.length;

@@ -11,9 +11,8 @@ import java.util.Map;
  * UCF101 as distributed: videos in {@code ROOT/CLASS/v_CLASS_gNN_cNN.avi} and the split folder
  * {@code ucfTrainTestlist} with {@code classInd.txt} ({@code 1 ApplyEyeMakeup}, 1-based),
  * {@code trainlist0N.txt} ({@code ApplyEyeMakeup/v_..._c01.avi 1}) and {@code testlist0N.txt}
- * (paths only; the class is the folder). jcodec cannot read the original AVIs: a listed file that
- * is missing is looked for with the extension {@code .mp4} (the re-encoded copy) before it counts
- * as missing.
+ * (paths only; the class is the folder). The AVIs (Xvid) are read as they are; a {@code .mp4}
+ * beside one (a re-encoded copy, e.g. of a clip using a feature mdlora refuses) is read instead.
  */
 public final class Ucf101 {
     private Ucf101() {}

@@ -35,13 +35,32 @@ class DatasetLayoutsTest {
         write("splits/classInd.txt", "1 ApplyEyeMakeup", "2 Archery");
         write("splits/trainlist01.txt", "ApplyEyeMakeup/v_ApplyEyeMakeup_g08_c01.avi 1", "Archery/v_Archery_g08_c02.avi 2");
         write("splits/testlist01.txt", "Archery/v_Archery_g01_c01.avi");
-        touch("videos/ApplyEyeMakeup/v_ApplyEyeMakeup_g08_c01.mp4", "videos/Archery/v_Archery_g08_c02.avi", "videos/Archery/v_Archery_g01_c01.avi");
+        touch("videos/ApplyEyeMakeup/v_ApplyEyeMakeup_g08_c01.avi", "videos/ApplyEyeMakeup/v_ApplyEyeMakeup_g08_c01.mp4",
+                "videos/Archery/v_Archery_g08_c02.avi", "videos/Archery/v_Archery_g01_c01.avi");
         Dataset train = Ucf101.load(root.resolve("videos"), root.resolve("splits"), 1, true);
         assertEquals(List.of("ApplyEyeMakeup", "Archery"), train.classes());
         assertEquals(List.of(new ClipRecord(root.resolve("videos/ApplyEyeMakeup/v_ApplyEyeMakeup_g08_c01.mp4"), 0),
                 new ClipRecord(root.resolve("videos/Archery/v_Archery_g08_c02.avi"), 1)), train.clips());
         Dataset test = Ucf101.load(root.resolve("videos"), root.resolve("splits"), 1, false);
         assertEquals(List.of(new ClipRecord(root.resolve("videos/Archery/v_Archery_g01_c01.avi"), 1)), test.clips());
+    }
+
+    @Test
+    void ucf101AndHmdb51ReadEachOfTheThreeOfficialSplits() throws IOException {
+        write("ucf/classInd.txt", "1 Archery");
+        write("hmdb/cartwheel_test_split1.txt", "a.avi 1", "b.avi 2", "c.avi 2");
+        write("hmdb/cartwheel_test_split2.txt", "a.avi 2", "b.avi 1", "c.avi 2");
+        write("hmdb/cartwheel_test_split3.txt", "a.avi 2", "b.avi 2", "c.avi 1");
+        touch("v/Archery/v_1.avi", "v/Archery/v_2.avi", "v/Archery/v_3.avi", "h/cartwheel/a.avi", "h/cartwheel/b.avi", "h/cartwheel/c.avi");
+        for (int split = 1; split <= 3; split++) {
+            write("ucf/trainlist0" + split + ".txt", "Archery/v_" + split + ".avi 1");
+            write("ucf/testlist0" + split + ".txt", "Archery/v_" + (split % 3 + 1) + ".avi");
+            assertEquals(root.resolve("v/Archery/v_" + split + ".avi"), Ucf101.load(root.resolve("v"), root.resolve("ucf"), split, true).clips().getFirst().path());
+            assertEquals(root.resolve("v/Archery/v_" + (split % 3 + 1) + ".avi"), Ucf101.load(root.resolve("v"), root.resolve("ucf"), split, false).clips().getFirst().path());
+            assertEquals(List.of(root.resolve("h/cartwheel/" + "abc".charAt(split - 1) + ".avi")),
+                    Hmdb51.load(root.resolve("h"), root.resolve("hmdb"), split, true).clips().stream().map(ClipRecord::path).toList());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Ucf101.load(root.resolve("v"), root.resolve("ucf"), 4, true));
     }
 
     @Test
@@ -60,11 +79,12 @@ class DatasetLayoutsTest {
     void kinetics400FindsClipsByIdAndTimesInTheUsualFolders() throws IOException {
         Path csv = write("k400/validate.csv", "label,youtube_id,time_start,time_end,split",
                 "\"passing American football (in game)\",abc,14,24,validate", "abseiling,xyz,0,10,validate", "abseiling,qqq,5,15,validate");
-        touch("k400/videos/passing_American_football_(in_game)/abc_000014_000024.mp4", "k400/videos/abseiling/xyz_000000_000010.mp4",
+        touch("k400/videos/passing_American_football_(in_game)/abc_000014_000024.mp4", "k400/videos/abseiling/xyz_000000_000010.mkv",
                 "k400/videos/qqq_000005_000015.mp4");
         Dataset d = Kinetics400.load(csv, root.resolve("k400/videos"));
         assertEquals(List.of("abseiling", "passing American football (in game)"), d.classes());
         assertEquals(List.of(1, 0, 0), d.clips().stream().map(ClipRecord::label).toList());
+        assertEquals(root.resolve("k400/videos/abseiling/xyz_000000_000010.mkv"), d.clips().get(1).path());
         assertTrue(d.clips().stream().allMatch(c -> Files.exists(c.path())));
     }
 

@@ -89,8 +89,10 @@ class LoaderTest {
     @Test
     void brokenClipsAreSkippedCountedAndLoggedWhileTheRestLoad() throws IOException {
         List<ClipRecord> clips = new ArrayList<>(domains.get(1).clips());
-        List<String> broken = List.of("truncated.mp4", "random.mp4", "empty.mp4", "avi.avi", "temporal.mp4");
-        for (String name : broken) clips.add(new ClipRecord(Files.copy(TestClips.clip(name), dir.resolve(name)), 0));
+        List<String> broken = List.of("truncated.mp4", "random.mp4", "empty.mp4", "gmc.avi", "temporal.mp4", "truncated.avi");
+        for (String name : broken.subList(0, broken.size() - 1)) clips.add(new ClipRecord(Files.copy(TestClips.clip(name), dir.resolve(name)), 0));
+        byte[] avi = Files.readAllBytes(TestClips.clip("xvid_p.avi"));
+        clips.add(new ClipRecord(Files.write(dir.resolve("truncated.avi"), Arrays.copyOf(avi, avi.length / 2)), 0));
         Dataset withBroken = new Dataset("street", domains.get(1).classes(), clips);
         List<String> log = new CopyOnWriteArrayList<>();
         int loaded;
@@ -103,6 +105,32 @@ class LoaderTest {
         assertEquals(clips.size() - broken.size(), loaded);
         assertEquals(broken.size(), log.size());
         for (String name : broken) assertTrue(log.stream().anyMatch(l -> l.contains(name)), name + " not in " + log);
+    }
+
+    @Test
+    void ucf101AndHmdb51TreesOfAvisLoadAsDistributed() throws IOException {
+        Path ucf = dir.resolve("UCF101"), hmdb = dir.resolve("HMDB51");
+        for (String cls : List.of("Archery", "Bowling")) {
+            Files.createDirectories(ucf.resolve("UCF-101/" + cls));
+            Files.createDirectories(hmdb.resolve(cls.toLowerCase()));
+            for (int c = 1; c <= 2; c++) {
+                Files.copy(TestClips.clip("xvid_p.avi"), ucf.resolve("UCF-101/" + cls + "/v_" + cls + "_g01_c0" + c + ".avi"));
+                Files.copy(TestClips.clip("divx_packed.avi"), hmdb.resolve(cls.toLowerCase() + "/" + cls + c + ".avi"));
+            }
+        }
+        Files.createDirectories(ucf.resolve("ucfTrainTestlist"));
+        Files.write(ucf.resolve("ucfTrainTestlist/classInd.txt"), List.of("1 Archery", "2 Bowling"));
+        Files.write(ucf.resolve("ucfTrainTestlist/trainlist01.txt"), List.of("Archery/v_Archery_g01_c01.avi 1", "Bowling/v_Bowling_g01_c01.avi 2"));
+        Files.createDirectories(hmdb.resolve("testTrainMulti_7030_splits"));
+        for (String cls : List.of("archery", "bowling"))
+            Files.write(hmdb.resolve("testTrainMulti_7030_splits/" + cls + "_test_split1.txt"), List.of(cls.substring(0, 1).toUpperCase() + cls.substring(1) + "1.avi 1", cls.substring(0, 1).toUpperCase() + cls.substring(1) + "2.avi 2"));
+        Dataset ucf101 = Ucf101.load(ucf.resolve("UCF-101"), ucf.resolve("ucfTrainTestlist"), 1, true);
+        Dataset hmdb51 = Hmdb51.load(hmdb, hmdb.resolve("testTrainMulti_7030_splits"), 1, true);
+        List<String> log = new ArrayList<>();
+        List<Batch> batches = epoch(List.of(ucf101, hmdb51), new Loader.Options(2, 2, 2, 1, true, Loader.Mixing.PER_DOMAIN), 0, log);
+        assertEquals(List.of(), log);
+        assertEquals(2, batches.size());
+        for (Batch b : batches) assertArrayEquals(new int[] {2, 3, 3, 24, 24}, b.clips().shape());
     }
 
     private static List<Path> paths(List<Batch> batches) {

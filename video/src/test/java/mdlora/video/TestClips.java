@@ -19,7 +19,11 @@ final class TestClips {
         }
     }
 
-    /** ffmpeg's frames of clip {@code name}, all in presentation order, in the given pixel format (yuv420p or rgb24). */
+    /** ffmpeg's frames of clip {@code name}, all in presentation order, in the given pixel format (yuv420p, y (luma only) or rgb24). */
+    static boolean hasReference(String name, String pixelFormat) {
+        return TestClips.class.getResource("/clips/" + name + "." + pixelFormat + ".gz") != null;
+    }
+
     static byte[] reference(String name, String pixelFormat) {
         try (InputStream in = new GZIPInputStream(TestClips.class.getResourceAsStream("/clips/" + name + "." + pixelFormat + ".gz"))) {
             return in.readAllBytes();

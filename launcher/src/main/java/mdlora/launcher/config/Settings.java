@@ -75,6 +75,8 @@ public final class Settings {
         public String cache = "";
         @Bound(Range.POSITIVE) @Option(names = "--workers", paramLabel = "N", description = "decoding threads of the loader")
         public int workers = 2;
+        @Option(names = "--split", paramLabel = "1|2|3", description = "official split of the ucf101 and hmdb51 domains (split 1 is the one papers report)")
+        public int split = 1;
 
         /** The domain called {@code name}; an error listing the run's domains when there is none. */
         public DomainSpec domain(String name) {

@@ -18,10 +18,11 @@ import mdlora.video.Ucf101;
 /**
  * The training and test clips of a run's domains, read from each domain's layout:
  * <pre>
- *   ucf101     PATH/UCF-101/CLASS/*.avi|mp4 (or PATH/CLASS/...), lists in PATH/ucfTrainTestlist (split 1)
- *   hmdb51     PATH/CLASS/*.avi|mp4, lists in PATH/testTrainMulti_7030_splits (split 1)
- *   kinetics   PATH/train.csv and PATH/validate.csv (or PATH/annotations/{train,val}.csv), videos under
- *              PATH/train and PATH/val (or PATH)
+ *   ucf101     PATH/UCF-101/CLASS/*.avi (or PATH/CLASS/...; a re-encoded .mp4 beside an .avi wins), lists in
+ *              PATH/ucfTrainTestlist, official split 1, 2 or 3
+ *   hmdb51     PATH/CLASS/*.avi (or .mp4 beside), lists in PATH/testTrainMulti_7030_splits, split 1, 2 or 3
+ *   kinetics   PATH/train.csv and PATH/validate.csv (or PATH/annotations/{train,val}.csv), videos (.mp4, .mkv)
+ *              under PATH/train and PATH/val (or PATH)
  *   list       PATH/train.txt and PATH/test.txt ("relative/path label" lines), optional PATH/classes.txt
  *   frames     as list, each entry a folder of extracted frames
  *   synthetic  the dataset {@code mdlora demo} generates under PATH; NAME is one of its domains
@@ -32,15 +33,18 @@ import mdlora.video.Ucf101;
  * @param test    each domain's test clips
  */
 public record DomainData(List<DomainSpec> domains, List<Dataset> train, List<Dataset> test) {
-    /** The UCF101 and HMDB51 split the launcher trains and tests on. */
-    private static final int SPLIT = 1;
     /** The file {@link SyntheticVideos#generate} writes last, so its presence means a complete dataset. */
     private static final String SYNTHETIC_MANIFEST = "manifest.txt";
     /** The synthetic dataset generated on first use: 96x96 px, 12 frames, 32 training and 32 test clips per class (1216 clips). */
     private static final SyntheticVideos.Config SYNTHETIC = new SyntheticVideos.Config(0, 96, 96, 12, 32, 32);
 
-    /** Reads every domain; a missing folder, list or clip is an error naming the domain and the file. */
-    public static DomainData load(List<DomainSpec> domains) {
+    /**
+     * Reads every domain; a missing folder, list or clip is an error naming the domain and the file.
+     *
+     * @param split the official split (1, 2 or 3) of the ucf101 and hmdb51 domains; other layouts have one
+     */
+    public static DomainData load(List<DomainSpec> domains, int split) {
+        if (split < 1 || split > 3) throw new ConfigException("--split must be 1, 2 or 3 (the official UCF101 and HMDB51 splits), got " + split);
         if (domains.isEmpty()) throw new ConfigException("no domains: give at least one --domain NAME=LAYOUT:PATH (or data.domains in --config)");
         List<Dataset> train = new ArrayList<>(), test = new ArrayList<>();
         for (DomainSpec d : domains) {
@@ -48,8 +52,8 @@ public record DomainData(List<DomainSpec> domains, List<Dataset> train, List<Dat
             if (!Files.isDirectory(path) && !d.layout().equals("synthetic"))
                 throw new ConfigException("domain '" + d.name() + "': no such folder " + path);
             try {
-                train.add(renamed(read(d, path, true), d.name()).requireFilesExist());
-                test.add(renamed(read(d, path, false), d.name()).requireFilesExist());
+                train.add(renamed(read(d, path, split, true), d.name()).requireFilesExist());
+                test.add(renamed(read(d, path, split, false), d.name()).requireFilesExist());
             } catch (IOException | IllegalArgumentException e) {
                 throw new ConfigException("domain '" + d.name() + "' (" + d.layout() + " at " + path + "): " + e.getMessage());
             }
@@ -57,10 +61,10 @@ public record DomainData(List<DomainSpec> domains, List<Dataset> train, List<Dat
         return new DomainData(List.copyOf(domains), List.copyOf(train), List.copyOf(test));
     }
 
-    private static Dataset read(DomainSpec d, Path path, boolean train) throws IOException {
+    private static Dataset read(DomainSpec d, Path path, int split, boolean train) throws IOException {
         return switch (d.layout()) {
-            case "ucf101" -> Ucf101.load(firstDirectory(path.resolve("UCF-101"), path), firstDirectory(path.resolve("ucfTrainTestlist"), path), SPLIT, train);
-            case "hmdb51" -> Hmdb51.load(path, firstDirectory(path.resolve("testTrainMulti_7030_splits"), path), SPLIT, train);
+            case "ucf101" -> Ucf101.load(firstDirectory(path.resolve("UCF-101"), path), firstDirectory(path.resolve("ucfTrainTestlist"), path), split, train);
+            case "hmdb51" -> Hmdb51.load(path, firstDirectory(path.resolve("testTrainMulti_7030_splits"), path), split, train);
             case "kinetics" -> Kinetics400.load(kineticsCsv(path, train), firstDirectory(path.resolve(train ? "train" : "val"), path));
             case "list", "frames" -> ClipList.load(path.resolve(train ? "train.txt" : "test.txt"), path, d.name(), classNames(path));
             case "synthetic" -> synthetic(d, path, train);

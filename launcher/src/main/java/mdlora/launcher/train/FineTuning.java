@@ -45,7 +45,7 @@ public final class FineTuning {
      * here, before a run folder is made.
      */
     public static FineTuning prepare(Settings config) {
-        DomainData data = DomainData.load(config.data.domains);
+        DomainData data = DomainData.load(config.data.domains, config.data.split);
         List<VideoClassifier.Domain> domains = new ArrayList<>();
         for (int d = 0; d < data.domains().size(); d++) domains.add(new VideoClassifier.Domain(data.names().get(d), data.classes(d).size()));
         Backbone backbone = Backbone.load(config.model.backbone, config.model.heads);

@@ -19,7 +19,7 @@ class SettingsTest {
         Path file = dir.resolve("c.json");
         Files.writeString(file, """
                 {"lora": {"tau": 0.9, "rank_shared": 4, "structure": "all-flat"}, "train": {"lr": 0.01, "schedule": "step"},
-                 "data": {"domains": [{"name": "a", "layout": "list", "path": "/x"}]}}""");
+                 "data": {"domains": [{"name": "a", "layout": "list", "path": "/x"}], "split": 3}}""");
         Settings s = new Settings();
         s.lora.rankShared = 16;
         s.withFile(file, Set.of("--rank-shared")).validate();
@@ -30,6 +30,7 @@ class SettingsTest {
         assertEquals(Settings.Schedule.STEP, s.train.schedule);
         assertEquals(new Settings().train.batch, s.train.batch);
         assertEquals(List.of(new DomainSpec("a", "list", "/x")), s.data.domains);
+        assertEquals(3, s.data.split);
     }
 
     @Test
@@ -73,5 +74,6 @@ class SettingsTest {
         assertEquals("--rank-shared", flagByKey.get("lora.rank_shared"));
         assertEquals("--domains", flagByKey.get("data.domains"));
         assertEquals("--image-size", flagByKey.get("data.image_size"));
+        assertEquals("--split", flagByKey.get("data.split"));
     }
 }
