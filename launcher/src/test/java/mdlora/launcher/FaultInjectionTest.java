@@ -224,6 +224,21 @@ class FaultInjectionTest {
     }
 
     @Test
+    void aChangedDatasetIsRefusedBeforeAnythingIsWritten() throws Exception {
+        Path run = copy("changed");
+        Path lists = run.resolve("datasets.json"), domains = run.resolve("domains.json");
+        String before = Files.readString(lists);
+        Files.writeString(lists, before.replaceFirst("sha256 [0-9a-f]+", "sha256 0000000000000000"));
+        assertOneLine(Launcher.run("train", "--resume", run.toString()), "dataset changed", "clip list of studio train");
+        Files.writeString(lists, before);
+        String classes = Files.readString(domains);
+        Files.writeString(domains, classes.replaceFirst("\\[", "[\"extra\", "));
+        String edited = Files.readString(domains);
+        assertOneLine(Launcher.run("train", "--resume", run.toString()), "dataset changed", "classes of domain studio");
+        assertEquals(edited, Files.readString(domains), "a refused resume rewrote domains.json");
+    }
+
+    @Test
     void aNonFiniteStateIsNeverCheckpointed() throws Exception {
         Path run = dir.resolve("exploding");
         List<String> flags = Launcher.tinyTraining(data, backbone, "--lr", "1e39", "--checkpoint-every", "1", "--eval-every", "0");
