@@ -18,6 +18,14 @@ public final class Autograd {
         return () -> flag[0] = previous;
     }
 
+    /** A scope in which operations record a graph again (inside a {@link #noGrad()} scope, or a backward pass that recomputes). */
+    public static NoGrad enableGrad() {
+        boolean[] flag = GRAD_ENABLED.get();
+        boolean previous = flag[0];
+        flag[0] = true;
+        return () -> flag[0] = previous;
+    }
+
     /** Whether operations on this thread record a graph now. */
     public static boolean isGradEnabled() {
         return GRAD_ENABLED.get()[0];
@@ -35,7 +43,7 @@ public final class Autograd {
         return detectAnomalies;
     }
 
-    /** The scope returned by {@link #noGrad()}. */
+    /** The scope returned by {@link #noGrad()} and {@link #enableGrad()}. */
     @FunctionalInterface
     public interface NoGrad extends AutoCloseable {
         @Override

@@ -21,7 +21,7 @@ public final class Functional {
     /** GELU, erf form (PyTorch's default). */
     public static Variable gelu(Variable x) {
         Tensor in = x.data();
-        return Variable.result("gelu", in.gelu(), g -> new Tensor[] {be().geluBackward(in, g)}, x);
+        return Variable.result("gelu", in.gelu(), g -> new Tensor[] {be().gelu().backward(in, g)}, x);
     }
 
     /**
@@ -36,13 +36,13 @@ public final class Functional {
     public static Variable softmax(Variable x, int axis) {
         int a = Shape.axis(axis, x.rank());
         Tensor y = x.data().softmax(a);
-        return Variable.result("softmax", y, g -> new Tensor[] {be().softmaxBackward(y, g, a, false)}, x);
+        return Variable.result("softmax", y, g -> new Tensor[] {be().softmax().backward(y, g, a, false)}, x);
     }
 
     public static Variable logSoftmax(Variable x, int axis) {
         int a = Shape.axis(axis, x.rank());
         Tensor y = x.data().logSoftmax(a);
-        return Variable.result("log_softmax", y, g -> new Tensor[] {be().softmaxBackward(y, g, a, true)}, x);
+        return Variable.result("log_softmax", y, g -> new Tensor[] {be().softmax().backward(y, g, a, true)}, x);
     }
 
     /** Layer norm over the last axis; {@code weight} and {@code bias} ([D]) may be null (a bias needs a weight). */
@@ -52,11 +52,11 @@ public final class Functional {
         int rows = in.size(-1) == 0 ? 0 : in.numel() / in.size(-1);
         Tensor mean = Tensor.zeros(rows), rstd = Tensor.zeros(rows);
         Tensor w = weight == null ? null : weight.data();
-        Tensor y = be().layerNorm(in, w, bias == null ? null : bias.data(), eps, mean, rstd);
+        Tensor y = be().layerNorm().forward(in, w, bias == null ? null : bias.data(), eps, mean, rstd);
         Variable[] inputs = weight == null ? new Variable[] {x} : bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
         boolean affine = inputs.length > 1 && (weight.requiresGrad() || (bias != null && bias.requiresGrad()));
         return Variable.result("layer_norm", y,
-                g -> java.util.Arrays.copyOf(be().layerNormBackward(in, mean, rstd, w, g, affine), inputs.length), inputs);
+                g -> java.util.Arrays.copyOf(be().layerNorm().backward(in, mean, rstd, w, g, affine), inputs.length), inputs);
     }
 
     /**
@@ -64,19 +64,8 @@ public final class Functional {
      * as one matrix product. A frozen weight costs no weight-gradient product.
      */
     public static Variable linear(Variable x, Variable weight, Variable bias) {
-        int in = weight.size(1), out = weight.size(0);
-        Tensor x2 = x.data().reshape(-1, in), w = weight.data();
-        Tensor y = affine("linear", x, w, bias);
-        Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
-        int[] inShape = x.shape();
-        return Variable.result("linear", y, g -> {
-            Tensor g2 = g.reshape(-1, out);
-            Tensor[] d = new Tensor[inputs.length];
-            if (x.requiresGrad()) d[0] = g2.matmul(w).reshape(inShape);
-            if (weight.requiresGrad()) d[1] = g2.mT().matmul(x2);
-            if (bias != null && bias.requiresGrad()) d[2] = g2.sum(0);
-            return d;
-        }, inputs);
+        Tensor y = affine("linear", x, weight.data(), bias);
+        return Variable.result("linear", y, linearBackward(x, weight, bias, weight.data(), null, null), inputs(x, weight, bias));
     }
 
     /**
@@ -95,20 +84,38 @@ public final class Functional {
         Tensor w = weight.data().copy();
         be().matmulInto(up.data(), down.data(), w, 1f, 1f);
         Tensor y = affine("loraLinear", x, w, bias);
-        Tensor x2 = x.data().reshape(-1, in), dn = down.data(), upd = up.data();
-        Variable[] inputs = bias == null ? new Variable[] {x, weight, down, up} : new Variable[] {x, weight, down, up, bias};
+        return Variable.result("lora_linear", y, linearBackward(x, weight, bias, w, down, up), inputs(x, weight, bias, down, up));
+    }
+
+    /** {@code x, weight}, then {@code bias} when present, then the factors when present: the node's inputs in gradient order. */
+    private static Variable[] inputs(Variable x, Variable weight, Variable bias, Variable... factors) {
+        java.util.List<Variable> in = new java.util.ArrayList<>(java.util.List.of(x, weight));
+        if (bias != null) in.add(bias);
+        in.addAll(java.util.List.of(factors));
+        return in.toArray(Variable[]::new);
+    }
+
+    /**
+     * The backward pass of {@link #linear} and {@link #loraLinear}, gradients in {@link #inputs} order;
+     * {@code w} is the weight the forward pass used (with the update added), {@code down}/{@code up} null for
+     * a plain linear layer. A frozen weight or factor costs no product.
+     */
+    private static Node.Backward linearBackward(Variable x, Variable weight, Variable bias, Tensor w,
+                                              Variable down, Variable up) {
+        int in = w.size(1), out = w.size(0), biasAt = 2, factorsAt = bias == null ? 2 : 3;
+        Tensor x2 = x.data().reshape(-1, in);
         int[] inShape = x.shape();
-        return Variable.result("lora_linear", y, g -> {
+        return g -> {
             Tensor g2 = g.reshape(-1, out);
-            Tensor[] d = new Tensor[inputs.length];
+            Tensor[] d = new Tensor[factorsAt + (down == null ? 0 : 2)];
             if (x.requiresGrad()) d[0] = g2.matmul(w).reshape(inShape);
             if (weight.requiresGrad()) d[1] = g2.mT().matmul(x2);
+            if (bias != null && bias.requiresGrad()) d[biasAt] = g2.sum(0);
             // each product's transposed operand is the thin [rows, r] one: packing it costs r * rows copies, not out * rows
-            if (down.requiresGrad()) d[2] = g2.matmul(upd).mT().matmul(x2);
-            if (up.requiresGrad()) d[3] = x2.matmul(dn.mT()).mT().matmul(g2).mT();
-            if (bias != null && bias.requiresGrad()) d[4] = g2.sum(0);
+            if (down != null && down.requiresGrad()) d[factorsAt] = g2.matmul(up.data()).mT().matmul(x2);
+            if (up != null && up.requiresGrad()) d[factorsAt + 1] = x2.matmul(down.data().mT()).mT().matmul(g2).mT();
             return d;
-        }, inputs);
+        };
     }
 
     /** {@code x w^T + b} over any leading axes of x, as one matrix product; {@code op} names the caller in errors. */
@@ -170,68 +177,46 @@ public final class Functional {
     }
 
     /**
-     * Scaled dot-product attention {@code softmax(q k^T * scale) v} as one node: q [..., N, d], k [..., M, d],
-     * v [..., M, e]. Only the attention probabilities are saved for backward.
-     */
-    public static Variable attention(Variable q, Variable k, Variable v, float scale) {
-        Tensor qd = q.data(), kd = k.data(), vd = v.data();
-        if (qd.size(-1) != kd.size(-1) || kd.size(-2) != vd.size(-2))
-            throw new IllegalArgumentException("attention: q " + Shape.str(qd.shape()) + ", k " + Shape.str(kd.shape()) + ", v " + Shape.str(vd.shape()) + " do not fit");
-        Tensor scores = qd.matmul(kd.mT());
-        scores.mulInPlace(scale);
-        Tensor p = scores.softmax(-1);
-        Tensor out = p.matmul(vd);
-        return Variable.result("attention", out, g -> {
-            Tensor dv = v.requiresGrad() ? p.mT().matmul(g) : null;
-            if (!q.requiresGrad() && !k.requiresGrad()) return new Tensor[] {null, null, dv};
-            Tensor ds = be().softmaxBackward(p, g.matmul(vd.mT()), p.rank() - 1, false);
-            ds.mulInPlace(scale);
-            return new Tensor[] {q.requiresGrad() ? ds.matmul(kd) : null, k.requiresGrad() ? ds.mT().matmul(qd) : null, dv};
-        }, q, k, v);
-    }
-
-    /**
      * Multi-head self-attention straight from a fused projection, as one node: {@code qkv} [B, N, 3D] holds
      * each token's queries, keys and values (timm's layout: [q | k | v], each split into {@code heads} heads of
      * D/heads), the result [B, N, D] the heads' contexts side by side, ready for the output projection.
-     *
-     * <p>Equal to {@link #attention} on the three slices followed by merging the heads, but each (batch, head)
-     * product reads its operands in place through the row stride 3D and writes its result in place (stride D
-     * forward, 3D for the gradient of qkv), so no slice, permute or merge copies are made and the gradient
-     * of qkv is one buffer rather than three zero-padded ones. Only the probabilities are saved.
+     * The backend's kernels read the operands in place and save only the probabilities ({@link Backend.SelfAttention}).
      */
     public static Variable selfAttention(Variable qkv, int heads, float scale) {
-        if (qkv.rank() != 3 || heads <= 0 || qkv.size(2) % (3 * heads) != 0)
-            throw new IllegalArgumentException("selfAttention: qkv must be [B, N, 3D] with D divisible by " + heads + " heads, got " + Shape.str(qkv.shape()));
-        int b = qkv.size(0), n = qkv.size(1), d = qkv.size(2) / 3;
-        Tensor[] x = splitHeads(qkv.data(), heads);
-        Tensor p = Tensor.zeros(b, heads, n, n);
-        be().matmulInto(x[0], x[1].mT(), p, scale, 0f);
-        Tensor probs = p.softmax(-1);
-        Tensor out = Tensor.zeros(b, n, d);
-        be().matmulInto(probs, x[2], mergedHeads(out, heads), 1f, 0f);
-        return Variable.result("self_attention", out, g -> {
-            Tensor dqkv = Tensor.zeros(b, n, 3 * d);
-            Tensor[] dx = splitHeads(dqkv, heads);
-            Tensor gh = mergedHeads(g, heads);
-            be().matmulInto(probs.mT(), gh, dx[2], 1f, 0f);
-            Tensor ds = be().softmaxBackward(probs, gh.matmul(x[2].mT()), 3, false);
-            // the scale of the scores is folded into the two products below
-            be().matmulInto(ds, x[1], dx[0], scale, 0f);
-            be().matmulInto(ds.mT(), x[0], dx[1], scale, 0f);
-            return new Tensor[] {dqkv};
-        }, qkv);
+        Tensor in = qkv.data();
+        Backend.SelfAttention.Result r = be().selfAttention().forward(in, heads, scale);
+        Tensor probs = r.probs();
+        return Variable.result("self_attention", r.out(), g -> new Tensor[] {be().selfAttention().backward(in, probs, g, heads, scale)}, qkv);
     }
 
-    /** Views q, k, v [B, heads, N, D/heads] of a fused [B, N, 3D] projection (timm's layout), no copies. */
-    private static Tensor[] splitHeads(Tensor qkv, int heads) {
-        int b = qkv.size(0), n = qkv.size(1), hd = qkv.size(2) / 3 / heads;
-        Tensor t = qkv.reshape(b, n, 3, heads, hd).permute(2, 0, 3, 1, 4);
-        return new Tensor[] {t.select(0, 0), t.select(0, 1), t.select(0, 2)};
-    }
-
-    /** The [B, heads, N, D/heads] view of a [B, N, D] tensor whose heads sit side by side in D. */
-    private static Tensor mergedHeads(Tensor t, int heads) {
-        return t.reshape(t.size(0), t.size(1), heads, t.size(2) / heads).permute(0, 2, 1, 3);
+    /**
+     * {@code f(x)} without keeping its activations (PyTorch's {@code torch.utils.checkpoint}): the forward pass
+     * runs {@code f} under no-grad, so only its output stays alive; the backward pass runs {@code f} again with
+     * a graph and back-propagates through it. The gradients equal those of {@code f(x)} as long as {@code f} is
+     * deterministic (no dropout), at the cost of a second forward of {@code f}. {@code parameters} are the
+     * trainable leaves {@code f} reads besides {@code x}: their gradients are accumulated by the inner
+     * backward pass. When nothing needs a gradient this is just {@code f(x)}.
+     */
+    public static Variable recompute(String op, UnaryOperator<Variable> f, Variable x, java.util.List<Variable> parameters) {
+        boolean trainable = x.requiresGrad() || parameters.stream().anyMatch(Variable::requiresGrad);
+        if (!Autograd.isGradEnabled() || !trainable) return f.apply(x);
+        Tensor y;
+        try (var ignored = Autograd.noGrad()) {
+            y = f.apply(x).data();
+        }
+        Variable[] inputs = new Variable[1 + parameters.size()];
+        inputs[0] = x;
+        for (int i = 0; i < parameters.size(); i++) inputs[i + 1] = parameters.get(i);
+        return Variable.result(op, y, g -> {
+            Variable in = x.requiresGrad() ? Variable.parameter(x.data()) : Variable.constant(x.data());
+            Variable out;
+            try (var ignored = Autograd.enableGrad()) {
+                out = f.apply(in);
+            }
+            if (out.requiresGrad()) out.backward(g, false);
+            Tensor[] d = new Tensor[inputs.length];
+            d[0] = in.grad();
+            return d;
+        }, inputs);
     }
 }

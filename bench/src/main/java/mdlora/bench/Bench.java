@@ -6,31 +6,37 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import mdlora.launcher.UserError;
 
 /**
- * {@code ./mdlora bench [W1|W2|W3|W4|W5|all] [--json] [--no-torch]}: runs the reference workloads and,
+ * {@code ./mdlora bench [W1|W2|W3|W4|W5|W6|all] [--json] [--no-torch]}: runs the reference workloads and,
  * when the system Python has PyTorch, its yardstick in the same sitting, and prints both side by side.
  */
 public final class Bench {
     /** Every workload, in the order {@code all} runs them. */
     private static final List<Workload> WORKLOADS = List.of(
-            new MatmulWorkload(), new SvdWorkload(), new TrainStepWorkload(), new InferenceWorkload(), new DecodeWorkload());
+            new MatmulWorkload(), new SvdWorkload(), new TrainStepWorkload(), new InferenceWorkload(), new DecodeWorkload(), new VitBaseWorkload());
 
-    private static final String USAGE = "usage: ./mdlora bench [W1|W2|W3|W4|W5|all]... [--json] [--no-torch]";
+    private static final String USAGE = "usage: ./mdlora bench [W1|W2|W3|W4|W5|W6|all]... [--json] [--no-torch]";
 
     private Bench() {}
+
+    /** A mistake on the command line: printed as one line with the usage, no stack trace. */
+    static final class UsageError extends RuntimeException {
+        UsageError(String message) {
+            super(message);
+        }
+    }
 
     public static void main(String[] args) {
         try {
             System.exit(run(args));
-        } catch (UserError e) {
+        } catch (UsageError e) {
             System.err.println("mdlora bench: " + e.getMessage());
             System.exit(2);
         }
     }
 
-    static int run(String[] args) throws UserError {
+    static int run(String[] args) {
         boolean json = false, torch = true;
         Set<Workload> selected = new LinkedHashSet<>();
         for (String a : args) {
@@ -43,7 +49,7 @@ public final class Bench {
                     return 0;
                 }
                 default -> {
-                    if (a.startsWith("-")) throw new UserError("unknown option '" + a + "' (" + USAGE + ")");
+                    if (a.startsWith("-")) throw new UsageError("unknown option '" + a + "' (" + USAGE + ")");
                     selected.add(workload(a));
                 }
             }
@@ -63,7 +69,7 @@ public final class Bench {
     private static Workload workload(String id) {
         for (Workload w : WORKLOADS) if (w.id().equalsIgnoreCase(id)) return w;
         List<String> ids = WORKLOADS.stream().map(Workload::id).toList();
-        throw new UserError("unknown workload '" + id + "' (implemented: " + String.join(", ", ids) + ", or all)");
+        throw new UsageError("unknown workload '" + id + "' (implemented: " + String.join(", ", ids) + ", or all)");
     }
 
     private static Map<String, Double> torchFigures(Set<Workload> selected) {

@@ -7,43 +7,82 @@ import java.util.List;
 import mdlora.autograd.Autograd;
 import mdlora.autograd.Variable;
 import mdlora.lora.LoraConfig;
-import mdlora.lora.MultiDomainLora;
 import mdlora.lora.Placement;
-import mdlora.nn.VideoClassifier;
-import mdlora.nn.VideoClassifier.Domain;
-import mdlora.nn.VisionTransformer;
+import mdlora.lora.video.VideoClassifier.Domain;
+import mdlora.lora.video.VideoClassifier;
 import mdlora.nn.ViTConfig;
+import mdlora.nn.VisionTransformer;
 import mdlora.nn.optim.AdamW;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
 
 /**
- * The model of W3 and W4: ViT-Tiny/16 at 112 px, late fusion over 8 frames, heads of 101/400/51 classes,
- * all-flat shared + domain LoRA of rank 32 held to the subspaces of W (tau 0.95), backbone frozen, and one
- * batch of 4 clips, all of domain 0, as torch_reference.py builds them.
+ * The model of W3/W4 and of W6: a ViT with late fusion over 8 frames, heads of 101/400/51 classes, shared +
+ * domain LoRA of rank 32 held to the subspaces of W (tau 0.95) where the placement puts both, backbone
+ * frozen, and one batch of clips, all of domain 0, as torch_reference.py builds them.
  */
 final class VideoLoraModel {
-    private static final int CLIPS = 4, FRAMES = 8, IMAGE = 112;
+    private static final int FRAMES = 8, RANK = 32;
+    private static final int[] CLASSES = {101, 400, 51};
     /** torch.optim.AdamW's default weight decay. */
     private static final double WEIGHT_DECAY = 0.01;
 
+    /** A workload's model and batch. */
+    record Setting(ViTConfig vit, int clips, Placement placement) {
+        /** W3 and W4: ViT-Tiny/16 at 112 px, 4 clips, all-flat. */
+        static final Setting TINY = new Setting(ViTConfig.tiny16().withImageSize(112).withNumClasses(0), 4, Placement.allFlat());
+        /** W6: ViT-B/16 at 224 px, 2 clips, upper-heavy. */
+        static final Setting BASE = new Setting(ViTConfig.base16().withNumClasses(0), 2, Placement.upperHeavy());
+
+        /**
+         * Useful FLOPs of one forward pass, counted from the shapes (WORKLOADS.md): 2 x the multiply-adds of the
+         * patch embedding, qkv, attention scores and values, proj, fc1, fc2 and heads per image, plus the LoRA
+         * products, which the engine computes once per layer (the update added to W) rather than per token.
+         */
+        /** The same model and placement with a batch of {@code n} clips. */
+        Setting withClips(int n) {
+            return new Setting(vit, n, placement);
+        }
+
+        double forwardFlops() {
+            double n = vit.numPatches() + 1, d = vit.width(), mlp = vit.mlpDim(), p = vit.patchSize();
+            double perBlock = n * d * 3 * d + 2 * n * n * d + n * d * d + 2 * n * d * mlp;
+            double perImage = vit.numPatches() * 3 * p * p * d + vit.depth() * perBlock;
+            double heads = clips * d * CLASSES[0];
+            boolean everyBlockBoth = placement.name().equals("all-flat");
+            // per block, the update's [out, r] x [r, in] products: shared everywhere, domain where the placement puts it
+            double loraPerBlock = RANK * (d * 3 * d + d * d + 2 * d * mlp);
+            double lora = vit.depth() * loraPerBlock * (everyBlockBoth ? 2 : 1) + (everyBlockBoth ? 0 : RANK * (d * d + 2 * d * mlp));
+            return 2 * (clips * FRAMES * perImage + heads + lora);
+        }
+    }
+
+    private final VisionTransformer backbone;
     private final VideoClassifier model;
     private final AdamW optimizer;
     private final Variable clips;
-    private final int[] domains = new int[CLIPS];
+    private final int[] domains;
     private final int[] labels;
 
-    VideoLoraModel() {
+    VideoLoraModel(Setting setting) {
         Rng rng = new Rng(0);
-        ViTConfig config = ViTConfig.tiny16().withImageSize(IMAGE).withNumClasses(0);
-        model = new VideoClassifier(new VisionTransformer(config, rng),
-                List.of(new Domain("ucf101", 101), new Domain("k400", 400), new Domain("hmdb51", 51)), 0f, rng);
-        LoraConfig lora = LoraConfig.builder().placement(Placement.allFlat()).rank(32).subspaceConstraints(true).tau(0.95).build();
-        MultiDomainLora handle = MultiDomainLora.attach(model, lora, List.of("ucf101", "k400", "hmdb51"), rng);
-        optimizer = new AdamW(handle.trainableParameters(), 1e-4, WEIGHT_DECAY);
-        clips = Variable.constant(rng.normal(0f, 1f, CLIPS, FRAMES, 3, IMAGE, IMAGE));
-        labels = new int[CLIPS];
-        for (int i = 0; i < CLIPS; i++) labels[i] = (int) (rng.nextDouble() * 101);
+        backbone = new VisionTransformer(setting.vit(), rng);
+        model = new VideoClassifier(backbone,
+                List.of(new Domain("ucf101", CLASSES[0]), new Domain("k400", CLASSES[1]), new Domain("hmdb51", CLASSES[2])), 0f, rng);
+        LoraConfig lora = LoraConfig.builder().placement(setting.placement()).rank(RANK).subspaceConstraints(true).tau(0.95).build();
+        model.attachLora(lora, rng);
+        optimizer = new AdamW(model.trainableParameters(), 1e-4, WEIGHT_DECAY);
+        int image = setting.vit().imageSize();
+        clips = Variable.constant(rng.normal(0f, 1f, setting.clips(), FRAMES, 3, image, image));
+        domains = new int[setting.clips()];
+        labels = new int[setting.clips()];
+        for (int i = 0; i < labels.length; i++) labels[i] = (int) (rng.nextDouble() * CLASSES[0]);
+    }
+
+    /** Turns per-block activation recomputation on or off ({@link VisionTransformer#recomputeActivations}). */
+    VideoLoraModel recomputeActivations(boolean on) {
+        backbone.recomputeActivations(on);
+        return this;
     }
 
     /** One training step: forward, cross-entropy, backward, AdamW. */

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import mdlora.launcher.UserError;
 import org.junit.jupiter.api.Test;
 
 class BenchTest {
@@ -44,9 +43,9 @@ class BenchTest {
 
     @Test
     void unknownWorkloadIsAUserError() {
-        var e = assertThrows(UserError.class, () -> Bench.run(new String[] {"W9"}));
+        var e = assertThrows(Bench.UsageError.class, () -> Bench.run(new String[] {"W9"}));
         assertTrue(e.getMessage().contains("unknown workload 'W9'") && e.getMessage().contains("W1"), e.getMessage());
-        e = assertThrows(UserError.class, () -> Bench.run(new String[] {"--jsn"}));
+        e = assertThrows(Bench.UsageError.class, () -> Bench.run(new String[] {"--jsn"}));
         assertTrue(e.getMessage().contains("unknown option '--jsn'"), e.getMessage());
     }
 

@@ -14,6 +14,7 @@ import mdlora.launcher.report.HtmlReport;
 import mdlora.launcher.report.LinePlot;
 import mdlora.launcher.report.RunReport;
 import mdlora.launcher.report.Table;
+import mdlora.launcher.run.Progress;
 import mdlora.launcher.run.RunDir;
 import mdlora.launcher.train.FineTuning;
 import mdlora.launcher.train.StopSignal;

@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "experiment", header = "Table 1 grid (structure x sc x ds), rank and tau sweeps; mean +- std over seeds",
         description = {"table1: upper-heavy / all-flat x subspace constraints (sc) off/on x domain separation (ds) off/on, as Table 1 of "
-                + "the paper on subspace-constrained multi-domain LoRA. rank: the LoRA rank r (shared and domain), --values 2,4,8,16 by default. "
+                + "Takama et al., \"Separating Shared and Domain-Specific LoRAs for Multi-Domain Learning\". "
+                + "rank: the LoRA rank r (shared and domain), --values 2,4,8,16 by default. "
                 + "tau: the energy threshold of the subspace constraints, --values 0.8,0.9,0.95,0.99 by default.",
                 "Each cell trains --seeds seeds with the demo's settings changed by the options below, and the experiment folder (--out, "
                 + "default runs/experiment-KIND-...) gets table.md, results.json and report.html (with the effective-dimension curves for "

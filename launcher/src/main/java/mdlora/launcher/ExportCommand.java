@@ -3,14 +3,14 @@ package mdlora.launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import mdlora.launcher.model.HubConfig;
 import mdlora.launcher.run.RunDir;
 import mdlora.launcher.train.TrainedRun;
-import mdlora.nn.VideoClassifier;
+import mdlora.lora.MultiDomainLora;
+import mdlora.lora.video.VideoClassifier;
 import mdlora.tensor.Tensor;
 import mdlora.tensor.io.Json;
 import mdlora.tensor.io.SafetensorsWriter;
@@ -78,10 +78,8 @@ final class ExportCommand implements Callable<Integer> {
 
     /** The merged weights in timm's layout; for a head-only run, the backbone as it is and the domain's head. */
     private static Map<String, Tensor> merged(TrainedRun trained, String domain, int d) {
-        if (trained.model().lora() != null) return trained.model().lora().mergedStateDict(domain);
         VideoClassifier classifier = trained.model().classifier();
-        Map<String, Tensor> out = new LinkedHashMap<>(classifier.backbone().stateDict());
-        classifier.module("heads." + d).stateDict().forEach((k, v) -> out.put("head." + k, v));
-        return out;
+        MultiDomainLora lora = trained.model().lora();
+        return classifier.deployedStateDict(lora != null ? lora.mergedStateDict(domain) : classifier.backbone().stateDict(), d);
     }
 }

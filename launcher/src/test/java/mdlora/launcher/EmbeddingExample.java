@@ -7,7 +7,7 @@ import mdlora.autograd.Variable;
 import mdlora.lora.LoraConfig;
 import mdlora.lora.MultiDomainLora;
 import mdlora.lora.Placement;
-import mdlora.nn.VideoClassifier;
+import mdlora.lora.video.VideoClassifier;
 import mdlora.nn.ViTCheckpoint;
 import mdlora.nn.VisionTransformer;
 import mdlora.nn.optim.AdamW;
@@ -22,12 +22,12 @@ public class EmbeddingExample {
         VisionTransformer backbone = new VisionTransformer(checkpoint.config().withNumClasses(0), new Rng(0));
         checkpoint.loadInto(backbone, ViTCheckpoint.Mode.BACKBONE);
 
-        // A late-fusion video classifier with a head per domain; a shared LoRA and a LoRA per domain.
+        // A late-fusion video classifier with a head per domain; a shared LoRA and a LoRA per domain on its
+        // backbone, which freezes (the new heads train with the LoRAs).
         var domains = List.of(new VideoClassifier.Domain("ucf101", 101), new VideoClassifier.Domain("hmdb51", 51));
         var model = new VideoClassifier(backbone, domains, 0, new Rng(1));
         var config = LoraConfig.builder().placement(Placement.upperHeavy()).rank(8).build();
-        var lora = MultiDomainLora.attach(model, config, List.of("ucf101", "hmdb51"), new Rng(2));
-        model.setRequiresGrad(true, "heads.*");
+        MultiDomainLora lora = model.attachLora(config, new Rng(2));
 
         // One training step on two clips of 4 frames, one from each domain (labels within its domain).
         int size = backbone.config().imageSize();

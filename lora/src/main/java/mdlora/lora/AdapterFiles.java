@@ -46,7 +46,7 @@ final class AdapterFiles {
             Path folder = dir.resolve(adapter);
             Files.createDirectories(folder);
             SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
-            branches.forEach((path, b) -> putTensors(w, lora.timmName(path), b));
+            branches.forEach((path, b) -> putTensors(w, path, b));
             w.write(folder.resolve(WEIGHTS));
             Files.writeString(folder.resolve(CONFIG), Json.writePretty(config(lora, adapter, branches, fingerprint)));
         }
@@ -78,7 +78,7 @@ final class AdapterFiles {
         peft.put("lora_alpha", (double) (shared ? c.sharedAlpha() : c.domainAlpha()));
         peft.put("lora_dropout", (double) c.dropout());
         peft.put("use_rslora", c.rsLora());
-        peft.put("target_modules", branches.keySet().stream().map(lora::timmName).toList());
+        peft.put("target_modules", branches.keySet().stream().toList());
         peft.put("bias", "none");
         peft.put("fan_in_fan_out", false);
         peft.put("modules_to_save", null);
@@ -100,7 +100,7 @@ final class AdapterFiles {
         ours.put("subspace", first.subspace() == null ? "none" : shared ? "column" : c.fullNullSpace() ? "full_left_null" : "left_null");
         ours.put("tau", c.tau());
         Map<String, Object> dims = new LinkedHashMap<>();
-        branches.forEach((path, b) -> { if (b.subspace() != null) dims.put(lora.timmName(path), b.subspace().dimension()); });
+        branches.forEach((path, b) -> { if (b.subspace() != null) dims.put(path, b.subspace().dimension()); });
         ours.put("subspace_dimensions", dims);
         ours.put("lambda_orth", (double) c.lambdaOrth());
         ours.put("lambda_separation", (double) c.lambdaSeparation());
@@ -144,7 +144,7 @@ final class AdapterFiles {
         checkModules(lora, folder, cfg, branches);
         try (SafetensorsFile f = SafetensorsFile.open(folder.resolve(WEIGHTS))) {
             for (var e : branches.entrySet()) {
-                String module = lora.timmName(e.getKey());
+                String module = e.getKey();
                 LoraBranch b = e.getValue();
                 if (b.rank() != r)
                     throw new IllegalArgumentException(folder + ": the adapter has rank " + r + " but this model's LoRA at '" + module
@@ -188,7 +188,7 @@ final class AdapterFiles {
             throw new IllegalArgumentException(folder.resolve(CONFIG) + ": target_modules must be a list of module paths, found "
                     + Json.typeName(cfg.get("target_modules")));
         TreeSet<String> expected = new TreeSet<>(), found = new TreeSet<>();
-        for (String p : branches.keySet()) expected.add(lora.timmName(p));
+        for (String p : branches.keySet()) expected.add(p);
         for (Object o : listed) found.add(String.valueOf(o));
         if (expected.equals(found)) return;
         List<String> missing = new ArrayList<>(expected), unexpected = new ArrayList<>(found);

@@ -10,7 +10,7 @@ import mdlora.tensor.io.Json;
 import mdlora.tensor.linalg.Svd;
 
 /**
- * The effective dimension of trained LoRAs (paper 000 Fig. 4): for each layer and LoRA, the singular values
+ * The effective dimension of trained LoRAs (Takama et al. Fig. 4): for each layer and LoRA, the singular values
  * of its update dW and the cumulative energy C_k = sum_{j<=k} s_j^2 / sum_j s_j^2 for k = 1..r, as data for plots.
  */
 public record EffectiveDimensions(List<Curve> curves) {

@@ -7,7 +7,7 @@ import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
 
 /**
- * One low-rank update beside a frozen linear W [out, in]: dW = s P B M A^T (DESIGN.md §5), with the optional
+ * One low-rank update beside a frozen linear W [out, in]: dW = s P B M A^T (maths: package documentation), with the optional
  * subspace projector P and MoSLoRA mixer M. Parameters are stored in PEFT's layout: {@code lora_A} [r, in]
  * holds A^T, {@code lora_B} [out, r] holds B; {@code lora_M} [r, r] is the mixer, {@code lora_scale} [1]
  * the scale when it trains.
@@ -52,7 +52,7 @@ public final class LoraBranch extends Module {
         return loraA.size(0);
     }
 
-    /** lora_A [r, in], A^T in DESIGN's notation. */
+    /** lora_A [r, in], A^T in the package documentation's notation. */
     public Variable loraA() {
         return loraA;
     }

@@ -3,7 +3,7 @@ package mdlora.lora;
 import java.util.Map;
 
 /**
- * Every knob of the multi-domain LoRA (DESIGN.md §5), with the paper's settings as defaults: upper-heavy
+ * Every knob of the multi-domain LoRA (maths: package documentation), with the paper's settings as defaults: upper-heavy
  * placement, rank 32, subspace constraints at tau 0.95, L_orth weight 1 and L_ss weight 1e-7.
  *
  * @param placement which layers get which kinds of LoRA
@@ -15,8 +15,8 @@ import java.util.Map;
  * @param rsLora scale by alpha / sqrt r instead of alpha / r
  * @param trainableScales make each LoRA's scale a trainable scalar starting at its fixed value (MTLoRA)
  * @param dropout dropout probability on the LoRA input
- * @param constrainShared keep the shared update in col(W) (paper 000), in layers that also have domain LoRAs
- * @param constrainDomains keep each domain update in the left null space of W (paper 000)
+ * @param constrainShared keep the shared update in col(W) (Takama et al.), in layers that also have domain LoRAs
+ * @param constrainDomains keep each domain update in the left null space of W (Takama et al.)
  * @param tau cumulative energy C_k that fixes k, the dimension of col(W)
  * @param fullNullSpace use all of I - U_m U_m^T as the domains' subspace, not only the remaining singular vectors
  * @param init how A and B start

@@ -12,7 +12,7 @@ import mdlora.tensor.Tensor;
 
 /**
  * A frozen linear layer with a shared LoRA and/or one LoRA per domain (MTLoRA), each optionally held to a
- * subspace of W (paper 000) and mixed (MoSLoRA). For a row of domain i:
+ * subspace of W (Takama et al.) and mixed (MoSLoRA). For a row of domain i:
  * {@code y = x W^T + b + x A M^T (s P_m B)^T + x A_i M_i^T (s_i P_n B_i)^T}.
  *
  * <p>Children: {@code base_layer} (the frozen Linear, PEFT's name), {@code shared}, and one {@link LoraBranch}

@@ -14,7 +14,6 @@ import java.util.regex.Pattern;
 import mdlora.autograd.Variable;
 import mdlora.nn.Linear;
 import mdlora.nn.Module;
-import mdlora.nn.VideoClassifier;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
 import mdlora.tensor.io.SafetensorsWriter;
@@ -36,7 +35,7 @@ public final class MultiDomainLora {
     public static final String SHARED = "shared";
     private static final Pattern DOMAIN_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Set<String> RESERVED = Set.of(SHARED, "base_layer");
-    private static final String BACKBONE = "backbone.", HEADS = "heads.", BASE_LAYER = "base_layer.";
+    private static final String BASE_LAYER = "base_layer.";
 
     private final Module model;
     private final LoraConfig config;
@@ -52,15 +51,15 @@ public final class MultiDomainLora {
     }
 
     /**
-     * Freezes every parameter of {@code model} but a {@link VideoClassifier}'s domain heads, wraps each linear
-     * layer the placement selects in a {@link LoraLinear} (computing the SVD of W where a subspace constraint
-     * needs it), then unfreezes what the configuration asks for. {@code domains} names the domains in the order
-     * of the indices given to {@link mdlora.nn.RowDomains} given to forward (a classifier's own order).
+     * Freezes every parameter of {@code model}, wraps each linear layer the placement selects in a
+     * {@link LoraLinear} (computing the SVD of W where a subspace constraint needs it), then unfreezes what the
+     * configuration asks for. {@code model} is what is adapted: its own dotted paths name the layers in the
+     * placement, the adapter files and the merged state dict (attach to a ViT for timm's names; a model that
+     * wraps one attaches to the ViT and trains its own new parts, such as heads, itself). {@code domains} names the domains in the order of the indices given to
+     * {@link mdlora.nn.RowDomains} given to forward.
      */
     public static MultiDomainLora attach(Module model, LoraConfig config, List<String> domains, Rng rng) {
         checkDomains(domains);
-        if (model instanceof VideoClassifier vc && !vc.domains().stream().map(VideoClassifier.Domain::name).toList().equals(domains))
-            throw new IllegalArgumentException("domains " + domains + " differ from the video classifier's " + vc.domains());
         for (var e : model.namedModules().entrySet())
             if (e.getValue() instanceof LoraLinear)
                 throw new IllegalArgumentException("the model already has LoRA layers (at '" + e.getKey() + "'); attach once");
@@ -72,8 +71,6 @@ public final class MultiDomainLora {
             model.replaceModule(t.getKey(), layer);
             layers.put(t.getKey(), layer);
         }
-        // a video classifier's domain heads are new: they train with the LoRAs
-        if (model instanceof VideoClassifier) model.setRequiresGrad(true, "heads.*");
         unfreezeExtras(model, config);
         return new MultiDomainLora(model, config, List.copyOf(domains), layers);
     }
@@ -88,7 +85,7 @@ public final class MultiDomainLora {
 
     /**
      * Domain LoRAs are held to the left null space wherever they are; the shared LoRA to col(W) only in a
-     * layer that also has domain LoRAs (paper 000 §4.1.2: in a shared-only layer there is nothing to separate).
+     * layer that also has domain LoRAs (Takama et al. §4.1.2: in a shared-only layer there is nothing to separate).
      */
     private static LoraLinear wrap(String path, Linear base, Set<LoraKind> kinds, LoraConfig c, List<String> domains, Rng rng) {
         boolean hasShared = kinds.contains(LoraKind.SHARED), hasDomains = kinds.contains(LoraKind.DOMAIN);
@@ -197,9 +194,8 @@ public final class MultiDomainLora {
 
     /**
      * The state dict of the plain model deployed for {@code domain}: every adapted layer's weight merged
-     * (W + shared + domain update) under the layer's own name, the LoRA parameters left out. For a
-     * {@link VideoClassifier} it is the backbone's with the domain's head as {@code head}: timm's layout, which
-     * loads into a plain {@link mdlora.nn.VisionTransformer} with that many classes and no LoRA code.
+     * (W + shared + domain update) under the layer's own name, the LoRA parameters left out: the model's
+     * layout without LoRA code (a ViT's loads into a plain {@link mdlora.nn.VisionTransformer}).
      */
     public Map<String, Tensor> mergedStateDict(String domain) {
         int d = domainIndex(domain);
@@ -215,19 +211,11 @@ public final class MultiDomainLora {
             }
             merged.put(p + BASE_LAYER + "weight", e.getValue().mergedWeight(d));
         }
-        boolean classifier = model instanceof VideoClassifier;
         Map<String, Tensor> out = new LinkedHashMap<>();
         model.stateDict().forEach((k, v) -> {
-            if (dropped.contains(k) || (classifier && k.startsWith(HEADS))) return;
-            out.put(timmName(renamed.getOrDefault(k, k)), merged.getOrDefault(k, v));
+            if (!dropped.contains(k)) out.put(renamed.getOrDefault(k, k), merged.getOrDefault(k, v));
         });
-        if (classifier) model.module(HEADS + d).stateDict().forEach((k, v) -> out.put("head." + k, v));
         return out;
-    }
-
-    /** A model path as it reads in timm's ViT: a video classifier's backbone prefix dropped. */
-    String timmName(String path) {
-        return model instanceof VideoClassifier && path.startsWith(BACKBONE) ? path.substring(BACKBONE.length()) : path;
     }
 
     /** Writes {@link #mergedStateDict} as a safetensors file. */
@@ -289,10 +277,10 @@ public final class MultiDomainLora {
         return out;
     }
 
-    /** The fingerprint of the frozen weights of every adapted layer, under their timm names. */
+    /** The fingerprint of the frozen weights of every adapted layer, under their paths. */
     String baseFingerprint() {
         Map<String, Tensor> weights = new LinkedHashMap<>();
-        layers.forEach((path, l) -> weights.put(timmName(path) + ".weight", l.base().weight().data()));
+        layers.forEach((path, l) -> weights.put(path + ".weight", l.base().weight().data()));
         return BaseFingerprint.of(weights);
     }
 

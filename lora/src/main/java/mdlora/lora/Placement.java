@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import mdlora.nn.Glob;
 import mdlora.nn.Linear;
 import mdlora.nn.Module;
 
@@ -44,7 +45,7 @@ public record Placement(String name, List<Rule> rules) {
     }
 
     /**
-     * Paper 000 Fig. 3a (after MTLoRA): shared and domain LoRAs on attn.proj, mlp.fc1 and mlp.fc2 of the last
+     * Takama et al. Fig. 3a (after MTLoRA): shared and domain LoRAs on attn.proj, mlp.fc1 and mlp.fc2 of the last
      * block, a shared LoRA only on every other qkv, proj, fc1 and fc2.
      */
     public static Placement upperHeavy() {
@@ -55,7 +56,7 @@ public record Placement(String name, List<Rule> rules) {
         return new Placement("upper-heavy", rules);
     }
 
-    /** Paper 000 Fig. 3b: shared and domain LoRAs on every qkv, proj, fc1 and fc2. */
+    /** Takama et al. Fig. 3b: shared and domain LoRAs on every qkv, proj, fc1 and fc2. */
     public static Placement allFlat() {
         return new Placement("all-flat", everyBlock(LoraKind.SHARED, LoraKind.DOMAIN));
     }
@@ -93,16 +94,7 @@ public record Placement(String name, List<Rule> rules) {
     }
 
     private static Pattern glob(String glob, Map<String, Module> modules) {
-        String g = glob.contains("{last}") ? glob.replace("{last}", Integer.toString(lastBlock(modules, glob))) : glob;
-        StringBuilder re = new StringBuilder();
-        for (char c : g.toCharArray()) {
-            switch (c) {
-                case '*' -> re.append(".*");
-                case '?' -> re.append('.');
-                default -> re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(re.toString());
+        return Glob.compile(glob.contains("{last}") ? glob.replace("{last}", Integer.toString(lastBlock(modules, glob))) : glob);
     }
 
     private static int lastBlock(Map<String, Module> modules, String glob) {

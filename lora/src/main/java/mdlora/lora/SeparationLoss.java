@@ -6,7 +6,7 @@ import mdlora.autograd.Variable;
 import mdlora.tensor.Tensor;
 
 /**
- * Paper 000's losses that separate the domain LoRAs of one layer, on their effective B_i [d, r_i]. Both are
+ * Takama et al.'s losses that separate the domain LoRAs of one layer, on their effective B_i [d, r_i]. Both are
  * computed from r x r products only: a d x d matrix is never formed.
  */
 public final class SeparationLoss {

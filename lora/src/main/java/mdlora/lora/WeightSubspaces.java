@@ -13,7 +13,7 @@ import mdlora.tensor.Tensor;
 import mdlora.tensor.linalg.Svd;
 
 /**
- * The split of the output space R^d of a weight W [d, d'] that paper 000 constrains LoRAs to. With the thin
+ * The split of the output space R^d of a weight W [d, d'] that Takama et al. constrains LoRAs to. With the thin
  * SVD W = U S V^T and k the smallest index whose cumulative energy C_k reaches tau: the column space
  * U_m = U[:, :k] and the left null space, either the paper's truncated one U_n = U[:, k:min(d, d')] or the
  * full one, the complement of U_m.

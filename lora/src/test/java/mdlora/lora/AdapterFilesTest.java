@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import mdlora.autograd.Autograd;
-import mdlora.nn.VideoClassifier;
+import mdlora.lora.video.VideoClassifier;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
 import mdlora.tensor.io.Json;
@@ -38,11 +38,11 @@ class AdapterFilesTest {
     @Test
     void roundTripRestoresEveryFactorAndTheModel(@TempDir Path dir) throws Exception {
         VideoClassifier saved = TinyVideo.model(1);
-        MultiDomainLora a = MultiDomainLora.attach(saved, FULL, TinyVideo.NAMES, new Rng(2));
+        MultiDomainLora a = saved.attachLora(FULL, new Rng(2));
         perturbScales(a);
         a.saveAdapters(dir);
         VideoClassifier loaded = TinyVideo.model(1);
-        MultiDomainLora b = MultiDomainLora.attach(loaded, FULL, TinyVideo.NAMES, new Rng(3));
+        MultiDomainLora b = loaded.attachLora(FULL, new Rng(3));
         b.loadAdapters(dir);
         a.layers().forEach((path, la) -> {
             LoraLinear lb = b.layers().get(path);
@@ -57,7 +57,7 @@ class AdapterFilesTest {
 
     @Test
     void filesFollowPeftsLayoutAndItsViewIsTheExactUpdate(@TempDir Path dir) throws Exception {
-        MultiDomainLora lora = MultiDomainLora.attach(TinyVideo.model(1), FULL, TinyVideo.NAMES, new Rng(2));
+        MultiDomainLora lora = TinyVideo.model(1).attachLora(FULL, new Rng(2));
         perturbScales(lora);
         lora.saveAdapters(dir);
         try (var files = Files.list(dir)) {
@@ -70,7 +70,7 @@ class AdapterFilesTest {
         Map<String, Object> ours = (Map<String, Object>) cfg.get("mdlora");
         assertEquals("left_null", ours.get("subspace"));
         assertTrue(((String) ours.get("base_fingerprint")).startsWith("sha256:"));
-        LoraBranch fc1 = lora.layers().get("backbone.blocks.1.mlp.fc1").domains().get(0);
+        LoraBranch fc1 = lora.layers().get("blocks.1.mlp.fc1").domains().get(0);
         try (var f = SafetensorsFile.open(dir.resolve("ucf101/adapter_model.safetensors"))) {
             Tensor peftA = f.tensor("base_model.model.blocks.1.mlp.fc1.lora_A.weight"), peftB = f.tensor("base_model.model.blocks.1.mlp.fc1.lora_B.weight");
             float peftScale = ((Number) cfg.get("lora_alpha")).floatValue() / 3;
@@ -81,8 +81,8 @@ class AdapterFilesTest {
 
     @Test
     void aDifferentBackboneFailsWithAClearMessage(@TempDir Path dir) throws Exception {
-        MultiDomainLora.attach(TinyVideo.model(1), FULL, TinyVideo.NAMES, new Rng(2)).saveAdapters(dir);
-        MultiDomainLora other = MultiDomainLora.attach(TinyVideo.model(8), FULL, TinyVideo.NAMES, new Rng(2));
+        TinyVideo.model(1).attachLora(FULL, new Rng(2)).saveAdapters(dir);
+        MultiDomainLora other = TinyVideo.model(8).attachLora(FULL, new Rng(2));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> other.loadAdapters(dir));
         assertTrue(e.getMessage().contains("trained on a different backbone"), e.getMessage());
     }
@@ -90,11 +90,11 @@ class AdapterFilesTest {
     @Test
     void placementAndRankMismatchesAreNamed(@TempDir Path dir) throws Exception {
         LoraConfig plain = FULL.toBuilder().subspaceConstraints(false).build();
-        MultiDomainLora.attach(TinyVideo.model(1), plain, TinyVideo.NAMES, new Rng(2)).saveAdapters(dir);
-        MultiDomainLora flat = MultiDomainLora.attach(TinyVideo.model(1), plain.toBuilder().placement(Placement.allFlat()).build(), TinyVideo.NAMES, new Rng(2));
+        TinyVideo.model(1).attachLora(plain, new Rng(2)).saveAdapters(dir);
+        MultiDomainLora flat = TinyVideo.model(1).attachLora(plain.toBuilder().placement(Placement.allFlat()).build(), new Rng(2));
         IllegalArgumentException modules = assertThrows(IllegalArgumentException.class, () -> flat.loadAdapters(dir));
         assertTrue(modules.getMessage().contains("not in the adapter: [blocks.0.attn.proj"), modules.getMessage());
-        MultiDomainLora rank = MultiDomainLora.attach(TinyVideo.model(1), plain.toBuilder().sharedRank(5).build(), TinyVideo.NAMES, new Rng(2));
+        MultiDomainLora rank = TinyVideo.model(1).attachLora(plain.toBuilder().sharedRank(5).build(), new Rng(2));
         IllegalArgumentException r = assertThrows(IllegalArgumentException.class, () -> rank.loadAdapters(dir));
         assertTrue(r.getMessage().contains("has rank 3 but this model's LoRA at 'blocks.0.attn.qkv' has rank 5"), r.getMessage());
     }
@@ -104,13 +104,13 @@ class AdapterFilesTest {
         Path dir = Path.of(getClass().getResource("/mdlora/lora/peft_adapter").toURI());
         LoraConfig c = LoraConfig.builder().placement(Placement.upperHeavy()).sharedRank(4).domainRanks(Map.of("ucf101", 2, "hmdb51", 3))
                 .subspaceConstraints(false).mixer(MixerInit.KAIMING_UNIFORM).build();
-        MultiDomainLora lora = MultiDomainLora.attach(TinyVideo.model(1), c, TinyVideo.NAMES, new Rng(2));
+        MultiDomainLora lora = TinyVideo.model(1).attachLora(c, new Rng(2));
         lora.loadAdapters(dir);
         try (var expected = SafetensorsFile.open(dir.resolve("expected.safetensors"))) {
             int checked = 0;
             for (String adapter : List.of("shared", "ucf101", "hmdb51")) {
                 for (var e : lora.branches(adapter).entrySet()) {
-                    String key = adapter + "/" + lora.timmName(e.getKey());
+                    String key = adapter + "/" + e.getKey();
                     Tensor y = expected.tensor(key + "/x").matmul(e.getValue().delta().mT());
                     assertTrue(y.allClose(expected.tensor(key + "/y"), 1e-4, 1e-6), key);
                     checked++;
@@ -118,15 +118,14 @@ class AdapterFilesTest {
             }
             assertEquals(8 + 3 + 3, checked);
         }
-        MultiDomainLora constrained = MultiDomainLora.attach(TinyVideo.model(1), c.toBuilder().subspaceConstraints(true).tau(0.9).build(),
-                TinyVideo.NAMES, new Rng(2));
+        MultiDomainLora constrained = TinyVideo.model(1).attachLora(c.toBuilder().subspaceConstraints(true).tau(0.9).build(), new Rng(2));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> constrained.loadAdapters(dir));
         assertTrue(e.getMessage().contains("lies outside the subspace"), e.getMessage());
     }
 
     @Test
     void mergedModelsAreNotSavedOrLoaded(@TempDir Path dir) {
-        MultiDomainLora lora = MultiDomainLora.attach(TinyVideo.model(1), FULL, TinyVideo.NAMES, new Rng(2));
+        MultiDomainLora lora = TinyVideo.model(1).attachLora(FULL, new Rng(2));
         lora.merge("ucf101");
         assertTrue(assertThrows(IllegalStateException.class, () -> lora.saveAdapters(dir)).getMessage().contains("unmerge"));
         assertTrue(assertThrows(IllegalStateException.class, () -> lora.loadAdapters(dir)).getMessage().contains("unmerge"));

@@ -41,18 +41,17 @@ class EffectiveDimensionsTest {
 
     @Test
     void everyLoraOfEveryLayerAsJsonAndCsv() {
-        MultiDomainLora lora = MultiDomainLora.attach(TinyVideo.model(1), LoraConfig.builder().rank(2).init(LoraInit.SUBSPACE_RANDOM).tau(0.9).build(),
-                TinyVideo.NAMES, new Rng(3));
+        MultiDomainLora lora = TinyVideo.model(1).attachLora(LoraConfig.builder().rank(2).init(LoraInit.SUBSPACE_RANDOM).tau(0.9).build(), new Rng(3));
         EffectiveDimensions e = lora.effectiveDimensions();
         assertEquals(8 + 2 * 3, e.curves().size(), "a shared LoRA on 8 layers, two domain LoRAs on 3");
         @SuppressWarnings("unchecked")
         Map<String, Object> first = (Map<String, Object>) ((List<Object>) Json.parse(e.toJson())).get(0);
-        assertEquals("backbone.blocks.0.attn.qkv", first.get("layer"));
+        assertEquals("blocks.0.attn.qkv", first.get("layer"));
         assertEquals("shared", first.get("lora"));
         assertEquals(2, ((List<?>) first.get("cumulative")).size());
         String[] lines = e.toCsv().split("\n");
         assertEquals("layer,lora,k,singular_value,cumulative", lines[0]);
         assertEquals(1 + 14 * 2, lines.length);
-        assertTrue(lines[lines.length - 1].startsWith("backbone.blocks.1.mlp.fc2,hmdb51,2,"), lines[lines.length - 1]);
+        assertTrue(lines[lines.length - 1].startsWith("blocks.1.mlp.fc2,hmdb51,2,"), lines[lines.length - 1]);
     }
 }

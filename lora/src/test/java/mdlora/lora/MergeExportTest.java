@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import mdlora.autograd.Autograd;
 import mdlora.autograd.Variable;
-import mdlora.nn.VideoClassifier;
+import mdlora.lora.video.VideoClassifier;
 import mdlora.nn.VisionTransformer;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
@@ -20,7 +20,7 @@ class MergeExportTest {
     private static MultiDomainLora trainedLooking(VideoClassifier model) {
         LoraConfig c = LoraConfig.builder().placement(Placement.allFlat()).rank(3).init(LoraInit.SUBSPACE_RANDOM)
                 .mixer(MixerInit.KAIMING_UNIFORM).trainableScales(true).tau(0.9).build();
-        return MultiDomainLora.attach(model, c, TinyVideo.NAMES, new Rng(2));
+        return model.attachLora(c, new Rng(2));
     }
 
     private static Tensor logits(VideoClassifier model, Variable clips, int domain) {
@@ -55,7 +55,7 @@ class MergeExportTest {
         try (var f = SafetensorsFile.open(file)) {
             for (String name : f.names()) state.put(name, f.tensor(name));
         }
-        plain.loadStateDict(state, true);
+        plain.loadStateDict(model.deployedStateDict(state, 0), true);
         Variable clips = TinyVideo.clips(2, 4);
         Tensor expected = logits(model, clips, 0);
         try (var ignored = Autograd.noGrad()) {

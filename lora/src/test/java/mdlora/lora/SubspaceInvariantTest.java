@@ -3,13 +3,13 @@ package mdlora.lora;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import mdlora.autograd.Variable;
-import mdlora.nn.VideoClassifier;
+import mdlora.lora.video.VideoClassifier;
 import mdlora.nn.optim.AdamW;
 import mdlora.tensor.Rng;
 import org.junit.jupiter.api.Test;
 
 /**
- * Paper 000's guarantee, checked after training: whatever AdamW (per-element scaling, weight decay) does to
+ * Takama et al.'s guarantee, checked after training: whatever AdamW (per-element scaling, weight decay) does to
  * the raw factors, the shared update stays in col(W) and each domain's in its left null space, because the
  * forward pass only ever uses the projected B.
  */
@@ -21,7 +21,7 @@ class SubspaceInvariantTest {
         VideoClassifier model = TinyVideo.model(1);
         LoraConfig config = LoraConfig.builder().placement(Placement.allFlat()).rank(4).subspaceConstraints(constrained)
                 .mixer(MixerInit.KAIMING_UNIFORM).tau(0.9).build();
-        MultiDomainLora lora = MultiDomainLora.attach(model, config, TinyVideo.NAMES, new Rng(2));
+        MultiDomainLora lora = model.attachLora(config, new Rng(2));
         AdamW opt = new AdamW(lora.trainableParameters(), 1e-2, 0.1);
         Rng data = new Rng(3);
         for (int step = 0; step < 50; step++) {

@@ -1,7 +1,7 @@
 package mdlora.lora;
 
 import java.util.List;
-import mdlora.nn.VideoClassifier;
+import mdlora.lora.video.VideoClassifier;
 import mdlora.nn.ViTConfig;
 import mdlora.nn.VisionTransformer;
 import mdlora.tensor.Rng;

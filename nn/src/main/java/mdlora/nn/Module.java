@@ -71,7 +71,7 @@ public abstract class Module {
 
     /**
      * Replaces the child at dotted {@code path} (how adapters are injected); the owner must read the child
-     * through {@link #child} or refresh its field in {@link #childReplaced}.
+     * through {@link #child} or {@link #layer} when it runs, never keep it in a field.
      */
     public void replaceModule(String path, Module replacement) {
         int dot = path.lastIndexOf('.');
@@ -79,11 +79,7 @@ public abstract class Module {
         String name = path.substring(dot + 1);
         if (!owner.children.containsKey(name)) throw new IllegalArgumentException("no module at '" + path + "'");
         owner.children.put(name, replacement);
-        owner.childReplaced(name, replacement);
     }
-
-    /** Called after {@link #replaceModule} swapped the child {@code name}; modules that cache children in fields update them here. */
-    protected void childReplaced(String name, Module replacement) {}
 
     /** The module at dotted {@code path} ("" is this module). */
     public Module module(String path) {
@@ -174,7 +170,7 @@ public abstract class Module {
      */
     public int setRequiresGrad(boolean on, String... globs) {
         List<Pattern> patterns = new ArrayList<>();
-        for (String g : globs) patterns.add(glob(g));
+        for (String g : globs) patterns.add(Glob.compile(g));
         int matched = 0;
         for (var e : namedParameters().entrySet()) {
             for (Pattern p : patterns) {
@@ -192,18 +188,6 @@ public abstract class Module {
     public Module freeze() {
         for (Variable p : namedParameters().values()) p.requiresGrad(false);
         return this;
-    }
-
-    static Pattern glob(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            switch (c) {
-                case '*' -> re.append(".*");
-                case '?' -> re.append('.');
-                default -> re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(re.toString());
     }
 
     // ---------------------------------------------------------------- state dict

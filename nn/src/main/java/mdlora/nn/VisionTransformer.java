@@ -2,6 +2,7 @@ package mdlora.nn;
 
 import java.util.ArrayList;
 import java.util.List;
+import mdlora.autograd.Functional;
 import mdlora.autograd.Variable;
 import mdlora.tensor.Rng;
 
@@ -16,6 +17,7 @@ public final class VisionTransformer extends Module implements Layer {
     private final ViTConfig config;
     private final List<Variable> prefixTokens = new ArrayList<>();
     private final Variable posEmbed;
+    private boolean recomputeActivations;
 
     /**
      * A randomly initialised model: PyTorch's default init for linear and patch projections, unit/zero norms,
@@ -43,6 +45,22 @@ public final class VisionTransformer extends Module implements Layer {
     /** The sizes this model was built with. */
     public ViTConfig config() {
         return config;
+    }
+
+    /**
+     * When on, each block keeps only its output during a training forward pass and recomputes its activations
+     * in the backward pass ({@link Functional#recompute}): the memory of one block's activations instead of
+     * all of them, for about one more forward pass. Gradients are the same. Blocks with nothing trainable in or
+     * below them record no graph either way.
+     */
+    public VisionTransformer recomputeActivations(boolean on) {
+        recomputeActivations = on;
+        return this;
+    }
+
+    /** Whether {@link #recomputeActivations} is on. */
+    public boolean recomputesActivations() {
+        return recomputeActivations;
     }
 
     /**
@@ -88,7 +106,14 @@ public final class VisionTransformer extends Module implements Layer {
         tokens.add(patches);
         Variable x = Variable.concat(1, tokens.toArray(Variable[]::new)).add(posEmbed);
         if (config.variant().normPre()) x = layer("norm_pre").forward(x);
-        return layer("blocks").forward(x, domains);
+        ModuleList blocks = (ModuleList) child("blocks");
+        for (int i = 0; i < blocks.size(); i++) {
+            Layer block = blocks.layer(i);
+            x = recomputeActivations
+                    ? Functional.recompute("block " + i, in -> block.forward(in, domains), x, ((Module) block).trainableParameters())
+                    : block.forward(x, domains);
+        }
+        return x;
     }
 
     /** Token {@code i} after the final norm: the norm works token by token, so this equals timm's norm-then-select. */

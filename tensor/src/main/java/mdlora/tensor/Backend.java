@@ -1,11 +1,11 @@
 package mdlora.tensor;
 
-import mdlora.tensor.cpu.VectorBackend;
-
 /**
  * The kernels every numeric operation reaches: matrix products, elementwise maps, reductions and
- * the fused operations. {@link VectorBackend} (JDK Vector API on the CPU) is the implementation
- * today; a GPU backend is one more implementation of this interface, not a rewrite of its callers.
+ * the fused operations (each one's forward and backward kernels behind one interface). The JDK Vector
+ * API CPU backend ({@code mdlora.tensor.cpu.VectorBackend}, registered as a service) is the
+ * implementation today; a GPU backend is one more implementation of this interface, not a rewrite of
+ * its callers.
  * Operations return new contiguous tensors unless they say they write into an argument.
  */
 public interface Backend {
@@ -47,16 +47,6 @@ public interface Backend {
     /** Index of the maximum along {@code axis} (first on ties), axis removed. */
     Tensor argmax(Tensor x, int axis);
 
-    /** Softmax, or log-softmax when {@code log}, along {@code axis}. */
-    Tensor softmax(Tensor x, int axis, boolean log);
-
-    /**
-     * Layer norm over the last axis: {@code (x - mean) / sqrt(var + eps) * weight + bias} (biased variance).
-     * {@code weight} and {@code bias} may be null. When {@code meanOut}/{@code rstdOut} are given
-     * (contiguous, one element per row) the row statistics are written there for the backward pass.
-     */
-    Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor meanOut, Tensor rstdOut);
-
     /** Sum of every element, accumulated in double. */
     double sumAll(Tensor x);
 
@@ -71,27 +61,77 @@ public interface Backend {
     /** {@code x *= s}. */
     void scale(Tensor x, float s);
 
-    // ---------------------------------------------------------------- gradients of the fused operations
+    // ---------------------------------------------------------------- fused operations, forward and backward together
 
-    /** Gradient of GELU (erf form) at {@code x} for output gradient {@code g}: {@code g * (Phi(x) + x phi(x))}. */
-    Tensor geluBackward(Tensor x, Tensor g);
+    /** GELU's kernels. */
+    Gelu gelu();
+
+    /** Softmax's and log-softmax's kernels. */
+    Softmax softmax();
+
+    /** Layer norm's kernels. */
+    LayerNorm layerNorm();
+
+    /** Multi-head self-attention's kernels. */
+    SelfAttention selfAttention();
+
+    /** GELU, erf form (PyTorch's default): {@code x Phi(x)}. */
+    interface Gelu {
+        Tensor forward(Tensor x);
+
+        /** Gradient at {@code x} for output gradient {@code g}: {@code g * (Phi(x) + x phi(x))}. */
+        Tensor backward(Tensor x, Tensor g);
+    }
+
+    /** Softmax, or log-softmax when {@code log}, along an axis. */
+    interface Softmax {
+        Tensor forward(Tensor x, int axis, boolean log);
+
+        /**
+         * Gradient from the output {@code y}: {@code y (g - sum(g y))}; or of log-softmax when {@code log}
+         * ({@code y} is then the log-probabilities): {@code g - exp(y) sum(g)}.
+         */
+        Tensor backward(Tensor y, Tensor g, int axis, boolean log);
+    }
+
+    /** Layer norm over the last axis: {@code (x - mean) / sqrt(var + eps) * weight + bias} (biased variance). */
+    interface LayerNorm {
+        /**
+         * {@code weight} and {@code bias} may be null. When {@code meanOut}/{@code rstdOut} are given
+         * (contiguous, one element per row) the row statistics are written there for the backward pass.
+         */
+        Tensor forward(Tensor x, Tensor weight, Tensor bias, float eps, Tensor meanOut, Tensor rstdOut);
+
+        /**
+         * Gradients given the statistics saved by the forward pass: {@code {dx, dweight, dbias}}; the last two
+         * are null when {@code weight} is null or {@code affineGrads} is false.
+         */
+        Tensor[] backward(Tensor x, Tensor mean, Tensor rstd, Tensor weight, Tensor g, boolean affineGrads);
+    }
 
     /**
-     * Gradient of softmax along {@code axis} from its output {@code y}: {@code y (g - sum(g y))}; or of
-     * log-softmax when {@code log} ({@code y} is then the log-probabilities): {@code g - exp(y) sum(g)}.
+     * Multi-head self-attention from a fused projection: {@code qkv} [B, N, 3D] holds each token's queries,
+     * keys and values (timm's layout: [q | k | v], each split into {@code heads} heads of D/heads); the result
+     * [B, N, D] holds the heads' contexts side by side, {@code softmax(q k^T * scale) v} per head.
      */
-    Tensor softmaxBackward(Tensor y, Tensor g, int axis, boolean log);
+    interface SelfAttention {
+        /** The context and the attention probabilities [B, heads, N, N], which are all the backward pass needs. */
+        record Result(Tensor out, Tensor probs) {}
 
-    /**
-     * Gradients of layer norm over the last axis given the statistics saved by the forward pass:
-     * {@code {dx, dweight, dbias}}; the last two are null when {@code weight} is null or {@code affineGrads} is false.
-     */
-    Tensor[] layerNormBackward(Tensor x, Tensor mean, Tensor rstd, Tensor weight, Tensor g, boolean affineGrads);
+        Result forward(Tensor qkv, int heads, float scale);
+
+        /** Gradient of qkv [B, N, 3D] for the context's gradient {@code g} [B, N, D]. */
+        Tensor backward(Tensor qkv, Tensor probs, Tensor g, int heads, float scale);
+    }
 }
 
-/** Holds the current backend; separate so the interface stays free of state. */
+/**
+ * Holds the current backend; separate so the interface stays free of state. The implementation is found
+ * through {@link java.util.ServiceLoader} so the interface never names it (no import cycle).
+ */
 final class Holder {
-    static volatile Backend current = new VectorBackend();
+    static volatile Backend current = java.util.ServiceLoader.load(Backend.class, Backend.class.getClassLoader()).findFirst()
+            .orElseThrow(() -> new IllegalStateException("no mdlora.tensor.Backend implementation on the class path (META-INF/services)"));
 
     private Holder() {}
 }

@@ -64,6 +64,19 @@ public final class Shape {
         return out;
     }
 
+    /** {@code a} (a shape or strides) without entry {@code i}: the layout once axis i is indexed away. */
+    public static int[] without(int[] a, int i) {
+        int[] r = new int[a.length - 1];
+        System.arraycopy(a, 0, r, 0, i);
+        System.arraycopy(a, i + 1, r, i, a.length - i - 1);
+        return r;
+    }
+
+    /** Throws, naming {@code op} and both shapes, unless {@code a} and {@code b} are equal. */
+    public static void requireSame(String op, int[] a, int[] b) {
+        if (!java.util.Arrays.equals(a, b)) throw new IllegalArgumentException(op + ": shapes " + str(a) + " and " + str(b) + " differ");
+    }
+
     public static String str(int... shape) {
         return Arrays.toString(shape);
     }

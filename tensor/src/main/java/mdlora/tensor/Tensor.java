@@ -290,7 +290,7 @@ public final class Tensor {
     public Tensor select(int axis, int index) {
         int a = Shape.axis(axis, rank());
         if (index < 0 || index >= shape[a]) throw new IndexOutOfBoundsException("index " + index + " of axis " + a + " with size " + shape[a]);
-        return new Tensor(data, offset + index * strides[a], remove(shape, a), remove(strides, a));
+        return new Tensor(data, offset + index * strides[a], Shape.without(shape, a), Shape.without(strides, a));
     }
 
     /** Inserts an axis of size 1 (a view). */
@@ -304,7 +304,7 @@ public final class Tensor {
     public Tensor squeeze(int axis) {
         int a = Shape.axis(axis, rank());
         if (shape[a] != 1) throw new IllegalArgumentException("squeeze axis " + a + " of shape " + Shape.str(shape) + ": size is not 1");
-        return new Tensor(data, offset, remove(shape, a), remove(strides, a));
+        return new Tensor(data, offset, Shape.without(shape, a), Shape.without(strides, a));
     }
 
     /** Broadcasts to {@code target} (NumPy rules) with zero strides, without copying. */
@@ -332,13 +332,6 @@ public final class Tensor {
         Tensor out = zeros(shape);
         out.copyFromInPlace(this);
         return out;
-    }
-
-    private static int[] remove(int[] a, int i) {
-        int[] r = new int[a.length - 1];
-        System.arraycopy(a, 0, r, 0, i);
-        System.arraycopy(a, i + 1, r, i, a.length - i - 1);
-        return r;
     }
 
     private static int[] insert(int[] a, int i, int v) {
@@ -420,7 +413,7 @@ public final class Tensor {
     public Tensor sigmoid() { return be().unary(UnaryOp.SIGMOID, this); }
     public Tensor relu() { return be().unary(UnaryOp.RELU, this); }
     /** GELU, erf form (PyTorch's default). */
-    public Tensor gelu() { return be().unary(UnaryOp.GELU, this); }
+    public Tensor gelu() { return be().gelu().forward(this); }
     /** erf, elementwise. */
     public Tensor erf() { return be().unary(UnaryOp.ERF, this); }
 
@@ -440,12 +433,12 @@ public final class Tensor {
     public Tensor argmax(int axis) { return be().argmax(this, Shape.axis(axis, rank())); }
 
     /** Softmax along {@code axis}. */
-    public Tensor softmax(int axis) { return be().softmax(this, Shape.axis(axis, rank()), false); }
+    public Tensor softmax(int axis) { return be().softmax().forward(this, Shape.axis(axis, rank()), false); }
     /** Log-softmax along {@code axis}. */
-    public Tensor logSoftmax(int axis) { return be().softmax(this, Shape.axis(axis, rank()), true); }
+    public Tensor logSoftmax(int axis) { return be().softmax().forward(this, Shape.axis(axis, rank()), true); }
 
     /** Layer norm over the last axis with optional affine weight and bias (either may be null). */
-    public Tensor layerNorm(Tensor weight, Tensor bias, float eps) { return be().layerNorm(this, weight, bias, eps, null, null); }
+    public Tensor layerNorm(Tensor weight, Tensor bias, float eps) { return be().layerNorm().forward(this, weight, bias, eps, null, null); }
 
     /** Sum of all elements as a double-precision scalar. */
     public double sumAll() {

@@ -1,9 +1,6 @@
 package mdlora.tensor;
 
-/** Elementwise functions of one tensor. */
+/** Elementwise functions of one tensor (GELU, a fused operation with its own backward, is {@link Backend.Gelu}). */
 public enum UnaryOp {
-    NEG, ABS, EXP, LOG, TANH, SQRT, SQUARE, RECIPROCAL, SIGMOID, RELU,
-    /** x * Phi(x), erf form. */
-    GELU,
-    ERF
+    NEG, ABS, EXP, LOG, TANH, SQRT, SQUARE, RECIPROCAL, SIGMOID, RELU, ERF
 }

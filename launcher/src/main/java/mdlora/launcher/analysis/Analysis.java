@@ -14,7 +14,7 @@ import mdlora.tensor.linalg.Svd;
 /**
  * What {@code analyze} measures of trained LoRAs, per adapted layer: k, the dimension of the column space
  * of the frozen W at tau; each LoRA's cumulative contribution curve C_1..C_r and effective dimension
- * (paper 000 Fig. 4); and the overlap between the domains' update subspaces. The result is the
+ * (Takama et al. Fig. 4); and the overlap between the domains' update subspaces. The result is the
  * {@code analysis.json} document that {@link mdlora.launcher.report.AnalysisReport} draws.
  */
 public final class Analysis {

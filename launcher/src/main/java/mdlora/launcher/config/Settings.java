@@ -188,6 +188,8 @@ public final class Settings {
         public double labelSmoothing = 0.0;
         @Option(names = "--grad-clip", paramLabel = "NORM", description = "clip the global gradient norm (0: off)")
         public double gradClip = 0.0;
+        @Option(names = "--recompute-activations", description = "keep only each block's output and recompute its activations in the backward pass: far less memory (a ViT-B batch of 8 clips x 8 frames), about a third more time, the same gradients")
+        public boolean recomputeActivations = false;
         @Option(names = "--eval-every", paramLabel = "N", description = "evaluate every N steps (0: only at the end)")
         public int evalEvery = 50;
         @Option(names = "--eval-clips", paramLabel = "N", description = "clips per domain in the periodic evaluations (0: all)")

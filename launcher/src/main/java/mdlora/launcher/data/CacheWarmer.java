@@ -7,7 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import mdlora.launcher.Progress;
+import mdlora.launcher.run.Progress;
 import mdlora.tensor.Rng;
 import mdlora.video.ClipRecord;
 import mdlora.video.ClipSource;

@@ -16,8 +16,6 @@ import mdlora.lora.Placement;
 
 /** The {@link LoraConfig} a run's {@code lora.*} settings describe. */
 public final class LoraSettings {
-    /** Layer paths in {@code lora.layers} are timm names inside the backbone of the video classifier. */
-    private static final String BACKBONE = "backbone.";
 
     private LoraSettings() {}
 
@@ -68,7 +66,7 @@ public final class LoraSettings {
                     default -> throw new ConfigException("lora.layers entry '" + rule + "': unknown kind '" + kind + "' (shared, domain, shared+domain or none)");
                 }
             }
-            rules.add(new Placement.Rule(BACKBONE + rule.substring(0, eq).strip(), kinds));
+            rules.add(new Placement.Rule(rule.substring(0, eq).strip(), kinds)); // timm names: the LoRAs sit on the backbone
         }
         return new Placement("custom", rules);
     }

@@ -7,7 +7,7 @@ import mdlora.autograd.Variable;
 import mdlora.launcher.config.Settings;
 import mdlora.launcher.config.ConfigException;
 import mdlora.lora.MultiDomainLora;
-import mdlora.nn.VideoClassifier;
+import mdlora.lora.video.VideoClassifier;
 import mdlora.nn.ViTConfig;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
@@ -36,14 +36,13 @@ public final class MultiDomainModel {
         MultiDomainLora lora = null;
         if (LoraSettings.hasLora(config)) {
             try {
-                lora = MultiDomainLora.attach(classifier, LoraSettings.of(config), domains.stream().map(VideoClassifier.Domain::name).toList(), rng.fork());
+                lora = classifier.attachLora(LoraSettings.of(config), rng.fork());
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("cannot attach the LoRAs: " + e.getMessage());
             }
         } else {
-            classifier.freeze();
+            classifier.backbone().freeze();
         }
-        classifier.setRequiresGrad(true, "heads.*");
         return new MultiDomainModel(classifier, lora);
     }
 

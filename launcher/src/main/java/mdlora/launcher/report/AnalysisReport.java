@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * The analysis part of a report, from one or more {@code analysis.json} documents: the cumulative
- * contribution curves C_k of every LoRA per layer and kind (paper 000 Fig. 4: colour by domain, line
+ * contribution curves C_k of every LoRA per layer and kind (Takama et al. Fig. 4: colour by domain, line
  * style by configuration), the subspace dimension k and effective dimensions per layer, and the
  * overlap between the domains' subspaces.
  *
@@ -31,7 +31,7 @@ public final class AnalysisReport {
      * gets a line style: solid, dashed, dotted); an empty label for a single run.
      */
     public static void curves(HtmlReport report, Map<String, Map<String, Object>> byLabel) {
-        report.heading("Effective dimensions of the LoRAs (paper 000 Fig. 4)");
+        report.heading("Effective dimensions of the LoRAs (Takama et al. Fig. 4)");
         report.paragraph("C_k: the share of a LoRA update's energy in its first k singular directions. A curve that rises fast means the "
                 + "update lives in few dimensions. Top: shared LoRAs; bottom: domain LoRAs, one colour per domain.");
         Map<String, LinePlot> shared = new LinkedHashMap<>(), domain = new LinkedHashMap<>();
@@ -47,7 +47,7 @@ public final class AnalysisReport {
                     boolean isShared = c.getKey().equals("shared");
                     Map<String, LinePlot> target = isShared ? shared : domain;
                     LinePlot plot = target.computeIfAbsent(plotName(name, isShared),
-                            k -> new LinePlot((isShared ? "shared: " : "domain: ") + shortName(name), "k", "C_k").yRange(0, 1));
+                            k -> new LinePlot((isShared ? "shared: " : "domain: ") + name, "k", "C_k").yRange(0, 1));
                     double[] y = toArray((List<?>) c.getValue());
                     double[] x = new double[y.length];
                     for (int i = 0; i < x.length; i++) x[i] = i + 1;
@@ -96,12 +96,6 @@ public final class AnalysisReport {
 
     private static String plotName(String layer, boolean shared) {
         return "effdim-" + (shared ? "shared-" : "domain-") + layer.replaceAll("[^A-Za-z0-9]+", "-");
-    }
-
-    /** "backbone.blocks.3.attn.proj" -> "blocks.3.attn.proj". */
-    private static String shortName(String layer) {
-        int i = layer.indexOf("blocks.");
-        return i < 0 ? layer : layer.substring(i);
     }
 
     private static double[] toArray(List<?> values) {

@@ -8,7 +8,7 @@ import java.util.StringJoiner;
 /**
  * A line plot as a standalone SVG document: axes with "nice" ticks (1, 2, 5 x 10^n), a grid, a title,
  * axis labels and a legend below the axes. Enough for loss curves, accuracy over steps and the
- * cumulative-contribution curves of paper 000 Fig. 4, with no plotting library.
+ * cumulative-contribution curves of Takama et al. Fig. 4, with no plotting library.
  */
 public final class LinePlot {
     /** Colour-blind-safe palette (Okabe-Ito); series pick colours by index. */

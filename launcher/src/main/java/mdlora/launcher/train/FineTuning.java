@@ -20,7 +20,7 @@ import mdlora.launcher.model.MultiDomainModel;
 import mdlora.launcher.report.RunReport;
 import mdlora.launcher.run.RunDir;
 import mdlora.launcher.run.RunLock;
-import mdlora.nn.VideoClassifier;
+import mdlora.lora.video.VideoClassifier;
 import mdlora.video.ClipRecord;
 import mdlora.video.ClipSource;
 import mdlora.video.Dataset;

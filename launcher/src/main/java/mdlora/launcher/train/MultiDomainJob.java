@@ -7,7 +7,7 @@ import mdlora.launcher.config.Settings;
 import mdlora.launcher.data.DomainData;
 import mdlora.launcher.data.StepBatches;
 import mdlora.launcher.model.MultiDomainModel;
-import mdlora.nn.VideoClassifier;
+import mdlora.lora.video.VideoClassifier;
 import mdlora.video.Batch;
 import mdlora.video.ClipSource;
 import mdlora.video.Loader;
@@ -29,6 +29,7 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
 
     public MultiDomainJob(Settings config, MultiDomainModel model, DomainData data, ClipSource source) {
         this.model = model;
+        model.classifier().backbone().recomputeActivations(config.train.recomputeActivations);
         this.data = data;
         int workers = config.data.workers;
         var options = new Loader.Options(config.train.batch, workers, PREFETCH, config.train.seed, true, Loader.Mixing.MIXED);

@@ -10,7 +10,7 @@ import mdlora.launcher.config.ConfigException;
 import mdlora.launcher.model.Backbone;
 import mdlora.launcher.model.MultiDomainModel;
 import mdlora.launcher.run.RunDir;
-import mdlora.nn.VideoClassifier;
+import mdlora.lora.video.VideoClassifier;
 
 /**
  * A finished (or stopped) run brought back to life for {@code eval}, {@code predict}, {@code export}

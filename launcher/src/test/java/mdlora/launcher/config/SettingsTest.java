@@ -1,6 +1,7 @@
 package mdlora.launcher.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SettingsTest {
+    @Test
+    void recomputeActivationsIsOffUnlessAsked() throws Exception {
+        assertFalse(new Settings().train.recomputeActivations);
+        Settings s = new Settings().withJson(Map.of("train", Map.of("recompute_activations", true)), Set.of());
+        assertTrue(s.train.recomputeActivations);
+    }
+
     @Test
     void fileSetsWhatTheFlagsDidNot(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("c.json");

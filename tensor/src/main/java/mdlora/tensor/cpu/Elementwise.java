@@ -30,7 +30,6 @@ final class Elementwise {
             case RECIPROCAL -> 1f / x;
             case SIGMOID -> (float) (1 / (1 + Math.exp(-x)));
             case RELU -> Math.max(x, 0f);
-            case GELU -> VectorMath.gelu(x);
             case ERF -> VectorMath.erf(x);
         };
     }
@@ -65,7 +64,6 @@ final class Elementwise {
                 case RECIPROCAL -> { for (; i < up; i += L) FloatVector.broadcast(F, 1f).div(FloatVector.fromArray(F, x, xo + i)).intoArray(y, yo + i); }
                 case SIGMOID -> { for (; i < up; i += L) FloatVector.broadcast(F, 1f).div(VectorMath.exp(FloatVector.fromArray(F, x, xo + i).neg()).add(1f)).intoArray(y, yo + i); }
                 case RELU -> { for (; i < up; i += L) FloatVector.fromArray(F, x, xo + i).max(0f).intoArray(y, yo + i); }
-                case GELU -> { for (; i < up; i += L) VectorMath.gelu(FloatVector.fromArray(F, x, xo + i)).intoArray(y, yo + i); }
                 case ERF -> { for (; i < up; i += L) VectorMath.erf(FloatVector.fromArray(F, x, xo + i)).intoArray(y, yo + i); }
             }
         }

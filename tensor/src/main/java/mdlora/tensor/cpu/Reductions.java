@@ -12,7 +12,7 @@ import mdlora.tensor.Shape;
 import mdlora.tensor.Tensor;
 
 /**
- * Reductions over axes, argmax and the whole-tensor sum. The input's axes are merged into runs of
+ * The kernels of reductions over axes and of the whole-tensor sum. The input's axes are merged into runs of
  * kept and of reduced axes; each run of reduced axes is one pass over an [outer, n, inner] block:
  * whole rows when inner is 1 (trailing axes), else SIMD updates of a tile of columns, row after row
  * (leading axes, as for a bias gradient). Work is cut at boundaries that do not depend on the
@@ -21,34 +21,14 @@ import mdlora.tensor.Tensor;
 final class Reductions {
     private static final int L = F.length();
     /** Rows longer than this are reduced in blocks of this length, on several threads. */
-    private static final int BLOCK = 1 << 14;
+    static final int BLOCK = 1 << 14;
     /** Columns accumulated together: their partial results stay in L1. */
     private static final int TILE = 1024;
 
     private Reductions() {}
 
-    static Tensor reduce(ReduceOp op, Tensor x, int[] axes, boolean keepDims) {
-        int[] shape = x.shape(), kept = shape.clone();
-        boolean[] reduced = new boolean[shape.length];
-        int count = 1;
-        for (int a : axes) {
-            reduced[a] = true;
-            kept[a] = 1;
-            count *= shape[a];
-        }
-        if (count == 0 && op != ReduceOp.SUM && op != ReduceOp.MEAN)
-            throw new IllegalArgumentException(op + " over an empty axis of shape " + Shape.str(shape));
-        float[] out = x.numel() == 0 ? new float[Shape.numel(kept)] : reduceContiguous(op, x.contiguous(), reduced);
-        if (op == ReduceOp.MEAN) for (int r = 0; r < out.length; r++) out[r] /= count;
-        Tensor result = Tensor.of(out, kept);
-        if (keepDims) return result;
-        int[] dropped = new int[shape.length - axes.length];
-        for (int i = 0, j = 0; i < shape.length; i++) if (!reduced[i]) dropped[j++] = shape[i];
-        return result.reshape(dropped);
-    }
-
     /** The reduction of a contiguous, non-empty tensor, one pass per run of reduced axes, innermost first. */
-    private static float[] reduceContiguous(ReduceOp op, Tensor x, boolean[] reduced) {
+    static float[] reduceContiguous(ReduceOp op, Tensor x, boolean[] reduced) {
         int[] shape = x.shape(), sizes = new int[shape.length];
         boolean[] isReduced = new boolean[shape.length];
         int groups = 0;
@@ -117,7 +97,7 @@ final class Reductions {
     }
 
     /** Four accumulators hide the latency of the vector add. */
-    private static float sum(float[] d, int off, int n) {
+    static float sum(float[] d, int off, int n) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
         for (int up = n - 4 * L; i <= up; i += 4 * L) {
@@ -158,40 +138,5 @@ final class Reductions {
         return m;
     }
 
-    static Tensor argmax(Tensor x, int axis) {
-        int n = x.size(axis);
-        if (n == 0) throw new IllegalArgumentException("argmax over an empty axis of shape " + Shape.str(x.shape()));
-        int[] order = new int[x.rank()];
-        for (int i = 0, j = 0; i < x.rank(); i++) if (i != axis) order[j++] = i;
-        order[x.rank() - 1] = axis;
-        Tensor moved = x.permute(order).contiguous();
-        int rows = x.numel() / n, base = moved.offset();
-        float[] d = moved.storage(), out = new float[rows];
-        Parallel.range(rows, Math.max(1, StridedLoop.GRAIN / n), (s, e) -> {
-            for (int r = s; r < e; r++) {
-                int row = base + r * n, best = 0;
-                for (int i = 1; i < n; i++) {
-                    float v = d[row + i], b = d[row + best];
-                    if (v > b || (Float.isNaN(v) && !Float.isNaN(b))) best = i;
-                }
-                out[r] = best;
-            }
-        });
-        int[] shape = moved.shape();
-        return Tensor.of(out, Arrays.copyOf(shape, shape.length - 1));
-    }
 
-    /** Sum of every element: float sums of fixed blocks (on several threads), added in double. */
-    static double sumAll(Tensor x) {
-        Tensor c = x.contiguous();
-        float[] d = c.storage();
-        int off = c.offset(), n = c.numel(), blocks = (n + BLOCK - 1) / BLOCK;
-        float[] partial = new float[blocks];
-        Parallel.range(blocks, 1, (s, e) -> {
-            for (int b = s; b < e; b++) partial[b] = sum(d, off + b * BLOCK, Math.min(BLOCK, n - b * BLOCK));
-        });
-        double total = 0;
-        for (float p : partial) total += p;
-        return total;
-    }
 }

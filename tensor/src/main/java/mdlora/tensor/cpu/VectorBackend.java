@@ -9,8 +9,13 @@ import mdlora.tensor.Shape;
 import mdlora.tensor.Tensor;
 import mdlora.tensor.UnaryOp;
 
-/** The CPU backend: JDK Vector API kernels over the shared fork-join pool. */
+/**
+ * The CPU backend: JDK Vector API kernels over the shared fork-join pool. Products, elementwise maps,
+ * copies and reductions are here (their inner loops in {@link Gemm}, {@link Elementwise} and
+ * {@link Reductions}); each fused operation's forward and backward kernels sit together in its own class.
+ */
 public final class VectorBackend implements Backend {
+    private final AttentionKernels attention = new AttentionKernels(this);
 
     @Override
     public String name() {
@@ -35,8 +40,8 @@ public final class VectorBackend implements Backend {
         Tensor out = Tensor.zeros(concat(batch, m, n));
         matmulInto(x, y, out, 1f, 0f);
         int[] shape = out.shape();
-        if (a.rank() == 1) shape = remove(shape, shape.length - 2);
-        if (b.rank() == 1) shape = remove(shape, shape.length - 1);
+        if (a.rank() == 1) shape = Shape.without(shape, shape.length - 2);
+        if (b.rank() == 1) shape = Shape.without(shape, shape.length - 1);
         return out.reshape(shape);
     }
 
@@ -104,13 +109,6 @@ public final class VectorBackend implements Backend {
         return r;
     }
 
-    private static int[] remove(int[] a, int i) {
-        int[] r = new int[a.length - 1];
-        System.arraycopy(a, 0, r, 0, i);
-        System.arraycopy(a, i + 1, r, i, a.length - i - 1);
-        return r;
-    }
-
     @Override
     public Tensor unary(UnaryOp op, Tensor x) {
         // an input strided along its last axis (transposed, broadcast) is gathered first, so the function runs on SIMD lanes
@@ -137,31 +135,6 @@ public final class VectorBackend implements Backend {
         float[] o = out.storage(), d = x.storage(), sv = {s};
         StridedLoop.run(x.shape(), (n, off, str) -> Elementwise.binary(op, n, d, off[1], str[1], sv, 0, 0, o, off[0], str[0]), out, x);
         return out;
-    }
-
-    @Override
-    public Tensor reduce(ReduceOp op, Tensor x, int[] axes, boolean keepDims) {
-        return Reductions.reduce(op, x, axes, keepDims);
-    }
-
-    @Override
-    public Tensor argmax(Tensor x, int axis) {
-        return Reductions.argmax(x, axis);
-    }
-
-    @Override
-    public Tensor softmax(Tensor x, int axis, boolean log) {
-        return Normalization.softmax(x, axis, log);
-    }
-
-    @Override
-    public Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor meanOut, Tensor rstdOut) {
-        return Normalization.layerNorm(x, weight, bias, eps, meanOut, rstdOut);
-    }
-
-    @Override
-    public double sumAll(Tensor x) {
-        return Reductions.sumAll(x);
     }
 
     @Override
@@ -227,17 +200,82 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
-    public Tensor geluBackward(Tensor x, Tensor g) {
-        return Gradients.geluBackward(x, g);
+    public Tensor reduce(ReduceOp op, Tensor x, int[] axes, boolean keepDims) {
+        int[] shape = x.shape(), kept = shape.clone();
+        boolean[] reduced = new boolean[shape.length];
+        int count = 1;
+        for (int a : axes) {
+            reduced[a] = true;
+            kept[a] = 1;
+            count *= shape[a];
+        }
+        if (count == 0 && op != ReduceOp.SUM && op != ReduceOp.MEAN)
+            throw new IllegalArgumentException(op + " over an empty axis of shape " + Shape.str(shape));
+        float[] out = x.numel() == 0 ? new float[Shape.numel(kept)] : Reductions.reduceContiguous(op, x.contiguous(), reduced);
+        if (op == ReduceOp.MEAN) for (int r = 0; r < out.length; r++) out[r] /= count;
+        Tensor result = Tensor.of(out, kept);
+        if (keepDims) return result;
+        int[] dropped = new int[shape.length - axes.length];
+        for (int i = 0, j = 0; i < shape.length; i++) if (!reduced[i]) dropped[j++] = shape[i];
+        return result.reshape(dropped);
     }
 
     @Override
-    public Tensor softmaxBackward(Tensor y, Tensor g, int axis, boolean log) {
-        return Gradients.softmaxBackward(y, g, axis, log);
+    public Tensor argmax(Tensor x, int axis) {
+        int n = x.size(axis);
+        if (n == 0) throw new IllegalArgumentException("argmax over an empty axis of shape " + Shape.str(x.shape()));
+        int[] order = new int[x.rank()];
+        for (int i = 0, j = 0; i < x.rank(); i++) if (i != axis) order[j++] = i;
+        order[x.rank() - 1] = axis;
+        Tensor moved = x.permute(order).contiguous();
+        int rows = x.numel() / n, base = moved.offset();
+        float[] d = moved.storage(), out = new float[rows];
+        Parallel.range(rows, Math.max(1, StridedLoop.GRAIN / n), (s, e) -> {
+            for (int r = s; r < e; r++) {
+                int row = base + r * n, best = 0;
+                for (int i = 1; i < n; i++) {
+                    float v = d[row + i], b = d[row + best];
+                    if (v > b || (Float.isNaN(v) && !Float.isNaN(b))) best = i;
+                }
+                out[r] = best;
+            }
+        });
+        int[] shape = moved.shape();
+        return Tensor.of(out, Arrays.copyOf(shape, shape.length - 1));
+    }
+
+    /** Float sums of fixed blocks (on several threads), added in double. */
+    @Override
+    public double sumAll(Tensor x) {
+        Tensor c = x.contiguous();
+        float[] d = c.storage();
+        int off = c.offset(), n = c.numel(), blocks = (n + Reductions.BLOCK - 1) / Reductions.BLOCK;
+        float[] partial = new float[blocks];
+        Parallel.range(blocks, 1, (s, e) -> {
+            for (int b = s; b < e; b++) partial[b] = Reductions.sum(d, off + b * Reductions.BLOCK, Math.min(Reductions.BLOCK, n - b * Reductions.BLOCK));
+        });
+        double total = 0;
+        for (float p : partial) total += p;
+        return total;
     }
 
     @Override
-    public Tensor[] layerNormBackward(Tensor x, Tensor mean, Tensor rstd, Tensor weight, Tensor g, boolean affineGrads) {
-        return Gradients.layerNormBackward(x, mean, rstd, weight, g, affineGrads);
+    public Gelu gelu() {
+        return GeluKernels.INSTANCE;
+    }
+
+    @Override
+    public Softmax softmax() {
+        return SoftmaxKernels.INSTANCE;
+    }
+
+    @Override
+    public LayerNorm layerNorm() {
+        return LayerNormKernels.INSTANCE;
+    }
+
+    @Override
+    public SelfAttention selfAttention() {
+        return attention;
     }
 }

@@ -1,10 +1,20 @@
-package mdlora.nn;
+package mdlora.lora.video;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import mdlora.autograd.Functional;
 import mdlora.autograd.Variable;
+import mdlora.lora.LoraConfig;
+import mdlora.lora.MultiDomainLora;
+import mdlora.nn.Dropout;
+import mdlora.nn.Linear;
+import mdlora.nn.Module;
+import mdlora.nn.ModuleList;
+import mdlora.nn.RowDomains;
+import mdlora.nn.VisionTransformer;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Shape;
 import mdlora.tensor.Tensor;
@@ -13,6 +23,9 @@ import mdlora.tensor.Tensor;
  * Late-fusion video classifier over several domains (datasets): the ViT {@code backbone} encodes every frame
  * on its own, the class-token features are averaged over the frames, and each clip's own domain head
  * ({@code heads.i}, a Linear) classifies it. A batch may mix domains.
+ *
+ * <p>The heads are new, so they train from construction on; {@link #attachLora} adapts and freezes the
+ * backbone only, and a head-only run freezes {@code backbone()} itself.
  */
 public final class VideoClassifier extends Module {
     /** A domain: its name and number of classes. */
@@ -52,6 +65,31 @@ public final class VideoClassifier extends Module {
     /** The domains in head order: domain i is classified by {@code heads.i}. */
     public List<Domain> domains() {
         return domains;
+    }
+
+    /** The domains' names in head order: the routing order of the LoRAs {@link #attachLora} attaches. */
+    public List<String> domainNames() {
+        return domains.stream().map(Domain::name).toList();
+    }
+
+    /**
+     * Freezes the backbone and attaches shared and domain LoRAs to it ({@link MultiDomainLora#attach}), the
+     * domains in head order: the LoRAs' layer paths are the backbone's own, timm's names, so adapter files
+     * and merged exports load into a plain ViT. The heads keep training.
+     */
+    public MultiDomainLora attachLora(LoraConfig config, Rng rng) {
+        return MultiDomainLora.attach(backbone, config, domainNames(), rng);
+    }
+
+    /**
+     * The plain ViT deployed for {@code domain} in timm's layout: {@code backboneState} (the backbone's state
+     * dict, LoRAs merged or none) with that domain's head as {@code head}.
+     */
+    public Map<String, Tensor> deployedStateDict(Map<String, Tensor> backboneState, int domain) {
+        if (domain < 0 || domain >= domains.size()) throw new IllegalArgumentException("domain " + domain + " of " + domains.size());
+        Map<String, Tensor> out = new LinkedHashMap<>(backboneState);
+        heads.module(Integer.toString(domain)).stateDict().forEach((k, v) -> out.put("head." + k, v));
+        return out;
     }
 
     /**

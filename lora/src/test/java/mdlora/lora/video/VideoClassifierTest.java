@@ -1,4 +1,4 @@
-package mdlora.nn;
+package mdlora.lora.video;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +12,12 @@ import java.util.Map;
 import mdlora.autograd.Autograd;
 import mdlora.autograd.Functional;
 import mdlora.autograd.Variable;
+import mdlora.nn.Layer;
+import mdlora.nn.Linear;
+import mdlora.nn.Module;
+import mdlora.nn.RowDomains;
+import mdlora.nn.ViTConfig;
+import mdlora.nn.VisionTransformer;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -20,6 +26,7 @@ class VideoClassifierTest {
     private static final List<VideoClassifier.Domain> DOMAINS =
             List.of(new VideoClassifier.Domain("ucf", 5), new VideoClassifier.Domain("hmdb", 3), new VideoClassifier.Domain("kinetics", 4));
     private static final int T = 2;
+    private static final ViTConfig SMALL = new ViTConfig(8, 4, 12, 2, 2, 24, 5, 1e-6f, ViTConfig.HALF, ViTConfig.HALF);
 
     private final Rng rng = new Rng(5);
 
@@ -45,7 +52,7 @@ class VideoClassifierTest {
     }
 
     private VideoClassifier model() {
-        VisionTransformer backbone = new VisionTransformer(ModulesTest.SMALL.withNumClasses(0), rng);
+        VisionTransformer backbone = new VisionTransformer(SMALL.withNumClasses(0), rng);
         VideoClassifier m = new VideoClassifier(backbone, DOMAINS, 0, rng);
         m.replaceModule("backbone.blocks.1.mlp.fc1", new DomainBias((Linear) m.module("backbone.blocks.1.mlp.fc1"), DOMAINS.size(), rng));
         return m;
@@ -97,8 +104,7 @@ class VideoClassifierTest {
     @Test
     void frozenBackboneGivesGradientsToTheHeadsOnly() {
         VideoClassifier m = model();
-        m.freeze();
-        m.setRequiresGrad(true, "heads.*");
+        m.backbone().freeze();
         m.forward(Variable.constant(clips(3)), new int[] {0, 2, 0}).loss(new int[] {1, 3, 4}, 0).backward();
         Map<String, Variable> params = m.namedParameters();
         params.forEach((name, p) -> {
@@ -128,6 +134,6 @@ class VideoClassifierTest {
         assertTrue(e.getMessage().contains("clip 1 has domain 3"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> m.forward(Variable.constant(clips(2)), new int[] {0}));
         assertThrows(IllegalArgumentException.class, () -> m.forward(Variable.constant(rng.normal(0, 1, 2, 3, 8, 8)), new int[] {0, 0}));
-        assertThrows(IllegalArgumentException.class, () -> new VideoClassifier(new VisionTransformer(ModulesTest.SMALL, rng), DOMAINS, 0, rng));
+        assertThrows(IllegalArgumentException.class, () -> new VideoClassifier(new VisionTransformer(SMALL, rng), DOMAINS, 0, rng));
     }
 }

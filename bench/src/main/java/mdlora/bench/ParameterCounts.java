@@ -1,16 +1,20 @@
-package mdlora.lora;
+package mdlora.bench;
 
 import java.util.List;
 import java.util.Locale;
-import mdlora.nn.VideoClassifier;
-import mdlora.nn.VisionTransformer;
+import mdlora.lora.LoraConfig;
+import mdlora.lora.ParameterCount;
+import mdlora.lora.Placement;
+import mdlora.lora.video.VideoClassifier;
 import mdlora.nn.ViTConfig;
+import mdlora.nn.VisionTransformer;
 import mdlora.tensor.Rng;
 
 /**
- * Prints the trainable parameters of paper 000's two placements on ViT-B/16 with heads for UCF101, Kinetics-400
- * and HMDB51: {@code ParameterCounts [rank]} (default 32). The counts come from attaching the LoRAs to a real
- * model, without subspace constraints: those change no count, only the SVDs' start-up time.
+ * Prints the trainable parameters of the two placements of Takama et al. ("Separating Shared and
+ * Domain-Specific LoRAs") on ViT-B/16 with heads for UCF101, Kinetics-400 and HMDB51:
+ * {@code ParameterCounts [rank]} (default 32). The counts come from attaching the LoRAs to a real model,
+ * without subspace constraints: those change no count, only the SVDs' start-up time.
  */
 public final class ParameterCounts {
     private static final List<VideoClassifier.Domain> DOMAINS = List.of(
@@ -33,11 +37,12 @@ public final class ParameterCounts {
         }
     }
 
-    /** The counts of a {@link VideoClassifier} on a ViT of {@code vit}'s size with the paper's three domains. */
-    public static ParameterCount count(ViTConfig vit, Placement placement, int rank) {
+    /** The counts of a {@link VideoClassifier} (heads included) on a ViT of {@code vit}'s size with the three domains. */
+    static ParameterCount count(ViTConfig vit, Placement placement, int rank) {
         Rng rng = new Rng(0);
         VideoClassifier model = new VideoClassifier(new VisionTransformer(vit, rng), DOMAINS, 0f, rng);
         LoraConfig config = LoraConfig.builder().placement(placement).rank(rank).subspaceConstraints(false).build();
-        return MultiDomainLora.attach(model, config, DOMAINS.stream().map(VideoClassifier.Domain::name).toList(), rng).parameterCount();
+        ParameterCount lora = model.attachLora(config, rng).parameterCount();
+        return new ParameterCount(model.parameterCount(), model.trainableParameterCount(), lora.shared(), lora.perDomain());
     }
 }

@@ -1,4 +1,4 @@
-package mdlora.launcher;
+package mdlora.launcher.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

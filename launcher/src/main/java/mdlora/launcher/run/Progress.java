@@ -1,4 +1,4 @@
-package mdlora.launcher;
+package mdlora.launcher.run;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -100,8 +100,8 @@ public final class Progress implements AutoCloseable {
         return unit.endsWith("s") ? unit.substring(0, unit.length() - 1) : unit;
     }
 
-    /** 75.4 -> "1:15", 3725 -> "1:02:05". */
-    static String clockTime(double seconds) {
+    /** A duration as a clock reads: 75.4 -> "1:15", 3725 -> "1:02:05". */
+    public static String clockTime(double seconds) {
         long s = Math.round(seconds);
         return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
