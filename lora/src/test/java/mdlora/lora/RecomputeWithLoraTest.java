@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import mdlora.autograd.Variable;
-import mdlora.nn.VideoClassifier;
+import mdlora.lora.video.VideoClassifier;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
 import org.junit.jupiter.api.Test;
