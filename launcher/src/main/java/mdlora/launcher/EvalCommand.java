@@ -12,6 +12,7 @@ import mdlora.launcher.data.ClipPipeline;
 import mdlora.launcher.data.DomainData;
 import mdlora.launcher.report.RunReport;
 import mdlora.launcher.run.RunDir;
+import mdlora.launcher.train.Diverged;
 import mdlora.launcher.train.Evaluator;
 import mdlora.launcher.train.Scores;
 import mdlora.launcher.train.TrainedRun;
@@ -44,7 +45,12 @@ final class EvalCommand implements Callable<Integer> {
         config.validate();
         DomainData data = DomainData.load(config.data.domains, config.data.split);
         var evaluator = new Evaluator(ClipPipeline.source(config, trained.model().backboneConfig()), config.data.decodeThreads);
-        Map<String, Evaluator.Score> scores = evaluator.evaluate(trained.model().classifier(), data.test(), evalClips);
+        Map<String, Evaluator.Score> scores;
+        try {
+            scores = evaluator.evaluate(trained.model().classifier(), data.test(), evalClips);
+        } catch (Diverged e) {
+            throw new UserError(dir.checkpoint() + " (step " + trained.steps() + "): " + e.getMessage() + "; eval.json not written");
+        }
         Scores.write(dir, trained.steps(), scores);
         RunReport.write(dir, "train");
         System.out.println("after " + trained.steps() + " steps:");

@@ -1,6 +1,8 @@
 package mdlora.launcher;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -8,6 +10,7 @@ import java.util.function.BiFunction;
 import mdlora.launcher.config.ConfigException;
 import mdlora.launcher.config.Settings;
 import mdlora.launcher.config.Suggest;
+import mdlora.launcher.train.Diverged;
 import mdlora.launcher.train.StepCompute;
 import mdlora.launcher.train.StopSignal;
 import picocli.AutoComplete;
@@ -76,8 +79,10 @@ public final class Main implements Callable<Integer> {
         });
         cl.setExecutionExceptionHandler((e, command, parsed) -> {
             String name = command.getCommandSpec().qualifiedName();
-            if (e instanceof UserError || e instanceof ConfigException) {
+            if (e instanceof UserError || e instanceof ConfigException || e instanceof Diverged) {
                 System.err.println(name + ": " + e.getMessage());
+            } else if (e instanceof IOException io) {
+                System.err.println(name + ": " + describe(io)); // a full or read-only disk, a missing file: not a bug
             } else {
                 System.err.println(name + ": failed: " + e);
                 e.printStackTrace();
@@ -107,6 +112,14 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         spec.commandLine().usage(System.out);
         return 2;
+    }
+
+    /** One line for a failed read or write, naming the file and the cause. */
+    static String describe(IOException e) {
+        if (!(e instanceof FileSystemException f)) return e.getMessage() != null ? e.getMessage() : e.toString();
+        String cause = f.getReason() != null ? f.getReason()
+                : f.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+        return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + cause;
     }
 
     /** One line for a command line picocli refused: the word it could not place, and the nearest real one. */
