@@ -12,6 +12,7 @@ import mdlora.launcher.data.ClipPipeline;
 import mdlora.launcher.data.DomainData;
 import mdlora.launcher.report.RunReport;
 import mdlora.launcher.run.RunDir;
+import mdlora.launcher.train.Diverged;
 import mdlora.launcher.train.Evaluator;
 import mdlora.launcher.train.Scores;
 import mdlora.launcher.train.TrainedRun;
@@ -30,8 +31,8 @@ final class EvalCommand implements Callable<Integer> {
     List<DomainSpec> moved = new ArrayList<>();
     @Option(names = "--eval-clips", paramLabel = "N", description = "score an evenly spaced subset of at most N clips per domain (0: all)")
     int evalClips;
-    @Option(names = "--workers", paramLabel = "N", description = "decoding threads (default: the run's)")
-    Integer workers;
+    @Option(names = "--decode-threads", paramLabel = "N", description = "decoding threads (default: the run's)")
+    Integer decodeThreads;
 
     @Override
     public Integer call() throws IOException {
@@ -39,12 +40,17 @@ final class EvalCommand implements Callable<Integer> {
         RunDir dir = RunDir.open(UserError.existing(run, "--run"));
         TrainedRun trained = TrainedRun.load(dir);
         Settings config = trained.config();
-        if (workers != null) config.data.workers = workers;
+        if (decodeThreads != null) config.data.decodeThreads = decodeThreads;
         config.data.domains = domains(config.data, moved);
         config.validate();
         DomainData data = DomainData.load(config.data.domains, config.data.split);
-        var evaluator = new Evaluator(ClipPipeline.source(config, trained.model().backboneConfig()), config.data.workers);
-        Map<String, Evaluator.Score> scores = evaluator.evaluate(trained.model().classifier(), data.test(), evalClips);
+        var evaluator = new Evaluator(ClipPipeline.source(config, trained.model().backboneConfig()), config.data.decodeThreads);
+        Map<String, Evaluator.Score> scores;
+        try {
+            scores = evaluator.evaluate(trained.model().classifier(), data.test(), evalClips);
+        } catch (Diverged e) {
+            throw new UserError(dir.checkpoint() + " (step " + trained.steps() + "): " + e.getMessage() + "; eval.json not written");
+        }
         Scores.write(dir, trained.steps(), scores);
         RunReport.write(dir, "train");
         System.out.println("after " + trained.steps() + " steps:");

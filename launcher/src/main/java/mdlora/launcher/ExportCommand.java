@@ -12,43 +12,68 @@ import mdlora.launcher.train.TrainedRun;
 import mdlora.lora.MultiDomainLora;
 import mdlora.lora.video.VideoClassifier;
 import mdlora.tensor.Tensor;
+import mdlora.tensor.io.Json;
 import mdlora.tensor.io.SafetensorsWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code mdlora export --run RUN_DIR --domain D --out FILE.safetensors}: the run's model for one domain
- * as a plain ViT in timm's layout (LoRAs merged into the weights, the domain's head as {@code head}),
- * with a Hugging Face style {@code config.json} beside it: loadable with no LoRA code.
+ * {@code mdlora export --run RUN_DIR --domain D --out DIR}: the run's model for one domain as a plain ViT
+ * in timm's layout (LoRAs merged into the weights, the domain's head as {@code head}) in a self-contained
+ * folder, as Hugging Face keeps one: {@code model.safetensors}, {@code config.json} and
+ * {@code preprocessor_config.json}, loadable with no LoRA code. It never writes over a file without
+ * {@code --force}, and never into a run folder (whose config.json it would replace).
  */
-@Command(name = "export", header = "write a domain's merged model as a plain timm-layout ViT with its config.json",
-        description = {"Merges the shared and D's LoRAs into the frozen weights and writes the ViT with D's head in timm's layout "
-                + "(patch_embed.proj, cls_token, pos_embed, blocks.N..., norm, head), and beside it config.json (Hugging Face ViTConfig's "
-                + "names, D's label names as id2label, the normalisation as image_mean/image_std) and preprocessor_config.json. The video "
-                + "model is this ViT applied to every frame, the class-token features averaged over the frames before the head."})
+@Command(name = "export", header = "write a domain's merged model as a plain timm-layout ViT folder (model.safetensors + config.json)",
+        description = {"Merges the shared and D's LoRAs into the frozen weights and writes into the folder DIR: model.safetensors, the ViT "
+                + "with D's head in timm's layout (patch_embed.proj, cls_token, pos_embed, blocks.N..., norm, head); config.json (Hugging "
+                + "Face ViTConfig's names, D's label names as id2label, the normalisation as image_mean/image_std); and "
+                + "preprocessor_config.json. The video model is this ViT applied to every frame, the class-token features averaged over "
+                + "the frames before the head. Existing files are refused unless --force; a run folder is always refused."})
 final class ExportCommand implements Callable<Integer> {
+    /** The files of an exported model, as a Hugging Face model folder names them. */
+    static final List<String> FILES = List.of("model.safetensors", "config.json", "preprocessor_config.json");
+
     @Option(names = "--run", required = true, paramLabel = "RUN_DIR", description = "the run folder")
     Path run;
     @Option(names = "--domain", required = true, paramLabel = "D", description = "the domain to export")
     String domain;
-    @Option(names = "--out", required = true, paramLabel = "FILE.safetensors", description = "the weights file (config files go beside it)")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "the folder the model goes into (made if missing)")
     Path out;
+    @Option(names = "--force", description = "write over the files of an earlier export in DIR")
+    boolean force;
 
     @Override
     public Integer call() throws IOException {
         RunDir dir = RunDir.open(UserError.existing(run, "--run"));
-        Path file = out.toAbsolutePath();
-        if (!file.getFileName().toString().endsWith(".safetensors")) throw new UserError("--out must name a .safetensors file, got " + file);
-        Files.createDirectories(file.getParent());
+        Path folder = out.toAbsolutePath().normalize();
+        if (folder.getFileName().toString().endsWith(".safetensors"))
+            throw new UserError("--out names the folder the model goes into (" + String.join(", ", FILES) + "), got a file name: " + out);
+        if (Files.exists(folder) && !Files.isDirectory(folder)) throw new UserError("--out must be a folder, " + out + " is a file");
+        if (!exported(folder.resolve("config.json")))
+            throw new UserError(out + " holds a config.json that is not an exported model's (a run folder?); exporting there would replace it: choose another --out");
+        for (String name : FILES)
+            if (!force && Files.exists(folder.resolve(name)))
+                throw new UserError(folder.resolve(name) + " already exists (use --force to write over it, or another --out)");
         TrainedRun trained = TrainedRun.load(dir);
         int d = trained.domainIndex(domain);
+        List<String> labels = trained.classes().get(domain);
+        Files.createDirectories(folder);
         var writer = new SafetensorsWriter().metadata("format", "pt").metadata("mdlora_domain", domain);
         merged(trained, domain, d).forEach(writer::put);
-        writer.write(file);
-        List<String> labels = trained.classes().get(domain);
-        HubConfig.write(file.getParent(), trained.model().backboneConfig().withNumClasses(labels.size()), labels);
-        System.out.println("exported " + domain + " (" + labels.size() + " classes) -> " + file + " (+ config.json, preprocessor_config.json)");
+        writer.write(folder.resolve(FILES.getFirst()));
+        HubConfig.write(folder, trained.model().backboneConfig().withNumClasses(labels.size()), labels);
+        System.out.println("exported " + domain + " (" + labels.size() + " classes) -> " + folder + " (" + String.join(", ", FILES) + ")");
         return 0;
+    }
+    /** Whether {@code config} is absent or a model config an earlier export wrote (the only config.json --force may replace). */
+    private static boolean exported(Path config) throws IOException {
+        if (!Files.exists(config)) return true;
+        try {
+            return Json.parseObject(Files.readString(config)).containsKey("model_type");
+        } catch (IllegalArgumentException notJson) {
+            return false;
+        }
     }
 
     /** The merged weights in timm's layout; for a head-only run, the backbone as it is and the domain's head. */

@@ -1,11 +1,18 @@
 package mdlora.launcher;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import mdlora.launcher.config.ConfigException;
+import mdlora.launcher.config.Settings;
 import mdlora.launcher.config.Suggest;
+import mdlora.launcher.train.Diverged;
+import mdlora.launcher.train.StepCompute;
+import mdlora.launcher.train.StopSignal;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,6 +51,20 @@ public final class Main implements Callable<Integer> {
 
     /** Runs one command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /**
+     * Runs one command line as {@link #run(String...)} does, with {@code train}'s steps computed where
+     * {@code trainCompute} says (the cluster module's entry point passes Spark executors).
+     */
+    public static int run(BiFunction<Settings, StopSignal, StepCompute> trainCompute, String... args) {
+        CommandLine cl = commandLine();
+        ((TrainCommand) cl.getSubcommands().get("train").getCommand()).compute = trainCompute;
+        return cl.execute(args);
+    }
+
+    private static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setOverwrittenOptionsAllowed(true); // the last value given wins, so a script's flags can be overridden by appending
         for (CommandLine sub : cl.getSubcommands().values()) {
@@ -58,15 +79,17 @@ public final class Main implements Callable<Integer> {
         });
         cl.setExecutionExceptionHandler((e, command, parsed) -> {
             String name = command.getCommandSpec().qualifiedName();
-            if (e instanceof UserError || e instanceof ConfigException) {
+            if (e instanceof UserError || e instanceof ConfigException || e instanceof Diverged) {
                 System.err.println(name + ": " + e.getMessage());
+            } else if (e instanceof IOException io) {
+                System.err.println(name + ": " + describe(io)); // a full or read-only disk, a missing file: not a bug
             } else {
                 System.err.println(name + ": failed: " + e);
                 e.printStackTrace();
             }
             return 1;
         });
-        return cl.execute(args);
+        return cl;
     }
 
     /**
@@ -89,6 +112,14 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         spec.commandLine().usage(System.out);
         return 2;
+    }
+
+    /** One line for a failed read or write, naming the file and the cause. */
+    static String describe(IOException e) {
+        if (!(e instanceof FileSystemException f)) return e.getMessage() != null ? e.getMessage() : e.toString();
+        String cause = f.getReason() != null ? f.getReason()
+                : f.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+        return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + cause;
     }
 
     /** One line for a command line picocli refused: the word it could not place, and the nearest real one. */

@@ -78,7 +78,12 @@ final class PredictCommand implements Callable<Integer> {
         try (var noGrad = Autograd.noGrad()) {
             for (Path clip : clips) {
                 Tensor input = source.eval(clip).unsqueeze(0);
-                Tensor probabilities = model.forward(Variable.constant(input), new int[] {d}).groups().getFirst().logits().data().softmax(1);
+                Tensor logits = model.forward(Variable.constant(input), new int[] {d}).groups().getFirst().logits().data();
+                for (int c = 0; c < logits.size(1); c++)
+                    if (!Float.isFinite(logits.get(0, c)))
+                        throw new UserError(dir.checkpoint() + " (step " + trained.steps() + ") gives non-finite logits (" + logits.get(0, c)
+                                + ") for " + clip + ": the model has diverged");
+                Tensor probabilities = logits.softmax(1);
                 System.out.println(clip);
                 for (int c : topIndices(probabilities, Math.min(TOP, classes.size())))
                     System.out.printf(Locale.ROOT, "  %6.2f%%  %s%n", 100 * probabilities.get(0, c), classes.get(c));

@@ -3,10 +3,18 @@ package mdlora.launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import mdlora.launcher.config.DomainSpec;
 import mdlora.launcher.config.Settings;
 import mdlora.launcher.run.RunDir;
+import mdlora.launcher.run.RunLock;
+import mdlora.launcher.train.Checkpoint;
 import mdlora.tensor.Parallel;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -19,11 +27,14 @@ import picocli.CommandLine.Spec;
  * flags turn into a run folder and its resolved settings.
  */
 final class RunFlags {
+    /** The settings a resume may change: a run that diverged continues from its last good checkpoint with a lower learning rate. */
+    private static final List<String> RESUMABLE = List.of("--lr", "--schedule", "--warmup");
+
     @Option(names = "--config", paramLabel = "FILE", description = "settings from a JSON file ({\"section\": {\"key\": value}}); flags override it")
     Path config;
     @Option(names = "--out", paramLabel = "RUN_DIR", description = "where the run goes (default: a fresh folder under runs/)")
     Path out;
-    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue a stopped run from its checkpoint, with its own settings")
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "continue a stopped run from its checkpoint, with its own settings (only --lr, --schedule, --warmup may change)")
     Path resume;
     @Option(names = "--stop-after", paramLabel = "N", description = "stop after N steps as Ctrl-C would (checkpoint saved; continue with --resume); 0: run to the end")
     int stopAfter;
@@ -62,19 +73,39 @@ final class RunFlags {
     Session session(Settings settings) {
         stopAfter();
         if (resume != null) {
-            for (String name : given())
-                if (!name.equals("--resume") && !name.equals("--stop-after"))
-                    throw new UserError("--resume continues a run with the settings it started with; drop " + name);
-            return resume(RunDir.open(resume));
+            Map<String, Object> changes = new TreeMap<>();
+            for (String name : given()) {
+                if (name.equals("--resume") || name.equals("--stop-after")) continue;
+                if (!RESUMABLE.contains(name))
+                    throw new UserError("--resume continues a run with the settings it started with; only " + String.join(", ", RESUMABLE)
+                            + " may change (to recover from a divergence); drop " + name);
+                changes.put(name.substring(2), switch (name) {
+                    case "--lr" -> settings.train.lr;
+                    case "--warmup" -> settings.train.warmup;
+                    default -> settings.train.schedule.toString();
+                });
+            }
+            return resume(RunDir.open(resume), settings.train, changes);
         }
         return fresh(out, command.name(), resolve(settings));
     }
 
     /** A session that continues {@code run} with its own settings; the kernels run on its thread count. */
     static Session resume(RunDir run) {
+        return resume(run, null, Map.of());
+    }
+
+    /** As {@link #resume(RunDir)}, with the learning-rate settings named in {@code changes} taken from {@code given}. */
+    private static Session resume(RunDir run, Settings.Train given, Map<String, Object> changes) {
         Settings settings = run.readSettings();
+        if (!changes.isEmpty()) {
+            if (changes.containsKey("lr")) settings.train.lr = given.lr;
+            if (changes.containsKey("warmup")) settings.train.warmup = given.warmup;
+            if (changes.containsKey("schedule")) settings.train.schedule = given.schedule;
+            settings.validate();
+        }
         Parallel.setThreads(settings.train.threads);
-        return new Session(settings, run, null, null);
+        return new Session(settings, run, null, null, changes);
     }
 
     /**
@@ -86,14 +117,43 @@ final class RunFlags {
             throw new UserError(out + " already holds a run (continue it with --resume " + out + ", or choose another --out)");
         if (settings.train.threads == 0) settings.train.threads = Parallel.threads();
         Parallel.setThreads(settings.train.threads);
-        return new Session(settings, null, out, name);
+        absolutePaths(settings);
+        return new Session(settings, null, out, name, Map.of());
     }
 
-    /** A run's settings and where it lives: an existing run folder, or the folder a new run will get. */
-    record Session(Settings settings, RunDir resumed, Path out, String name) {
-        /** The run folder: the resumed one, or a new one with the settings written into it. */
+    /** Makes the dataset, backbone and cache paths absolute, so that the run resumes and evaluates from any working folder. */
+    private static void absolutePaths(Settings settings) {
+        settings.data.domains = new ArrayList<>(settings.data.domains.stream()
+                .map(d -> new DomainSpec(d.name(), d.layout(), absolute(d.path()))).toList());
+        if (!settings.model.backbone.equals("builtin")) settings.model.backbone = absolute(settings.model.backbone);
+        if (!settings.data.cache.isEmpty()) settings.data.cache = absolute(settings.data.cache);
+    }
+
+    private static String absolute(String path) {
+        return Path.of(path).toAbsolutePath().normalize().toString();
+    }
+
+    /**
+     * A run's settings and where it lives: an existing run folder, or the folder a new run will get; and
+     * the learning-rate settings a resume changes (config key without section: value).
+     */
+    record Session(Settings settings, RunDir resumed, Path out, String name, Map<String, Object> changes) {
+        /**
+         * The run folder: the resumed one (its config.json updated with the changes, which metrics.jsonl
+         * records at the checkpoint's step), or a new one with the settings written into it.
+         */
         RunDir open() throws IOException {
-            if (resumed != null) return resumed;
+            if (resumed != null) {
+                if (!changes.isEmpty()) {
+                    try (RunLock lock = RunLock.acquire(resumed)) {
+                        int step = Checkpoint.exists(resumed.checkpoint()) ? Checkpoint.step(resumed.checkpoint()) : 0;
+                        resumed.metrics().truncateAfter(step);
+                        resumed.metrics().append(new LinkedHashMap<>(Map.of("step", step, "kind", "settings", "train", changes)));
+                        resumed.writeSettings(settings);
+                    }
+                }
+                return resumed;
+            }
             RunDir run = RunDir.create(out, name);
             run.writeSettings(settings);
             return run;

@@ -2,10 +2,12 @@ package mdlora.launcher;
 
 import java.io.IOException;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import mdlora.launcher.config.Settings;
 import mdlora.launcher.run.RunDir;
 import mdlora.launcher.train.FineTuning;
 import mdlora.launcher.train.Scores;
+import mdlora.launcher.train.StepCompute;
 import mdlora.launcher.train.StopSignal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,6 +29,8 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin Settings.Data data = settings.data;
     @Mixin Settings.Lora lora = settings.lora;
     @Mixin Settings.Train train = settings.train;
+    /** Where the steps are computed, given the run's settings and its stop signal: this process unless {@link Main#run(BiFunction, String...)} says otherwise. */
+    BiFunction<Settings, StopSignal, StepCompute> compute = (settings, stop) -> StepCompute.LOCAL;
 
     @Override
     public Integer call() throws IOException {
@@ -34,8 +38,8 @@ final class TrainCommand implements Callable<Integer> {
         FineTuning fineTuning = FineTuning.prepare(session.settings());
         RunDir dir = session.open();
         if (session.resumed() == null) System.err.println("mdlora train: run folder " + dir.path());
-        try (StopSignal stop = StopSignal.install()) {
-            FineTuning.Outcome outcome = fineTuning.train(dir, run.stopAfter(), stop);
+        try (StopSignal stop = StopSignal.install(); StepCompute steps = compute.apply(session.settings(), stop)) {
+            FineTuning.Outcome outcome = fineTuning.train(dir, run.stopAfter(), stop, steps);
             if (outcome.result().stopped()) {
                 System.out.println("stopped after step " + outcome.result().steps() + "; checkpoint saved. Continue with: mdlora train --resume " + dir.path());
                 return stop.requested() ? 130 : 0;

@@ -86,8 +86,8 @@ class EndToEndTest {
 
     @Test
     void exportLoadsWithoutLoraAndMatchesTheMergedModel() throws Exception {
-        Path file = dir.resolve("export/forest.safetensors");
-        ok("export", "--run", run.toString(), "--domain", "forest", "--out", file.toString());
+        Path file = dir.resolve("export/forest/model.safetensors");
+        ok("export", "--run", run.toString(), "--domain", "forest", "--out", file.getParent().toString());
         Map<String, Object> config = Json.parseObject(Files.readString(file.resolveSibling("config.json")));
         assertEquals(6L, config.get("num_labels"));
         assertEquals(2L, config.get("num_attention_heads"));

@@ -58,7 +58,7 @@ final class Launcher {
     static List<String> tinyTraining(Path data, Path backbone, String... more) {
         List<String> args = new ArrayList<>(List.of("--backbone", backbone.toString(), "--image-size", "32", "--frames", "2", "--batch", "4",
                 "--steps", "6", "--warmup", "2", "--eval-every", "3", "--checkpoint-every", "3", "--rank-shared", "2", "--rank-domain", "2",
-                "--threads", "2", "--workers", "2"));
+                "--threads", "2", "--decode-threads", "2"));
         for (String d : SyntheticVideos.domainNames()) args.addAll(List.of("--domain", d + "=synthetic:" + data));
         args.addAll(List.of(more));
         return args;

@@ -83,7 +83,7 @@ class UserErrorTest {
     void unknownDomains() {
         fails("unknown domain 'hmdb' (this run's domains: studio, street, forest)", "predict", "--run", run.toString(), "--domain", "hmdb",
                 data.resolve("street/walk/test_000.mp4").toString());
-        fails("unknown domain 'hmdb'", "export", "--run", run.toString(), "--domain", "hmdb", "--out", dir.resolve("x.safetensors").toString());
+        fails("unknown domain 'hmdb'", "export", "--run", run.toString(), "--domain", "hmdb", "--out", dir.resolve("x").toString());
         fails("the synthetic dataset has no domain 'beach'", "train", "--domain", "beach=synthetic:" + data, "--out", dir.resolve("r3").toString());
     }
 
@@ -99,7 +99,7 @@ class UserErrorTest {
         Path config = edited.resolve("config.json");
         Files.writeString(config, Files.readString(config).replace("\"rank_shared\": 2", "\"rank_shared\": 3"));
         fails("does not fit this model", "train", "--resume", edited.toString());
-        fails("drop --lr", "train", "--resume", edited.toString(), "--lr", "0.1");
+        fails("drop --batch", "train", "--resume", edited.toString(), "--batch", "2");
     }
 
     @Test

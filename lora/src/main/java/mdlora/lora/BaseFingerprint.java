@@ -11,13 +11,14 @@ import mdlora.tensor.Tensor;
 
 /**
  * SHA-256 over the names, shapes and float32 bytes of the frozen weights an adapter was trained on, so that
- * loading it onto a different backbone fails instead of silently producing nonsense.
+ * loading it onto a different backbone fails instead of silently producing nonsense (and so that a cluster's
+ * executors can check they read the driver's backbone).
  */
-final class BaseFingerprint {
+public final class BaseFingerprint {
     private BaseFingerprint() {}
 
     /** "sha256:<hex>" of {@code weights} (name to tensor, hashed in the map's order). */
-    static String of(Map<String, Tensor> weights) {
+    public static String of(Map<String, Tensor> weights) {
         MessageDigest sha = sha256();
         ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
         for (var e : weights.entrySet()) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import mdlora.autograd.Variable;
-import mdlora.nn.VideoClassifier;
+import mdlora.lora.video.VideoClassifier;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class RecomputeWithLoraTest {
     @Test
     void mixedDomainBatchGetsTheSameGradientsWithRecomputation() {
         VideoClassifier model = TinyVideo.model(3);
-        MultiDomainLora.attach(model, LoraConfig.builder().placement(Placement.allFlat()).rank(3).build(), TinyVideo.NAMES, new Rng(4));
+        model.attachLora(LoraConfig.builder().placement(Placement.allFlat()).rank(3).build(), new Rng(4));
         // B starts at zero, so one optimiser-free nudge gives the domain factors a gradient path worth testing
         model.namedParameters().forEach((name, p) -> {
             if (p.requiresGrad()) p.data().copyFromInPlace(new Rng(name.hashCode()).normal(0f, 0.1f, p.shape()));

@@ -73,8 +73,8 @@ public final class Settings {
         public int imageSize = 64;
         @Option(names = "--cache", paramLabel = "DIR", description = "folder that keeps decoded, resized frames between epochs and runs (empty: decode every time)")
         public String cache = "";
-        @Bound(Range.POSITIVE) @Option(names = "--workers", paramLabel = "N", description = "decoding threads of the loader")
-        public int workers = 2;
+        @Bound(Range.POSITIVE) @Option(names = "--decode-threads", paramLabel = "N", description = "decoding threads of the loader")
+        public int decodeThreads = 2;
         @Option(names = "--split", paramLabel = "1|2|3", description = "official split of the ucf101 and hmdb51 domains (split 1 is the one papers report)")
         public int split = 1;
 

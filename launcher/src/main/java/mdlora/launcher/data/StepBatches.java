@@ -12,7 +12,8 @@ public final class StepBatches implements AutoCloseable {
     private final Loader loader;
     private final int perEpoch;
     private Loader.Epoch current;
-    private int epoch = -1, next;
+    private int epoch = -1, next, lastStep = -1;
+    private Batch last;
 
     public StepBatches(Loader loader) {
         this.loader = loader;
@@ -20,8 +21,15 @@ public final class StepBatches implements AutoCloseable {
         if (perEpoch == 0) throw new IllegalArgumentException("the training set has fewer clips than one batch; lower --batch");
     }
 
-    /** The batch of step {@code step} (0-based); fastest when steps come in order. */
+    /** The batch of step {@code step} (0-based); fastest when steps come in order, and the same step twice in a row is free. */
     public Batch at(int step) {
+        if (step == lastStep) return last;
+        last = load(step);
+        lastStep = step;
+        return last;
+    }
+
+    private Batch load(int step) {
         int wantEpoch = step / perEpoch, wantIndex = step % perEpoch;
         if (wantEpoch != epoch || wantIndex != next) open(wantEpoch, wantIndex);
         if (!current.hasNext()) open(epoch + 1, 0); // clips that failed to load emptied the epoch's last batches

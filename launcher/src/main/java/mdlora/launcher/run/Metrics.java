@@ -30,21 +30,33 @@ public final class Metrics {
         Files.writeString(file, Json.write(record) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    /** Every record, in order; none when the file does not exist yet. */
+    /**
+     * Every record, in order; none when the file does not exist yet. A torn last line (a write cut short
+     * by a full disk or a crash) is left out with a notice; a bad line before it is an error naming the file.
+     */
     public List<Map<String, Object>> read() throws IOException {
         List<Map<String, Object>> records = new ArrayList<>();
-        if (!Files.exists(file)) return records;
-        int line = 0;
-        for (String text : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            line++;
+        for (String text : lines("ignoring")) records.add(Json.parseObject(text));
+        return records;
+    }
+
+    /** The file's complete lines; a torn last line is left out with a notice that it is {@code verb}ed. */
+    private List<String> lines(String verb) throws IOException {
+        List<String> kept = new ArrayList<>();
+        if (!Files.exists(file)) return kept;
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int line = 1; line <= lines.size(); line++) {
+            String text = lines.get(line - 1);
             if (text.isBlank()) continue;
             try {
-                records.add(Json.parseObject(text));
+                Json.parseObject(text);
+                kept.add(text);
             } catch (IllegalArgumentException e) {
-                throw new IOException(file + " line " + line + ": " + e.getMessage(), e);
+                if (line < lines.size()) throw new IOException(file + " line " + line + ": " + e.getMessage(), e);
+                System.err.println("mdlora: " + file + ": " + verb + " a torn last line " + line + " (a write cut short)");
             }
         }
-        return records;
+        return kept;
     }
 
     /** Records of one kind. */
@@ -59,9 +71,9 @@ public final class Metrics {
     public void truncateAfter(int step) throws IOException {
         if (!Files.exists(file)) return;
         var kept = new StringBuilder();
-        for (String text : Files.readAllLines(file, StandardCharsets.UTF_8))
-            if (!text.isBlank() && ((Number) Json.parseObject(text).get("step")).intValue() <= step) kept.append(text).append('\n');
-        AtomicFile.writeString(file, kept.toString());
+        for (String text : lines("cutting back"))
+            if (((Number) Json.parseObject(text).get("step")).intValue() <= step) kept.append(text).append('\n');
+        if (!kept.toString().equals(Files.readString(file, StandardCharsets.UTF_8))) AtomicFile.writeString(file, kept.toString());
     }
 
     public Path file() {

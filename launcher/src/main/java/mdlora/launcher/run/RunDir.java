@@ -16,8 +16,12 @@ import mdlora.tensor.io.Json;
  * <pre>
  *   config.json              the resolved settings (every key), written first
  *   metrics.jsonl            training loss and per-domain accuracy over steps ({@link Metrics})
- *   checkpoint.safetensors   trainable weights, optimiser state and loop position (written atomically)
+ *   checkpoint.safetensors   trainable weights, optimiser state and loop position (written atomically, CRC32C per tensor)
+ *   checkpoint.prev.safetensors  the checkpoint before it, the fallback when the latest is corrupt
+ *   run.lock                 the OS lock of the process writing the run, naming it ({@link RunLock})
  *   adapters/                LoRA adapters and heads in PEFT's layout, one folder per domain
+ *   domains.json             each domain's class names
+ *   datasets.json            each domain's train and test list fingerprint (a resume refuses changed data)
  *   eval.json                final per-domain accuracy
  *   analysis.json            effective dimensions, subspace sizes, domain overlaps ({@code analyze})
  *   report.html, plots/      the report and its SVG plots

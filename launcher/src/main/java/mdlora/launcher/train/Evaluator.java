@@ -54,7 +54,9 @@ public final class Evaluator {
                 for (VideoClassifier.DomainLogits g : out.groups()) {
                     Tensor logits = g.logits().data();
                     for (int i = 0; i < g.samples().length; i++) {
-                        int clip = g.samples()[i], rank = rankOfLabel(logits, i, b.labels()[clip]);
+                        int clip = g.samples()[i];
+                        requireFinite(logits, i, subsets.get(g.domain()).name());
+                        int rank = rankOfLabel(logits, i, b.labels()[clip]);
                         clips[g.domain()]++;
                         if (rank == 0) top1[g.domain()]++;
                         if (rank < 5) top5[g.domain()]++;
@@ -68,6 +70,13 @@ public final class Evaluator {
         Map<String, Score> out = new LinkedHashMap<>();
         for (int d = 0; d < test.size(); d++) out.put(test.get(d).name(), new Score(clips[d], top1[d], top5[d]));
         return out;
+    }
+
+    /** A non-finite logit would rank as right (NaN compares false): the model has diverged, which is an error, not a score. */
+    private static void requireFinite(Tensor logits, int row, String domain) {
+        for (int c = 0; c < logits.size(1); c++)
+            if (!Float.isFinite(logits.get(row, c)))
+                throw new Diverged("the model gives non-finite logits (" + logits.get(row, c) + ") on domain " + domain + ": it has diverged");
     }
 
     /** How many classes score higher than {@code label} in row {@code row} (0: the prediction is right). */

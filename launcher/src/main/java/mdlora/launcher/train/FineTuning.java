@@ -1,11 +1,16 @@
 package mdlora.launcher.train;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import mdlora.launcher.analysis.Analysis;
+import mdlora.launcher.config.ConfigException;
 import mdlora.launcher.config.Settings;
 import mdlora.launcher.data.CacheWarmer;
 import mdlora.launcher.data.ClipPipeline;
@@ -14,8 +19,11 @@ import mdlora.launcher.model.Backbone;
 import mdlora.launcher.model.MultiDomainModel;
 import mdlora.launcher.report.RunReport;
 import mdlora.launcher.run.RunDir;
+import mdlora.launcher.run.RunLock;
 import mdlora.lora.video.VideoClassifier;
+import mdlora.video.ClipRecord;
 import mdlora.video.ClipSource;
+import mdlora.video.Dataset;
 
 /**
  * A multi-domain fine-tuning run from start (or its checkpoint) to its outputs: reads the domains,
@@ -52,17 +60,29 @@ public final class FineTuning {
         return new FineTuning(config, data, model, ClipPipeline.source(config, model.backboneConfig()));
     }
 
-    /** Trains in {@code run} (from its checkpoint when it has one) until the end, {@code stopAfter} steps, or a stop. */
+    /** Trains in this process, in {@code run} (from its checkpoint when it has one) until the end, {@code stopAfter} steps, or a stop. */
     public Outcome train(RunDir run, int stopAfter, StopSignal stop) throws IOException {
+        return train(run, stopAfter, stop, StepCompute.LOCAL);
+    }
+
+    /** As {@link #train(RunDir, int, StopSignal)}, with the gradients and evaluations computed by {@code compute}. */
+    public Outcome train(RunDir run, int stopAfter, StopSignal stop, StepCompute compute) throws IOException {
+        try (RunLock lock = RunLock.acquire(run)) {
+            return trainLocked(run, stopAfter, stop, compute);
+        }
+    }
+
+    private Outcome trainLocked(RunDir run, int stopAfter, StopSignal stop, StepCompute compute) throws IOException {
         writeDomains(run, data);
-        if (!config.data.cache.isEmpty()) CacheWarmer.warm(data, source, config.data.workers, config.train.seed);
-        try (var job = new MultiDomainJob(config, model, data, source)) {
+        if (!config.data.cache.isEmpty()) CacheWarmer.warm(data, source, config.data.decodeThreads, config.train.seed);
+        try (var job = job(compute)) {
             int steps = config.train.epochs > 0 ? config.train.epochs * job.batchesPerEpoch() : config.train.steps;
             var optimization = Optimization.of(config, job.trainable(), steps);
             var settings = new Trainer.Settings(steps, config.train.evalEvery, config.train.checkpointEvery,
                     config.train.gradClip, stopAfter);
             Trainer.Result result = new Trainer(run, settings, job, optimization.optimizer(), optimization.scheduler(), stop).run();
             if (result.stopped()) return new Outcome(result, model, null);
+            if (job.finalScores() == null && run.readJson("eval.json") == null) job.evaluate(result.steps(), true); // finished, eval.json lost
             Map<String, Evaluator.Score> scores = job.finalScores();
             if (scores != null) Scores.write(run, result.steps(), scores);
             if (model.lora() != null) {
@@ -74,10 +94,48 @@ public final class FineTuning {
         }
     }
 
-    /** {@code domains.json}: each domain's class names, so that predict and export need no dataset. */
+    /** The run's job over this model and data (a data-parallel worker builds one to compute its shares). */
+    public MultiDomainJob job(StepCompute compute) {
+        return new MultiDomainJob(config, model, data, source, compute);
+    }
+
+    /**
+     * {@code domains.json}: each domain's class names, so that predict and export need no dataset; and
+     * {@code datasets.json}: a fingerprint of each domain's train and test lists. A resumed run whose
+     * classes or lists changed is refused, naming what changed, before either file is rewritten.
+     */
     private static void writeDomains(RunDir run, DomainData data) throws IOException {
-        Map<String, Object> classes = new LinkedHashMap<>();
-        for (int d = 0; d < data.domains().size(); d++) classes.put(data.names().get(d), data.classes(d));
+        Map<String, Object> classes = new LinkedHashMap<>(), lists = new LinkedHashMap<>();
+        for (int d = 0; d < data.domains().size(); d++) {
+            String name = data.names().get(d);
+            classes.put(name, data.classes(d));
+            lists.put(name + " train", fingerprint(data.train().get(d)));
+            lists.put(name + " test", fingerprint(data.test().get(d)));
+        }
+        refuseChanges(run, "domains.json", "classes of domain", classes);
+        refuseChanges(run, "datasets.json", "clip list of", lists);
         run.writeJson("domains.json", classes);
+        run.writeJson("datasets.json", lists);
+    }
+
+    private static void refuseChanges(RunDir run, String file, String what, Map<String, Object> now) throws IOException {
+        Map<String, Object> before = run.readJson(file);
+        if (before == null || before.equals(now)) return;
+        List<String> changed = new ArrayList<>();
+        for (String key : now.keySet()) if (!now.get(key).equals(before.get(key))) changed.add(key + " (was " + before.get(key) + ", now " + now.get(key) + ")");
+        for (String key : before.keySet()) if (!now.containsKey(key)) changed.add(key + " (gone)");
+        throw new ConfigException(run.path() + ": the dataset changed since the run started: " + what + " " + String.join("; ", changed)
+                + "; restore it, or start a new run");
+    }
+
+    /** The number of clips and a SHA-256 of the list (path and label of each clip, in order). */
+    private static String fingerprint(Dataset d) {
+        try {
+            var sha = MessageDigest.getInstance("SHA-256");
+            for (ClipRecord c : d.clips()) sha.update((c.path() + "\t" + c.label() + "\n").getBytes(StandardCharsets.UTF_8));
+            return d.size() + " clips, sha256 " + HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 }

@@ -1,6 +1,8 @@
 package mdlora.launcher.train;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import mdlora.autograd.Variable;
 import mdlora.launcher.config.Settings;
@@ -10,11 +12,14 @@ import mdlora.launcher.model.MultiDomainModel;
 import mdlora.lora.video.VideoClassifier;
 import mdlora.video.Batch;
 import mdlora.video.ClipSource;
+import mdlora.video.Dataset;
 import mdlora.video.Loader;
 
 /**
  * Multi-domain fine-tuning: each step a batch of clips mixed over the domains, each clip routed to its
- * domain's LoRAs and head; the loss is the cross-entropy plus the domain-separation terms.
+ * domain's LoRAs and head; the loss is the cross-entropy plus the domain-separation terms. Where the
+ * gradients and evaluations are computed is its {@link StepCompute}'s choice; a data-parallel worker
+ * computes {@linkplain #shareGradients shares} of steps and {@linkplain #evaluateShare of evaluations}.
  */
 public final class MultiDomainJob implements TrainingJob, AutoCloseable {
     private static final int PREFETCH = 3;
@@ -25,18 +30,28 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
     private final Evaluator evaluator;
     private final float labelSmoothing;
     private final int evalClips;
+    private final StepCompute compute;
     private Map<String, Evaluator.Score> finalScores;
 
-    public MultiDomainJob(Settings config, MultiDomainModel model, DomainData data, ClipSource source) {
+    /** The cross-entropy summed over a share of a step's batch, and the clips it covered. */
+    public record Share(int clips, float ceSum) {}
+
+    public MultiDomainJob(Settings config, MultiDomainModel model, DomainData data, ClipSource source, StepCompute compute) {
         this.model = model;
         model.classifier().backbone().recomputeActivations(config.train.recomputeActivations);
         this.data = data;
-        int workers = config.data.workers;
+        int workers = config.data.decodeThreads;
         var options = new Loader.Options(config.train.batch, workers, PREFETCH, config.train.seed, true, Loader.Mixing.MIXED);
         this.batches = new StepBatches(new Loader(data.train(), source, options, System.err::println));
         this.evaluator = new Evaluator(source, workers);
         this.labelSmoothing = (float) config.train.labelSmoothing;
         this.evalClips = config.train.evalClips;
+        this.compute = compute;
+    }
+
+    /** The model this job trains (a data-parallel worker fingerprints its frozen backbone). */
+    public MultiDomainModel model() {
+        return model;
     }
 
     @Override
@@ -56,8 +71,50 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
     }
 
     @Override
+    public StepLoss lossWithGradients(int step) {
+        return compute.lossWithGradients(this, step);
+    }
+
+    /**
+     * Share {@code rank} of {@code ranks} of step {@code step}: rows [rank B/ranks, (rank+1) B/ranks) of
+     * the very batch {@link #loss} would use, with the gradient of their summed cross-entropy (not the
+     * mean, and without the separation terms) accumulated into the trainable parameters' grads. Adding
+     * the shares of all ranks and dividing by the batch's clips gives the cross-entropy part of the
+     * step's gradient.
+     */
+    public Share shareGradients(int step, int rank, int ranks) {
+        Batch b = batches.at(step);
+        int from = (int) ((long) rank * b.size() / ranks), to = (int) ((long) (rank + 1) * b.size() / ranks);
+        if (from == to) return new Share(0, 0);
+        int[] labels = Arrays.copyOfRange(b.labels(), from, to), domains = Arrays.copyOfRange(b.domains(), from, to);
+        VideoClassifier.Output out = model.classifier().forward(Variable.constant(b.clips().slice(0, from, to)), domains);
+        Variable ceSum = out.loss(labels, labelSmoothing).mul(to - from);
+        ceSum.backward();
+        return new Share(to - from, ceSum.item());
+    }
+
+    /** The domain-separation terms, which depend on the weights alone (a data-parallel run counts them once, on the driver). */
+    public Variable separationLoss() {
+        return model.separationLoss();
+    }
+
+    /**
+     * Scores on share {@code rank} of {@code ranks} of each domain's test clips (of the evenly spaced
+     * subset of {@code limit} per domain when {@code limit} > 0): adding the clip counts of all ranks gives
+     * the scores of the whole set.
+     */
+    public Map<String, Evaluator.Score> evaluateShare(int rank, int ranks, int limit) {
+        List<Dataset> shares = data.test().stream().map(d -> {
+            Dataset s = Evaluator.subset(d, limit);
+            int from = (int) ((long) rank * s.size() / ranks), to = (int) ((long) (rank + 1) * s.size() / ranks);
+            return new Dataset(s.name(), s.classes(), s.clips().subList(from, to));
+        }).toList();
+        return evaluator.evaluate(model.classifier(), shares, 0);
+    }
+
+    @Override
     public Map<String, Double> evaluate(int step, boolean last) {
-        Map<String, Evaluator.Score> scores = evaluator.evaluate(model.classifier(), data.test(), last ? 0 : evalClips);
+        Map<String, Evaluator.Score> scores = compute.evaluate(this, last ? 0 : evalClips);
         if (last) finalScores = scores;
         Map<String, Double> accuracy = new LinkedHashMap<>();
         scores.forEach((d, s) -> accuracy.put(d, s.top1Accuracy()));

@@ -54,7 +54,7 @@ public final class StopSignal implements AutoCloseable {
     @Override
     public void close() {
         saved.countDown();
-        if (hookInstalled && !requested) {
+        if (hookInstalled) {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

@@ -1,7 +1,6 @@
 package mdlora.launcher.train;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +23,7 @@ public record TrainedRun(RunDir run, Settings config, Map<String, List<String>> 
     public static TrainedRun load(RunDir run) throws IOException {
         Settings config = run.readSettings();
         Map<String, List<String>> classes = classes(run);
-        if (!Files.exists(run.checkpoint())) throw new ConfigException(run.path() + " has no checkpoint yet: it has not trained a step");
+        if (!Checkpoint.exists(run.checkpoint())) throw new ConfigException(run.path() + " has no checkpoint yet: it has not trained a step");
         List<VideoClassifier.Domain> domains = new ArrayList<>();
         classes.forEach((name, names) -> domains.add(new VideoClassifier.Domain(name, names.size())));
         MultiDomainModel model = MultiDomainModel.create(config, Backbone.load(config.model.backbone, config.model.heads), domains);

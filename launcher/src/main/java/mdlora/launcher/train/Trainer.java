@@ -1,7 +1,6 @@
 package mdlora.launcher.train;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +43,8 @@ public final class Trainer {
     private final StopSignal stop;
     private final Metrics metrics;
     private final List<Variable> params;
+    /** The step of the last checkpoint written or loaded (-1: none). */
+    private int saved = -1;
 
     public Trainer(RunDir run, Settings settings, TrainingJob job, Optimizer optimizer, LrScheduler scheduler, StopSignal stop) {
         this.run = run;
@@ -58,8 +59,9 @@ public final class Trainer {
 
     /** Trains from the run's checkpoint if it has one, else from step 0, until the end or a stop. */
     public Result run() throws IOException {
-        boolean fresh = !Files.exists(run.checkpoint());
+        boolean fresh = !Checkpoint.exists(run.checkpoint());
         int step = fresh ? 0 : Checkpoint.load(run.checkpoint(), job.trainable(), optimizer, scheduler);
+        if (!fresh) saved = step;
         metrics.truncateAfter(step);
         if (step >= settings.steps()) return finished(step);
         // the accuracy before any update, so the curves start where training does
@@ -67,7 +69,7 @@ public final class Trainer {
         try (Progress progress = Progress.start("train", settings.steps(), "steps", step)) {
             while (step < settings.steps()) {
                 if (stop.requested() || (settings.stopAfter() > 0 && step >= settings.stopAfter())) {
-                    save(step);
+                    if (saved != step) save(step);
                     return new Result(step, true, Map.of());
                 }
                 Map<String, Object> record = trainStep(step);
@@ -78,23 +80,23 @@ public final class Trainer {
                 if (step % settings.checkpointEvery() == 0) save(step);
             }
         }
-        Map<String, Double> accuracy = evaluate(step, true);
-        save(step);
-        return new Result(step, false, accuracy);
+        // the final weights are safe before the final evaluation, which a crash or a bad clip may interrupt
+        if (saved != step) save(step);
+        return new Result(step, false, evaluate(step, true));
     }
 
-    /** A run resumed after it had already finished: its result is its last evaluation. */
+    /** A run resumed after it had finished training: its result is its final evaluation, made now if it is missing. */
     private Result finished(int step) throws IOException {
         var evals = metrics.read("eval");
-        return new Result(step, false, evals.isEmpty() ? evaluate(step, true) : RunReport.accuracies(evals.getLast()));
+        boolean evaluated = !evals.isEmpty() && ((Number) evals.getLast().get("step")).intValue() == step;
+        return new Result(step, false, evaluated ? RunReport.accuracies(evals.getLast()) : evaluate(step, true));
     }
 
     private Map<String, Object> trainStep(int step) {
         double lr = optimizer.groups().getFirst().lr();
-        TrainingJob.StepLoss loss = job.loss(step);
+        TrainingJob.StepLoss loss = job.lossWithGradients(step);
         float total = loss.total().item();
-        if (!Float.isFinite(total)) throw new ArithmeticException("the loss is " + total + " at step " + (step + 1) + "; lower --lr or check the data");
-        loss.total().backward();
+        if (!Float.isFinite(total)) throw new Diverged("the loss is " + total + " at step " + (step + 1) + "; " + kept());
         if (settings.gradClip() > 0) GradClipping.clipGradNorm(params, settings.gradClip());
         optimizer.step();
         scheduler.step();
@@ -118,7 +120,17 @@ public final class Trainer {
         return accuracy;
     }
 
+    /** Writes the checkpoint of {@code step}, unless the state has diverged: a non-finite checkpoint could never be resumed. */
     private void save(int step) throws IOException {
+        String bad = Checkpoint.nonFinite(job.trainable(), optimizer);
+        if (bad != null) throw new Diverged("after step " + step + " '" + bad + "' is not finite; " + kept());
         Checkpoint.save(run.checkpoint(), step, job.trainable(), optimizer, scheduler);
+        saved = step;
+    }
+
+    /** What the user has left after a divergence, and how to go on. */
+    private String kept() {
+        return saved < 0 ? "no checkpoint was written; start again with a lower --lr"
+                : "the checkpoint of step " + saved + " is kept; continue with a lower learning rate: mdlora train --resume " + run.path() + " --lr LR";
     }
 }

@@ -21,6 +21,17 @@ public interface TrainingJob {
     StepLoss loss(int step);
 
     /**
+     * The loss of step {@code step} with its gradient accumulated into the trainable parameters' grads:
+     * in one process the backward pass of {@link #loss}; a data-parallel job assembles it from its
+     * workers' shares instead.
+     */
+    default StepLoss lossWithGradients(int step) {
+        StepLoss loss = loss(step);
+        loss.total().backward();
+        return loss;
+    }
+
+    /**
      * Accuracy on held-out data, by domain name, after {@code step} steps; {@code last} is the
      * evaluation at the end of training (periodic ones may look at a subset to save time).
      */

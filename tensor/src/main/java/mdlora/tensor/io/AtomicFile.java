@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -31,19 +32,28 @@ public final class AtomicFile {
         Files.createDirectories(dir);
         Path temp = dir.resolve("." + file.getFileName() + ".tmp" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
-            writer.writeTo(temp);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            syncDirectory(dir);
+            writeAndMove(temp, file, writer);
+        } catch (FileSystemException e) {
+            throw e; // names its file already
+        } catch (IOException e) {
+            // a full disk says only "No space left on device": name the file it was writing
+            throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    private static void writeAndMove(Path temp, Path file, Writer writer) throws IOException {
+        writer.writeTo(temp);
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        syncDirectory(file.getParent());
     }
 
     public static void writeString(Path target, String text) throws IOException {

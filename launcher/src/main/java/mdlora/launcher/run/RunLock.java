@@ -1,0 +1,75 @@
+package mdlora.launcher.run;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import mdlora.launcher.config.ConfigException;
+
+/**
+ * The OS lock on a run folder ({@code run.lock}) held by the one process that writes into it, so that a
+ * second writer (a {@code --resume} while the run still goes) is refused instead of interleaving its
+ * metrics and checkpoints. The file names its holder (pid, host, start time) for the refusal message; the
+ * OS drops the lock when the holder dies, so a killed run never leaves its folder locked.
+ */
+public final class RunLock implements AutoCloseable {
+    private static final String FILE = "run.lock";
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private RunLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /** Locks {@code run}; a folder another process (or another command of this one) holds is an error naming the holder. */
+    public static RunLock acquire(RunDir run) throws IOException {
+        Path file = run.file(FILE);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException sameProcess) {
+            lock = null;
+        }
+        if (lock == null) {
+            String holder = holder(channel);
+            channel.close();
+            throw new ConfigException(run.path() + " is in use by another mdlora process (" + holder + "); wait for it to finish or stop it first");
+        }
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + " on " + host() + " since "
+                + Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()) + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+        channel.force(false);
+        return new RunLock(channel, lock);
+    }
+
+    private static String holder(FileChannel channel) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(channel.size(), 4096));
+        channel.read(buffer, 0);
+        String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).strip();
+        return text.isEmpty() ? "holder unknown" : text;
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown host";
+        }
+    }
+
+    /** Releases the lock; the file stays (deleting it would race with a process about to lock it). */
+    @Override
+    public void close() throws IOException {
+        lock.release();
+        channel.close();
+    }
+}

@@ -1,0 +1,35 @@
+package mdlora.launcher.train;
+
+import java.util.Map;
+
+/**
+ * Where a fine-tuning run computes its steps' gradients and its evaluations: {@link #LOCAL} in this
+ * process, or spread over workers (the cluster module's Spark executors). Either way the optimiser, the
+ * schedule, the checkpoints and the run folder stay with the caller; only these two computations move.
+ */
+public interface StepCompute extends AutoCloseable {
+    /** Everything in this process. */
+    StepCompute LOCAL = new StepCompute() {
+        @Override
+        public TrainingJob.StepLoss lossWithGradients(MultiDomainJob job, int step) {
+            TrainingJob.StepLoss loss = job.loss(step);
+            loss.total().backward();
+            return loss;
+        }
+
+        @Override
+        public Map<String, Evaluator.Score> evaluate(MultiDomainJob job, int limit) {
+            return job.evaluateShare(0, 1, limit);
+        }
+    };
+
+    /** The loss of step {@code step}, with its gradient accumulated into {@code job}'s trainable parameters' grads. */
+    TrainingJob.StepLoss lossWithGradients(MultiDomainJob job, int step);
+
+    /** {@code job}'s model scored on its test clips ({@code limit} > 0: an evenly spaced subset of that many per domain). */
+    Map<String, Evaluator.Score> evaluate(MultiDomainJob job, int limit);
+
+    /** Releases what computing took (a Spark application); nothing for {@link #LOCAL}. */
+    @Override
+    default void close() {}
+}
