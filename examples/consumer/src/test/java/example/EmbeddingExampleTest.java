@@ -9,7 +9,7 @@ import java.util.Map;
 import mdlora.lora.LoraConfig;
 import mdlora.lora.MultiDomainLora;
 import mdlora.lora.Placement;
-import mdlora.nn.VideoClassifier;
+import mdlora.lora.video.VideoClassifier;
 import mdlora.nn.ViTCheckpoint;
 import mdlora.nn.ViTConfig;
 import mdlora.nn.VisionTransformer;
