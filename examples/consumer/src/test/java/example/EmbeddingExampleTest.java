@@ -33,7 +33,7 @@ class EmbeddingExampleTest {
         read.loadInto(backbone, ViTCheckpoint.Mode.BACKBONE);
         var model = new VideoClassifier(backbone, List.of(new VideoClassifier.Domain("ucf101", 101), new VideoClassifier.Domain("hmdb51", 51)), 0, new Rng(6));
         var config = LoraConfig.builder().placement(Placement.upperHeavy()).rank(8).build();
-        var lora = MultiDomainLora.attach(model, config, List.of("ucf101", "hmdb51"), new Rng(7));
+        MultiDomainLora lora = model.attachLora(config, new Rng(7));
         lora.loadAdapters(adapters);
         assertTrue(lora.layers().values().stream().filter(l -> l.hasDomains()).anyMatch(l -> l.domains().get(1).delta().abs().sumAll() > 0), "the trained step came back");
     }
