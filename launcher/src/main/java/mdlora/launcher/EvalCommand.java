@@ -12,6 +12,7 @@ import mdlora.launcher.data.ClipPipeline;
 import mdlora.launcher.data.DomainData;
 import mdlora.launcher.report.RunReport;
 import mdlora.launcher.run.RunDir;
+import mdlora.launcher.run.RunLock;
 import mdlora.launcher.train.Diverged;
 import mdlora.launcher.train.Evaluator;
 import mdlora.launcher.train.Scores;
@@ -45,17 +46,22 @@ final class EvalCommand implements Callable<Integer> {
         config.validate();
         DomainData data = DomainData.load(config.data.domains, config.data.split);
         var evaluator = new Evaluator(ClipPipeline.source(config, trained.model().backboneConfig()), config.data.decodeThreads);
-        Map<String, Evaluator.Score> scores;
-        try {
-            scores = evaluator.evaluate(trained.model().classifier(), data.test(), evalClips);
-        } catch (Diverged e) {
-            throw new UserError(dir.checkpoint() + " (step " + trained.steps() + "): " + e.getMessage() + "; eval.json not written");
-        }
-        Scores.write(dir, trained.steps(), scores);
-        RunReport.write(dir, "train");
+        Map<String, Evaluator.Score> scores = scores(evaluator, trained, data);
+        RunLock.whenFree(dir, "eval.json", () -> {
+            Scores.write(dir, trained.steps(), scores);
+            RunReport.write(dir, "train");
+        });
         System.out.println("after " + trained.steps() + " steps:");
         System.out.print(Scores.table(scores).toText());
         return 0;
+    }
+
+    private Map<String, Evaluator.Score> scores(Evaluator evaluator, TrainedRun trained, DomainData data) {
+        try {
+            return evaluator.evaluate(trained.model().classifier(), data.test(), evalClips);
+        } catch (Diverged e) {
+            throw new UserError(trained.run().checkpoint() + " (step " + trained.steps() + "): " + e.getMessage() + "; eval.json not written");
+        }
     }
 
     /** The run's domains, with those named in {@code overrides} pointed at their new location. */

@@ -24,6 +24,7 @@ public final class ClipList {
      */
     public static Dataset load(Path listFile, Path root, String name, List<String> classes) throws IOException {
         List<ClipRecord> clips = new ArrayList<>();
+        if (Files.isDirectory(listFile)) throw new IOException(listFile + " is a folder, not a list of clips");
         List<String> lines = Files.readAllLines(listFile);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();

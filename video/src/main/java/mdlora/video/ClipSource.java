@@ -2,16 +2,21 @@ package mdlora.video;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
 
 /**
  * Turns a clip into the model's input: sample frame indices ({@link FrameSampler}), decode those
  * frames ({@link Clip}), resize and crop and normalise them ({@link ClipTransform}) into a
- * {@code [T, 3, crop, crop]} tensor. With a {@link FrameCache}, the sampled, resized frames of a clip
- * are decoded once and read from the cache afterwards; for training that fixes each clip's frame
- * indices to those of its first draw (crops and flips stay random). Thread-safe.
+ * {@code [T, 3, crop, crop]} tensor. With a {@link FrameCache}, every frame of a clip is decoded and
+ * resized once and read from the cache afterwards; the cache holds only what does not depend on a
+ * seed (the decoded, resized frames), and the random choices (frames, crop, flip) are drawn after it,
+ * so a cache never changes a sample: warm, cold, filled by another seed or absent, the tensors are the
+ * same. Thread-safe.
  */
 public final class ClipSource {
     private final FrameSampler sampler;
@@ -39,30 +44,41 @@ public final class ClipSource {
 
     /** A training sample of {@code clip}: random frames, random crop and flip, all drawn from {@code rng}. */
     public Tensor train(Path clip, Rng rng) throws IOException {
-        // Frame draws get their own stream, so crops and flips are the same whether the cache is warm or cold.
-        List<RgbImage> frames = frames(clip, rng.fork());
+        Rng frameDraws = rng.fork(); // its own stream, so that crops and flips do not depend on the clip's length
+        List<RgbImage> frames = frames(clip, n -> sampler.train(n, frameDraws));
         return transform.train(frames, rng);
     }
 
     /** The evaluation sample of {@code clip}: centred frames and crop, the same every time. */
     public Tensor eval(Path clip) throws IOException {
-        return transform.eval(frames(clip, null));
+        return transform.eval(frames(clip, sampler::eval));
     }
 
-    /** The sampled frames of {@code clip}, resized: training draws (rng given) or evaluation's (rng null). */
-    private List<RgbImage> frames(Path clip, Rng rng) throws IOException {
-        String key = null;
+    /** Decodes and resizes every frame of {@code clip} into the cache, unless it holds them already; without a cache, nothing. */
+    public void fill(Path clip) throws IOException {
+        if (cache != null) cached(clip);
+    }
+
+    /** The frames {@code choose} picks (given the clip's frame count) from {@code clip}, resized. */
+    private List<RgbImage> frames(Path clip, IntFunction<int[]> choose) throws IOException {
         if (cache != null) {
-            key = FrameCache.key(clip, (rng == null ? "eval-" : "train-") + sampler.id() + "-short" + transform.resizeSize());
-            List<RgbImage> cached = cache.get(key);
-            if (cached != null) return cached;
+            List<RgbImage> all = cached(clip);
+            return Arrays.stream(choose.apply(all.size())).mapToObj(all::get).toList();
         }
-        List<RgbImage> frames;
         try (Clip c = Clip.open(clip)) {
-            int[] indices = rng == null ? sampler.eval(c.frameCount()) : sampler.train(c.frameCount(), rng);
-            frames = transform.resize(c.read(indices));
+            return transform.resize(c.read(choose.apply(c.frameCount())));
         }
-        if (cache != null) cache.put(key, frames);
-        return frames;
+    }
+
+    /** Every frame of {@code clip}, resized: from the cache, or decoded and stored there. */
+    private List<RgbImage> cached(Path clip) throws IOException {
+        String key = FrameCache.key(clip, "all-short" + transform.resizeSize());
+        List<RgbImage> all = cache.get(key);
+        if (all != null) return all;
+        try (Clip c = Clip.open(clip)) {
+            all = transform.resize(c.read(IntStream.range(0, c.frameCount()).toArray()));
+        }
+        cache.put(key, all);
+        return all;
     }
 }

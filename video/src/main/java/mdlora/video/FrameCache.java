@@ -17,7 +17,8 @@ import java.util.zip.CRC32;
 import mdlora.tensor.io.AtomicFile;
 
 /**
- * Sampled, resized frames of clips kept on disk, so that only the first epoch pays for decoding.
+ * The decoded, resized frames of clips kept on disk, so that each clip is decoded once; the entries
+ * hold nothing a seed chooses (see {@link ClipSource}), so runs of any seed share them.
  * One file per key: magic, the key itself, frame count and size, the RGB bytes, and a CRC32 of all
  * of it. Files are written to a temporary name and renamed into place, so a crash mid-write leaves
  * no half entry; an entry that fails any check reads as missing and is rewritten. Keys name the
@@ -34,7 +35,7 @@ public final class FrameCache {
         this.dir = Files.createDirectories(dir);
     }
 
-    /** The key of {@code clip} sampled as {@code sampling} (any text that names the frames and size chosen). */
+    /** The key of {@code clip} read as {@code sampling} (any text that names the frames and size kept). */
     public static String key(Path clip, String sampling) throws IOException {
         BasicFileAttributes a = Files.readAttributes(clip, BasicFileAttributes.class);
         return clip.toAbsolutePath().normalize() + "|" + a.size() + "|" + a.lastModifiedTime().toMillis() + "|" + sampling;

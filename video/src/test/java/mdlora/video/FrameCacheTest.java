@@ -86,4 +86,17 @@ class FrameCacheTest {
         Files.setLastModifiedTime(clip, time);
         assertArrayEquals(first.toArray(), source.eval(clip).toArray());
     }
+
+    @Test
+    void aCacheFilledByOtherDrawsChangesNoTrainingSample() throws IOException {
+        Path clip = Files.copy(TestClips.clip("high.mp4"), dir.resolve("high.mp4"));
+        ClipTransform transform = new ClipTransform(32, 28, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f});
+        ClipSource uncached = new ClipSource(FrameSampler.uniform(4), transform, null);
+        ClipSource cached = new ClipSource(FrameSampler.uniform(4), transform, new FrameCache(dir.resolve("cache")));
+        cached.train(clip, new mdlora.tensor.Rng(1)); // seed 1 fills the cache
+        for (long seed : new long[] {2, 3, 1})
+            assertArrayEquals(uncached.train(clip, new mdlora.tensor.Rng(seed)).toArray(), cached.train(clip, new mdlora.tensor.Rng(seed)).toArray(),
+                    "seed " + seed + " read through a cache seed 1 filled");
+        assertArrayEquals(uncached.eval(clip).toArray(), cached.eval(clip).toArray());
+    }
 }

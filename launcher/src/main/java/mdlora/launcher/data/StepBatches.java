@@ -1,5 +1,7 @@
 package mdlora.launcher.data;
 
+import java.nio.file.Path;
+import java.util.List;
 import mdlora.video.Batch;
 import mdlora.video.Loader;
 
@@ -43,6 +45,11 @@ public final class StepBatches implements AutoCloseable {
         epoch = newEpoch;
         next = 0;
         for (; next < skip && current.hasNext(); next++) current.next();
+    }
+
+    /** The training clips that could not be read so far. */
+    public List<Path> unreadable() {
+        return loader.unreadable();
     }
 
     /** Batches in one epoch. */

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import mdlora.launcher.config.ConfigException;
 import mdlora.launcher.config.Settings;
@@ -74,6 +75,17 @@ public final class RunDir {
 
     public void writeSettings(Settings settings) throws IOException {
         AtomicFile.writeString(file("config.json"), Json.writePretty(settings.toJson()) + "\n");
+    }
+
+    /**
+     * A resume's changed settings ({@code changes}: config key without section to new value; {@code settings}
+     * holds them): a {@code settings} line in metrics.jsonl at {@code step}, the checkpoint's, and config.json
+     * rewritten. Nothing when there are none.
+     */
+    public void recordChanges(Settings settings, Map<String, Object> changes, int step) throws IOException {
+        if (changes.isEmpty()) return;
+        metrics().append(new LinkedHashMap<>(Map.of("step", step, "kind", "settings", "train", changes)));
+        writeSettings(settings);
     }
 
     public Settings readSettings() {

@@ -1,5 +1,6 @@
 package mdlora.launcher.train;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,6 +125,11 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
     /** The scores of the evaluation at the end of training, or null before it. */
     public Map<String, Evaluator.Score> finalScores() {
         return finalScores;
+    }
+
+    /** The training clips that could not be read (left out of their batches) in this process so far. */
+    public List<Path> unreadableClips() {
+        return batches.unreadable();
     }
 
     /** Batches in one epoch over the mixed training set. */
