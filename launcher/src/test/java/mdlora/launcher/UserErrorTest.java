@@ -130,7 +130,7 @@ class UserErrorTest {
         Path list = listDomain("list");
         Files.writeString(list.resolve("test.txt"), "c/a.mp4 0\n");
         Files.writeString(list.resolve("train.txt"), "");
-        fails("no training clips", line("train", Launcher.tinyTraining(data, backbone), "--domain", "l=list:" + list, "--out", dir.resolve("empty").toString()));
+        fails(list.resolve("train.txt") + " lists no clips", line("train", Launcher.tinyTraining(data, backbone), "--domain", "l=list:" + list, "--out", dir.resolve("empty").toString()));
         Files.writeString(list.resolve("train.txt"), "c/a.mp4 0\nc/b.mp4 1\n");
         Files.writeString(list.resolve("test.txt"), "c/a.mp4 5\n");
         fails("has label 5, but the training classes are 0..1 (list every class in classes.txt)",

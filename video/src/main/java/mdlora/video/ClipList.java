@@ -34,6 +34,7 @@ public final class ClipList {
                 throw new IOException(listFile + ":" + (i + 1) + ": expected 'relative/path label', got '" + line + "'");
             clips.add(new ClipRecord(root.resolve(f[0]), parseLabel(listFile, i + 1, f[f.length - 1])));
         }
+        if (clips.isEmpty()) throw new IOException(listFile + " lists no clips");
         if (classes == null) {
             int max = clips.stream().mapToInt(ClipRecord::label).max().orElse(-1);
             classes = IntStream.rangeClosed(0, max).mapToObj(Integer::toString).toList();

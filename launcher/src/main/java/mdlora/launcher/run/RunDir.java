@@ -23,6 +23,7 @@ import mdlora.tensor.io.Json;
  *   adapters/                LoRA adapters and heads in PEFT's layout, one folder per domain
  *   domains.json             each domain's class names
  *   datasets.json            each domain's train and test list fingerprint (a resume refuses changed data)
+ *   backbone.json            the backbone's SHA-256 (resume, eval, predict and export refuse a changed backbone)
  *   eval.json                final per-domain accuracy
  *   analysis.json            effective dimensions, subspace sizes, domain overlaps ({@code analyze})
  *   report.html, plots/      the report and its SVG plots
@@ -48,6 +49,8 @@ public final class RunDir {
 
     /** {@code out} when given, else a fresh {@code runs/NAME-yyyyMMdd-HHmmss}; created. */
     public static Path folder(Path out, String name) throws IOException {
+        if (out != null && Files.exists(out) && !Files.isDirectory(out))
+            throw new ConfigException(out + " is a file; --out names the folder the run goes into");
         return Files.createDirectories(out != null ? out : fresh(Path.of("runs"), name));
     }
 
