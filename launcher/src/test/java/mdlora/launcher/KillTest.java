@@ -101,6 +101,11 @@ class KillTest {
             assertEquals(1, refused.code(), refused.err());
             assertTrue(refused.err().contains("in use by another mdlora process (pid " + child.pid() + " on "), refused.err());
             assertFalse(refused.err().contains("\tat "), refused.err());
+            if (moment.startsWith("final")) { // a reader may evaluate the running run; only its eval.json waits for the trainer
+                Launcher.Result eval = ok("eval", "--run", run.toString());
+                assertTrue(eval.out().contains("after 6 steps"), eval.out());
+                assertTrue(eval.err().contains("eval.json not written: " + run + " is in use by another mdlora process (pid " + child.pid()), eval.err());
+            }
         } finally {
             kill9(child);
         }

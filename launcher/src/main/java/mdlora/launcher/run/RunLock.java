@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -80,8 +81,9 @@ public final class RunLock implements AutoCloseable {
 
     /**
      * Runs {@code write} holding the lock of {@code run}, for a command that reads a run and writes into it
-     * on the side ({@code eval}, {@code analyze}): when a training process holds the folder, it prints a notice
-     * that {@code what} was not written, naming the holder, instead of refusing the whole command.
+     * on the side ({@code eval}, {@code analyze}): when a training process holds the folder (or the folder is
+     * read-only), it prints a notice that {@code what} was not written, naming the holder (or the file), instead
+     * of failing the whole command.
      *
      * @return whether it wrote
      */
@@ -91,6 +93,9 @@ public final class RunLock implements AutoCloseable {
             lock = acquire(run);
         } catch (ConfigException busy) {
             System.err.println("mdlora: " + what + " not written: " + busy.getMessage());
+            return false;
+        } catch (FileSystemException readOnly) { // a run on a read-only disk can still be read
+            System.err.println("mdlora: " + what + " not written: " + readOnly.getFile() + ": " + readOnly.getReason());
             return false;
         }
         try (lock) {

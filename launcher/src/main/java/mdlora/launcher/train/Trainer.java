@@ -57,7 +57,7 @@ public final class Trainer {
         this.params = new ArrayList<>(job.trainable().values());
     }
 
-    /** What to do once a checkpoint has loaded, before any step: given the step it had. */
+    /** What to do before the first step, once the checkpoint (if any) has loaded: given the step training continues from. */
     public interface OnResume {
         void resumed(int step) throws IOException;
     }
@@ -67,13 +67,13 @@ public final class Trainer {
         return run(step -> {});
     }
 
-    /** As {@link #run()}, calling {@code onResume} once the checkpoint has loaded (never for a fresh run). */
+    /** As {@link #run()}, calling {@code onResume} once the checkpoint (if any) has loaded and proved usable, before the first step. */
     public Result run(OnResume onResume) throws IOException {
         boolean fresh = !Checkpoint.exists(run.checkpoint());
         int step = fresh ? 0 : Checkpoint.load(run.checkpoint(), job.trainable(), optimizer, scheduler);
         if (!fresh) saved = step;
         metrics.truncateAfter(fresh ? -1 : step); // a run killed before its first checkpoint starts afresh: so does its log
-        if (!fresh) onResume.resumed(step);
+        onResume.resumed(step);
         if (step >= settings.steps()) return finished(step);
         // the accuracy before any update, so the curves start where training does
         if (fresh && settings.evalEvery() > 0) evaluate(0, false);
