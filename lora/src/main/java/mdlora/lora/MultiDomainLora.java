@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import mdlora.autograd.Variable;
 import mdlora.nn.Linear;
 import mdlora.nn.Module;
+import mdlora.nn.VisionTransformer;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
 import mdlora.tensor.io.SafetensorsWriter;
@@ -64,15 +65,28 @@ public final class MultiDomainLora {
             if (e.getValue() instanceof LoraLinear)
                 throw new IllegalArgumentException("the model already has LoRA layers (at '" + e.getKey() + "'); attach once");
         Map<String, Set<LoraKind>> targets = config.placement().resolve(model);
+        Map<String, Module> modules = model.namedModules();
         model.freeze();
         Map<String, LoraLinear> layers = new LinkedHashMap<>();
         for (var t : targets.entrySet()) {
             LoraLinear layer = wrap(t.getKey(), (Linear) model.module(t.getKey()), t.getValue(), config, domains, rng);
             model.replaceModule(t.getKey(), layer);
-            layers.put(t.getKey(), layer);
+            layers.put(layerName(modules, t.getKey()), layer);
         }
         unfreezeExtras(model, config);
         return new MultiDomainLora(model, config, List.copyOf(domains), layers);
+    }
+
+    /**
+     * The name a layer goes by in adapter files, the fingerprint and the analysis: its path within the
+     * innermost {@link VisionTransformer} that holds it (timm's names), so that attaching to a ViT and to a
+     * model that wraps one (a video classifier's {@code backbone}) name the same layers the same way and
+     * each loads the other's adapters; its model path where no ViT holds it.
+     */
+    private static String layerName(Map<String, Module> modules, String path) {
+        for (int dot = path.lastIndexOf('.'); dot > 0; dot = path.lastIndexOf('.', dot - 1))
+            if (modules.get(path.substring(0, dot)) instanceof VisionTransformer) return path.substring(dot + 1);
+        return path;
     }
 
     private static void checkDomains(List<String> domains) {
@@ -134,7 +148,10 @@ public final class MultiDomainLora {
         return domains;
     }
 
-    /** The LoRA layers by dotted path, in model order. */
+    /**
+     * The LoRA layers in model order, by name: the dotted path within the ViT that holds the layer (timm's
+     * names, wherever the LoRAs were attached), or within the model where no ViT holds it.
+     */
     public Map<String, LoraLinear> layers() {
         return layers;
     }
@@ -204,7 +221,7 @@ public final class MultiDomainLora {
         Map<String, Tensor> merged = new HashMap<>();
         Set<String> dropped = new HashSet<>();
         for (var e : layers.entrySet()) {
-            String p = e.getKey() + ".";
+            String p = e.getValue().path() + ".";
             for (String k : e.getValue().stateDict().keySet()) {
                 if (k.startsWith(BASE_LAYER)) renamed.put(p + k, p + k.substring(BASE_LAYER.length()));
                 else dropped.add(p + k);

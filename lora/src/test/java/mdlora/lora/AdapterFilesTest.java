@@ -143,4 +143,24 @@ class AdapterFilesTest {
         MultiDomainLora.attach(loaded, FULL, TinyVideo.NAMES, new Rng(3)).loadAdapters(dir);
         for (int d = 0; d < 2; d++) assertTrue(logits(loaded, d).allClose(logits(saved, d), 1e-5, 1e-6));
     }
+
+    /** Both ways of attaching name the layers as timm does, so each loads the other's adapters (they were refused as "a different backbone"). */
+    @Test
+    void adaptersRoundTripBetweenAttachingToTheWholeModelAndToItsBackbone(@TempDir Path dir) throws Exception {
+        VideoClassifier whole = TinyVideo.model(1);
+        MultiDomainLora onWhole = MultiDomainLora.attach(whole, FULL, TinyVideo.NAMES, new Rng(2));
+        perturbScales(onWhole);
+        assertTrue(onWhole.layers().containsKey("blocks.1.attn.proj"), onWhole.layers().keySet().toString());
+        onWhole.saveAdapters(dir.resolve("whole"));
+        VideoClassifier viaBackbone = TinyVideo.model(1);
+        MultiDomainLora onBackbone = viaBackbone.attachLora(FULL, new Rng(3));
+        onBackbone.loadAdapters(dir.resolve("whole"));
+        for (int d = 0; d < 2; d++) assertTrue(logits(viaBackbone, d).allClose(logits(whole, d), 1e-5, 1e-6));
+
+        onBackbone.saveAdapters(dir.resolve("backbone"));
+        VideoClassifier wholeAgain = TinyVideo.model(1);
+        MultiDomainLora.attach(wholeAgain, FULL, TinyVideo.NAMES, new Rng(4)).loadAdapters(dir.resolve("backbone"));
+        for (int d = 0; d < 2; d++) assertTrue(logits(wholeAgain, d).allClose(logits(whole, d), 1e-5, 1e-6));
+        assertEquals(Files.readString(dir.resolve("whole/shared/adapter_config.json")), Files.readString(dir.resolve("backbone/shared/adapter_config.json")));
+    }
 }
