@@ -256,18 +256,32 @@ public final class MultiDomainLora {
      * (see {@link AdapterFiles}), with a fingerprint of the base weights.
      */
     public void saveAdapters(Path dir) throws IOException {
+        saveAdapters(dir, PeftNames.TIMM, Map.of());
+    }
+
+    /**
+     * As {@link #saveAdapters(Path)}, with the layers under {@code names} and, in each adapter named in
+     * {@code modulesToSave}, whole modules beside its LoRAs as PEFT's {@code modules_to_save} (keys
+     * {@code <module>.<param>} under timm's names, e.g. a domain's head as {@code head.weight} and {@code head.bias}),
+     * so that PEFT restores them together with the LoRAs.
+     */
+    public void saveAdapters(Path dir, PeftNames names, Map<String, Map<String, Tensor>> modulesToSave) throws IOException {
         requireUnmerged("saving adapters");
-        AdapterFiles.save(this, dir);
+        for (String adapter : modulesToSave.keySet())
+            if (!adapterNames().contains(adapter)) throw new IllegalArgumentException("modules to save for '" + adapter + "', which is not an adapter: " + adapterNames());
+        AdapterFiles.save(this, dir, names, modulesToSave);
     }
 
     /**
      * Loads adapters saved by {@link #saveAdapters}, or a PEFT LoRA in the same layout, into this model's
      * LoRAs. Fails, naming the file and the cause, when the base weights' fingerprint, the modules or the
-     * ranks differ from this model's.
+     * ranks differ from this model's. Returns, per adapter, the tensors of the modules it saves whole (PEFT's
+     * {@code modules_to_save}, keys {@code <module>.<param>}; empty where it saves none) for the caller to load into
+     * its own modules.
      */
-    public void loadAdapters(Path dir) throws IOException {
+    public Map<String, Map<String, Tensor>> loadAdapters(Path dir) throws IOException {
         requireUnmerged("loading adapters");
-        AdapterFiles.load(this, dir);
+        return AdapterFiles.load(this, dir);
     }
 
     private void requireUnmerged(String what) {
@@ -275,7 +289,7 @@ public final class MultiDomainLora {
     }
 
     /** The adapters this model has: {@code shared} if any layer has a shared LoRA, then each domain that has LoRAs. */
-    List<String> adapterNames() {
+    public List<String> adapterNames() {
         List<String> names = new ArrayList<>();
         if (!branches(SHARED).isEmpty()) names.add(SHARED);
         for (String d : domains) if (!branches(d).isEmpty()) names.add(d);
