@@ -161,8 +161,8 @@ final class AdapterFiles {
             }
             Object names = cfg.get("mdlora") instanceof Map<?, ?> ours ? ours.get("names") : null;
             if (names != null && !names.equals(lower(PeftNames.TIMM)))
-                throw new IllegalArgumentException(folder.resolve(CONFIG) + ": the adapter names its layers as " + names + " does (written for that "
-                        + "library's model); load the timm-named adapters of the run instead");
+                throw new IllegalArgumentException(folder.resolve(CONFIG) + ": the adapter's layers have " + names + " names (written for that "
+                        + "library's model, not mdlora's); load the timm-named adapters of the run instead");
             loadAdapter(lora, folder, cfg, lora.branches(adapter));
             modulesToSave.put(adapter, savedModules(folder, cfg));
         }
@@ -179,12 +179,15 @@ final class AdapterFiles {
         try (SafetensorsFile f = SafetensorsFile.open(folder.resolve(WEIGHTS))) {
             for (Object module : modules) {
                 String prefix = PEFT_PREFIX + module + ".";
+                int found = 0;
                 for (String name : f.names()) {
                     if (!name.startsWith(prefix) || name.substring(prefix.length()).contains(".")) continue;
                     Tensor t = f.tensor(name);
                     if (t.hasNonFinite()) throw new IllegalArgumentException(f.path() + ": '" + name + "' holds NaN or infinity");
                     out.put(name.substring(PEFT_PREFIX.length()), t);
+                    found++;
                 }
+                if (found == 0) throw new IllegalArgumentException(f.path() + ": modules_to_save lists '" + module + "' but the file has no " + prefix + "* tensor");
             }
         }
         return out;
