@@ -10,8 +10,8 @@ import mdlora.video.Loader;
  * without replaying earlier ones. The next {@code prefetch} steps decode while a step computes.
  */
 public final class StepBatches implements AutoCloseable {
-    /** Fresh draws for a step none of whose clips could be loaded, before giving up. */
-    private static final int RETRIES = 8;
+    /** Fresh draws for a step none of whose clips could be loaded, before giving up: all failing means nearly every clip is broken. */
+    private static final int RETRIES = 32;
 
     private record Ahead(int step, Loader.Pending pending) {}
 
