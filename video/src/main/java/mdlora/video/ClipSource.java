@@ -56,29 +56,47 @@ public final class ClipSource {
 
     /** Decodes and resizes every frame of {@code clip} into the cache, unless it holds them already; without a cache, nothing. */
     public void fill(Path clip) throws IOException {
-        if (cache != null) cached(clip);
+        if (cache == null) return;
+        String key = key(clip);
+        if (cache.open(key) == null) decodeInto(clip, key);
     }
 
-    /** The frames {@code choose} picks (given the clip's frame count) from {@code clip}, resized. */
+    /**
+     * The frames {@code choose} picks (given the clip's frame count) from {@code clip}, resized: from the cache
+     * entry (reading only those frames), or decoded when it has none or a damaged one (then stored there).
+     */
     private List<RgbImage> frames(Path clip, IntFunction<int[]> choose) throws IOException {
-        if (cache != null) {
-            List<RgbImage> all = cached(clip);
-            return Arrays.stream(choose.apply(all.size())).mapToObj(all::get).toList();
+        if (cache == null) {
+            try (Clip c = Clip.open(clip)) {
+                return transform.resize(c.read(choose.apply(c.frameCount())));
+            }
         }
-        try (Clip c = Clip.open(clip)) {
-            return transform.resize(c.read(choose.apply(c.frameCount())));
+        String key = key(clip);
+        FrameCache.Entry entry = cache.open(key);
+        if (entry == null) {
+            List<RgbImage> all = decodeInto(clip, key);
+            return pick(all, choose.apply(all.size()));
         }
+        int[] indices = choose.apply(entry.frameCount()); // drawn once: a damaged frame is decoded afresh at the same index
+        List<RgbImage> frames = cache.read(entry, indices);
+        return frames != null ? frames : pick(decodeInto(clip, key), indices);
     }
 
-    /** Every frame of {@code clip}, resized: from the cache, or decoded and stored there. */
-    private List<RgbImage> cached(Path clip) throws IOException {
-        String key = FrameCache.key(clip, "all-short" + transform.resizeSize());
-        List<RgbImage> all = cache.get(key);
-        if (all != null) return all;
+    private String key(Path clip) throws IOException {
+        return FrameCache.key(clip, "all-short" + transform.resizeSize());
+    }
+
+    /** Every frame of {@code clip}, decoded and resized, and stored in the cache under {@code key}. */
+    private List<RgbImage> decodeInto(Path clip, String key) throws IOException {
+        List<RgbImage> all;
         try (Clip c = Clip.open(clip)) {
             all = transform.resize(c.read(IntStream.range(0, c.frameCount()).toArray()));
         }
         cache.put(key, all);
         return all;
+    }
+
+    private static List<RgbImage> pick(List<RgbImage> frames, int[] indices) {
+        return Arrays.stream(indices).mapToObj(frames::get).toList();
     }
 }
