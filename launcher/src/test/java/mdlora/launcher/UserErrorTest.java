@@ -108,6 +108,8 @@ class UserErrorTest {
     @Test
     void runFolderIsNotReused() {
         fails("already holds a run", line("train", Launcher.tinyTraining(data, backbone), "--out", run.toString()));
+        Path file = run.resolve("config.json");
+        fails(file + " is a file; --out names the folder the run goes into", line("train", Launcher.tinyTraining(data, backbone), "--out", file.toString()));
     }
 
     @Test
