@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import mdlora.autograd.Variable;
 import mdlora.launcher.config.Settings;
+import mdlora.launcher.data.ClipPipeline;
 import mdlora.launcher.data.DomainData;
 import mdlora.launcher.data.StepBatches;
 import mdlora.launcher.model.MultiDomainModel;
@@ -14,6 +15,7 @@ import mdlora.video.Batch;
 import mdlora.video.ClipSource;
 import mdlora.video.Dataset;
 import mdlora.video.Loader;
+import mdlora.video.TestViews;
 
 /**
  * Multi-domain fine-tuning: each step a batch of clips mixed over the domains, each clip routed to its
@@ -30,6 +32,7 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
     private final Evaluator evaluator;
     private final float labelSmoothing;
     private final int evalClips;
+    private final TestViews testViews;
     private final StepCompute compute;
     private Map<String, Evaluator.Score> finalScores;
 
@@ -46,6 +49,7 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
         this.evaluator = new Evaluator(source, workers);
         this.labelSmoothing = (float) config.train.labelSmoothing;
         this.evalClips = config.train.evalClips;
+        this.testViews = ClipPipeline.testViews(config.train.testClips, config.train.testCrops);
         this.compute = compute;
     }
 
@@ -99,26 +103,35 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
     }
 
     /**
-     * Scores on share {@code rank} of {@code ranks} of each domain's test clips (of the evenly spaced
-     * subset of {@code limit} per domain when {@code limit} > 0): adding the clip counts of all ranks gives
-     * the scores of the whole set.
+     * Predictions on share {@code rank} of {@code ranks} of each domain's test videos (of the evenly spaced
+     * subset of {@code limit} per domain when {@code limit} > 0), {@code views} per video: the shares of all
+     * ranks joined in rank order are the predictions on the whole set.
      */
-    public Map<String, Evaluator.Score> evaluateShare(int rank, int ranks, int limit) {
+    public Map<String, Evaluator.Predictions> predictShare(int rank, int ranks, int limit, TestViews views) {
         List<Dataset> shares = data.test().stream().map(d -> {
             Dataset s = Evaluator.subset(d, limit);
             int from = (int) ((long) rank * s.size() / ranks), to = (int) ((long) (rank + 1) * s.size() / ranks);
             return new Dataset(s.name(), s.classes(), s.clips().subList(from, to));
         }).toList();
-        return evaluator.evaluate(model.classifier(), shares, 0);
+        return evaluator.predict(model.classifier(), shares, views);
     }
 
+    /**
+     * The periodic evaluations score one centre view of each video (of the {@code --eval-clips} subset); the
+     * last, the run's result, all videos with the {@code --test-clips} x {@code --test-crops} protocol.
+     */
     @Override
     public Map<String, Double> evaluate(int step, boolean last) {
-        Map<String, Evaluator.Score> scores = compute.evaluate(this, last ? 0 : evalClips);
+        Map<String, Evaluator.Score> scores = Evaluator.score(compute.predict(this, last ? 0 : evalClips, last ? testViews : TestViews.SINGLE));
         if (last) finalScores = scores;
         Map<String, Double> accuracy = new LinkedHashMap<>();
         scores.forEach((d, s) -> accuracy.put(d, s.top1Accuracy()));
         return accuracy;
+    }
+
+    /** The views per test video of the final evaluation. */
+    public TestViews testViews() {
+        return testViews;
     }
 
     /** The scores of the evaluation at the end of training, or null before it. */
