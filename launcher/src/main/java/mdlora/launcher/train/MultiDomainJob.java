@@ -21,7 +21,7 @@ import mdlora.video.TestViews;
  * Multi-domain fine-tuning: each step a batch of clips mixed over the domains, each clip routed to its
  * domain's LoRAs and head; the loss is the cross-entropy plus the domain-separation terms. Where the
  * gradients and evaluations are computed is its {@link StepCompute}'s choice; a data-parallel worker
- * computes {@linkplain #shareGradients shares} of steps and {@linkplain #evaluateShare of evaluations}.
+ * computes {@linkplain #shareGradients shares} of steps and {@linkplain #predictShare of evaluations}.
  */
 public final class MultiDomainJob implements TrainingJob, AutoCloseable {
     private static final int PREFETCH = 3;
