@@ -1,6 +1,5 @@
 package mdlora.launcher.train;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +74,7 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
     public StepLoss loss(int step) {
         Batch b = batches.at(step);
         VideoClassifier.Output out = model.classifier().forward(Variable.constant(b.clips()), b.domains());
-        Variable ce = out.loss(b.labels(), labelSmoothing, domainWeights(b)), separation = model.separationLoss();
+        Variable ce = out.loss(b.labels(), labelSmoothing, domainWeights(b.domains())), separation = model.separationLoss();
         Map<String, Float> parts = new LinkedHashMap<>();
         parts.put("ce", ce.item());
         parts.put("separation", separation.item());
@@ -88,36 +87,40 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
     }
 
     /**
-     * The weight of each domain's clips in the batch's cross-entropy ({@link VideoClassifier.Output#loss(int[], float, float[])}):
-     * mixed batches weigh a clip by its domain's loss weight w_d, so the loss is the weighted mean over the
-     * batch; per-domain batches by w_d B / n_d, so it is MTLoRA's {@code sum_d w_d CE_d} over the domains' sub-batches
-     * (n_d: the domain's clips that loaded). A function of the whole batch, so every share of it weighs alike.
+     * The weight of each domain's clips in the cross-entropy of a batch whose clips come from {@code batchDomains}
+     * ({@link VideoClassifier.Output#loss(int[], float, float[])}): mixed batches weigh a clip by its domain's
+     * loss weight w_d, so the loss is the weighted mean over the batch; per-domain batches by w_d B / n_d, so it
+     * is MTLoRA's {@code sum_d w_d CE_d} over the domains' sub-batches (n_d of the domain's B clips). A function
+     * of the whole batch, so every share of it weighs alike.
      */
-    private float[] domainWeights(Batch b) {
+    private float[] domainWeights(int[] batchDomains) {
         if (!perDomainBatches) return lossWeights;
         int[] n = new int[lossWeights.length];
-        for (int d : b.domains()) n[d]++;
+        for (int d : batchDomains) n[d]++;
         float[] w = new float[n.length];
-        for (int d = 0; d < n.length; d++) w[d] = n[d] == 0 ? 0 : (float) ((double) lossWeights[d] * b.size() / n[d]);
+        for (int d = 0; d < n.length; d++) w[d] = n[d] == 0 ? 0 : (float) ((double) lossWeights[d] * batchDomains.length / n[d]);
         return w;
     }
 
     /**
-     * Share {@code rank} of {@code ranks} of step {@code step}: rows [rank B/ranks, (rank+1) B/ranks) of
-     * the very batch {@link #loss} would use, with the gradient of their summed weighted cross-entropy (each
-     * row's CE times its domain's weight, not the mean, and without the separation terms) accumulated into
-     * the trainable parameters' grads. Adding the shares of all ranks and dividing by the batch's clips gives
-     * the cross-entropy part of the step's gradient.
+     * Share {@code rank} of {@code ranks} of step {@code step}: rows [rank B/ranks, (rank+1) B/ranks) of the
+     * batch {@link #loss} would use as planned (B its planned clips), decoded alone
+     * ({@link StepBatches#share}), with the gradient of their summed weighted cross-entropy (each row's CE
+     * times its domain's weight, not the mean, and without the separation terms) accumulated into the
+     * trainable parameters' grads. Adding the shares of all ranks and dividing by the clips they covered gives
+     * the cross-entropy part of the step's gradient: that of one process, whose loaded batch is the union of
+     * the shares (per-domain weights count the planned clips, so they differ from one process's only when a
+     * clip fails to load).
      */
     public Share shareGradients(int step, int rank, int ranks) {
-        Batch b = batches.at(step);
-        int from = (int) ((long) rank * b.size() / ranks), to = (int) ((long) (rank + 1) * b.size() / ranks);
-        if (from == to) return new Share(0, 0);
-        int[] labels = Arrays.copyOfRange(b.labels(), from, to), domains = Arrays.copyOfRange(b.domains(), from, to);
-        VideoClassifier.Output out = model.classifier().forward(Variable.constant(b.clips().slice(0, from, to)), domains);
-        Variable ceSum = out.loss(labels, labelSmoothing, domainWeights(b)).mul(to - from);
+        int planned = batches.clipsPerStep();
+        int from = (int) ((long) rank * planned / ranks), to = (int) ((long) (rank + 1) * planned / ranks);
+        Batch b = from == to ? null : batches.share(step, from, to);
+        if (b == null) return new Share(0, 0);
+        VideoClassifier.Output out = model.classifier().forward(Variable.constant(b.clips()), b.domains());
+        Variable ceSum = out.loss(b.labels(), labelSmoothing, domainWeights(batches.plannedDomains(step))).mul(b.size());
         ceSum.backward();
-        return new Share(to - from, ceSum.item());
+        return new Share(b.size(), ceSum.item());
     }
 
     /** The domain-separation terms, which depend on the weights alone (a data-parallel run counts them once, on the driver). */
