@@ -27,7 +27,7 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * Synchronous data parallelism on Spark, from the driver: each step broadcasts the trainable weights
  * (only those: LoRA factors, mixers and heads), runs one task per worker, task k computing the gradient
- * sum of rows [kB/N, (k+1)B/N) of the step's batch ({@link MultiDomainJob#shareGradients}), then adds
+ * sum of rows [kB/N, (k+1)B/N) of the step's planned batch, decoded by that task alone ({@link MultiDomainJob#shareGradients}), then adds
  * the shares in rank order, divides by the batch's clips, and adds the separation terms' gradient, which
  * depends on the weights alone and is computed here once. The optimiser, schedule, checkpoints and run
  * folder stay with the driver's {@code Trainer}. Evaluations are spread the same way: each task predicts
