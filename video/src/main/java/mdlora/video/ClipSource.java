@@ -45,52 +45,71 @@ public final class ClipSource {
     /** A training sample of {@code clip}: random frames, random crop and flip, all drawn from {@code rng}. */
     public Tensor train(Path clip, Rng rng) throws IOException {
         Rng frameDraws = rng.fork(); // its own stream, so that crops and flips do not depend on the clip's length
-        List<RgbImage> frames = frames(clip, n -> sampler.train(n, frameDraws));
+        List<RgbImage> frames = frames(clip, n -> sampler.train(n, frameDraws), transform.resizeSize());
         return transform.train(frames, rng);
     }
 
     /** The evaluation sample of {@code clip}: centred frames and crop, the same every time. */
     public Tensor eval(Path clip) throws IOException {
-        return transform.eval(frames(clip, sampler::eval));
-    }
-
-    /** Decodes and resizes every frame of {@code clip} into the cache, unless it holds them already; without a cache, nothing. */
-    public void fill(Path clip) throws IOException {
-        if (cache == null) return;
-        String key = key(clip);
-        if (cache.open(key) == null) decodeInto(clip, key);
+        return transform.eval(frames(clip, n -> evalIndices(n, 1), transform.evalResizeSize(TestViews.SINGLE.crops())));
     }
 
     /**
-     * The frames {@code choose} picks (given the clip's frame count) from {@code clip}, resized: from the cache
-     * entry (reading only those frames), or decoded when it has none or a damaged one (then stored there).
+     * The test views of {@code clip}, {@code [views.count(), T, 3, crop, crop]} in {@link TestViews}' order,
+     * the same every time; the frames of all its temporal clips are decoded in one pass.
      */
-    private List<RgbImage> frames(Path clip, IntFunction<int[]> choose) throws IOException {
+    public Tensor eval(Path clip, TestViews views) throws IOException {
+        List<RgbImage> frames = frames(clip, n -> evalIndices(n, views.clips()), transform.evalResizeSize(views.crops()));
+        int t = sampler.frames();
+        Tensor[] out = new Tensor[views.count()];
+        for (int k = 0; k < views.clips(); k++) {
+            List<Tensor> crops = transform.evalCrops(frames.subList(k * t, (k + 1) * t), views.crops());
+            for (int j = 0; j < crops.size(); j++) out[k * views.crops() + j] = crops.get(j);
+        }
+        return Tensor.stack(0, out);
+    }
+
+    /**
+     * Decodes and resizes every frame of {@code clip} (shorter side {@link ClipTransform#resizeSize()}, what
+     * training and single-view evaluation read) into the cache, unless it holds them already; without a cache, nothing.
+     */
+    public void fill(Path clip) throws IOException {
+        if (cache == null) return;
+        String key = key(clip, transform.resizeSize());
+        if (cache.open(key) == null) decodeInto(clip, key, transform.resizeSize());
+    }
+
+    /**
+     * The frames {@code choose} picks (given the clip's frame count) from {@code clip}, their shorter side resized
+     * to {@code shorter}: from the cache entry (reading only those frames), or decoded when it has none or a
+     * damaged one (then stored there).
+     */
+    private List<RgbImage> frames(Path clip, IntFunction<int[]> choose, int shorter) throws IOException {
         if (cache == null) {
             try (Clip c = Clip.open(clip)) {
-                return transform.resize(c.read(choose.apply(c.frameCount())));
+                return transform.resize(c.read(choose.apply(c.frameCount())), shorter);
             }
         }
-        String key = key(clip);
+        String key = key(clip, shorter);
         FrameCache.Entry entry = cache.open(key);
         if (entry == null) {
-            List<RgbImage> all = decodeInto(clip, key);
+            List<RgbImage> all = decodeInto(clip, key, shorter);
             return pick(all, choose.apply(all.size()));
         }
         int[] indices = choose.apply(entry.frameCount()); // drawn once: a damaged frame is decoded afresh at the same index
         List<RgbImage> frames = cache.read(entry, indices);
-        return frames != null ? frames : pick(decodeInto(clip, key), indices);
+        return frames != null ? frames : pick(decodeInto(clip, key, shorter), indices);
     }
 
-    private String key(Path clip) throws IOException {
-        return FrameCache.key(clip, "all-short" + transform.resizeSize());
+    private static String key(Path clip, int shorter) throws IOException {
+        return FrameCache.key(clip, "all-short" + shorter);
     }
 
-    /** Every frame of {@code clip}, decoded and resized, and stored in the cache under {@code key}. */
-    private List<RgbImage> decodeInto(Path clip, String key) throws IOException {
+    /** Every frame of {@code clip}, decoded and resized to {@code shorter}, and stored in the cache under {@code key}. */
+    private List<RgbImage> decodeInto(Path clip, String key, int shorter) throws IOException {
         List<RgbImage> all;
         try (Clip c = Clip.open(clip)) {
-            all = transform.resize(c.read(IntStream.range(0, c.frameCount()).toArray()));
+            all = transform.resize(c.read(IntStream.range(0, c.frameCount()).toArray()), shorter);
         }
         cache.put(key, all);
         return all;
@@ -98,5 +117,13 @@ public final class ClipSource {
 
     private static List<RgbImage> pick(List<RgbImage> frames, int[] indices) {
         return Arrays.stream(indices).mapToObj(frames::get).toList();
+    }
+
+    /** The frame indices of {@code clips} temporal evaluation views, one view after another. */
+    private int[] evalIndices(int frameCount, int clips) {
+        int t = sampler.frames();
+        int[] all = new int[clips * t];
+        for (int k = 0; k < clips; k++) System.arraycopy(sampler.eval(frameCount, k, clips), 0, all, k * t, t);
+        return all;
     }
 }
