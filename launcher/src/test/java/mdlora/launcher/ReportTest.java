@@ -43,7 +43,9 @@ class ReportTest {
         assertTrue(Files.list(dir.resolve("frames")).findAny().isPresent(), "the decode phase fills the frame cache");
         for (Path report : List.of(demo.resolve("report.html"), demo.resolve("lora/report.html"), demo.resolve("head-only/report.html")))
             assertEveryPlotIsValidSvg(report);
-        assertTrue(Files.readString(demo.resolve("lora/report.html")).contains("Effective dimensions"), "the demo analyses its LoRA run");
+        String lora = Files.readString(demo.resolve("lora/report.html"));
+        assertTrue(lora.contains("Effective dimensions"), "the demo analyses its LoRA run");
+        for (String part : List.of("cross-entropy", "lambda1 L_orth", "lambda2 L_ss")) assertTrue(lora.contains(part), "the report shows " + part + " apart");
     }
 
     @Test

@@ -10,7 +10,6 @@ import mdlora.lora.MultiDomainLora;
 import mdlora.lora.video.VideoClassifier;
 import mdlora.nn.ViTConfig;
 import mdlora.tensor.Rng;
-import mdlora.tensor.Tensor;
 
 /**
  * The model a run trains: the frozen image-pretrained ViT inside a late-fusion {@link VideoClassifier}
@@ -68,8 +67,8 @@ public final class MultiDomainModel {
         return out;
     }
 
-    /** lambda1 L_orth + lambda2 L_ss of the domain LoRAs (0 for a head-only model or with ds off). */
-    public Variable separationLoss() {
-        return lora == null ? Variable.constant(Tensor.scalar(0)) : lora.separationLoss();
+    /** lambda1 L_orth + lambda2 L_ss of the domain LoRAs, with both terms apart (0 for a head-only model or with ds off). */
+    public MultiDomainLora.Separation separation() {
+        return lora == null ? MultiDomainLora.Separation.none() : lora.separation();
     }
 }
