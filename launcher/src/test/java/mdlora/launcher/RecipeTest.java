@@ -16,26 +16,14 @@ import mdlora.nn.VisionTransformer;
 import mdlora.tensor.Rng;
 import mdlora.tensor.io.Json;
 import mdlora.tensor.io.SafetensorsWriter;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A run takes its image size, mean and std from the backbone unless told otherwise; the paper's preset trains on a
  * ViT-B/16-shaped backbone; the loss is logged with its cross-entropy and separation terms apart.
  */
-class RecipeTest {
+class RecipeTest extends TinyWorkspace {
     private static final String RESAMPLED = "position embedding is resampled";
-
-    @TempDir
-    static Path dir;
-    static Path data, backbone;
-
-    @BeforeAll
-    static void workspace() throws Exception {
-        data = Launcher.tinyDataset(dir.resolve("data"));
-        backbone = Launcher.tinyBackbone(dir.resolve("pretrain"));
-    }
 
     /** The tiny training flags without {@code --image-size}, stopping after {@code steps} steps without evaluating. */
     private static List<String> flags(Path out, int steps, String... more) {
