@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import mdlora.launcher.model.HubConfig;
+import mdlora.launcher.run.RunDir;
+import mdlora.launcher.train.TrainedRun;
 import mdlora.nn.ViTConfig;
 import mdlora.nn.VisionTransformer;
 import mdlora.tensor.Rng;
@@ -58,6 +60,9 @@ class RecipeTest extends TinyWorkspace {
         assertEquals(48L, data.get("image_size"));
         assertEquals(List.of(0.485, 0.456, 0.406), data.get("mean"));
         assertEquals(List.of(0.229, 0.224, 0.225), data.get("std"));
+        ViTConfig model = TrainedRun.load(RunDir.open(other)).model().backboneConfig();
+        assertEquals(new ViTConfig.Rgb(0.485f, 0.456f, 0.406f), model.mean(), "the model normalises (and exports) with the run's mean");
+        assertEquals(new ViTConfig.Rgb(0.229f, 0.224f, 0.225f), model.std());
         assertEquals(1, r.err().split(RESAMPLED, -1).length - 1, "one line says the backbone is resampled:\n" + r.err());
         assertTrue(r.err().contains("was trained on 32 px; at 48 px its position embedding is resampled from 4x4 to 6x6 patches"), r.err());
     }

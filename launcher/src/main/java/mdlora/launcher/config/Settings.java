@@ -26,13 +26,15 @@ import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;
 
 /**
- * Every setting of a run, typed, in five sections. Each setting is one annotated field: its picocli
+ * Every setting of a run, typed, in sections (a fine-tuning run's model, data, lora and train; a pretrain run's
+ * pretrain section instead of lora). Each setting is one annotated field: its picocli
  * {@link Option} gives the flag, the help line and (by the field's initial value) the default; its config
  * key is the section and the flag's longest name ({@code --rank-shared} in {@code lora} is
  * {@code lora.rank_shared}); its {@link Bound} the range {@link #validate()} checks. The command line, the
  * JSON config file, {@code --help}, completion and a run's {@code config.json} all read these fields, so
  * adding a setting is adding a field. The LoRA settings default to the library's own
- * {@link LoraConfig#DEFAULTS} (the paper's), so a plain {@code train} is the method as published.
+ * {@link LoraConfig#DEFAULTS} (the paper's), so a plain {@code train} is the method as published; {@link Preset}s add
+ * whole recipes (the paper's training settings among them).
  */
 public final class Settings {
     public final Model model = new Model();

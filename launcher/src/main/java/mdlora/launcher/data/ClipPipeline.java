@@ -2,7 +2,6 @@ package mdlora.launcher.data;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import mdlora.launcher.config.Settings;
 import mdlora.nn.ViTConfig;
 import mdlora.video.ClipSource;
@@ -13,7 +12,7 @@ import mdlora.video.FrameSampler;
 /**
  * How a run turns clips into model input: T frames sampled uniformly by segments, the shorter side
  * resized to 8/7 of the image size, a crop of the image size (random and mirrored for training,
- * centred for evaluation), normalised with the run's mean and std (the backbone's unless the config says otherwise); decoded frames kept in the
+ * centred for evaluation), normalised with the model's mean and std (the run's: the backbone's own unless the config says otherwise); decoded frames kept in the
  * frame cache when {@code data.cache} names one.
  */
 public final class ClipPipeline {
@@ -22,20 +21,12 @@ public final class ClipPipeline {
     /** The clip source for a run of {@code config} on a backbone of {@code backbone}. */
     public static ClipSource source(Settings config, ViTConfig backbone) {
         int size = config.data.imageSize;
-        float[] mean = config.data.mean.isEmpty() ? backbone.mean().toArray() : floats(config.data.mean);
-        float[] std = config.data.std.isEmpty() ? backbone.std().toArray() : floats(config.data.std);
-        var transform = new ClipTransform(Math.round(size * 8f / 7), size, mean, std);
+        var transform = new ClipTransform(Math.round(size * 8f / 7), size, backbone.mean().toArray(), backbone.std().toArray());
         String cache = config.data.cache;
         try {
             return new ClipSource(FrameSampler.uniform(config.data.frames), transform, cache.isEmpty() ? null : new FrameCache(Path.of(cache)));
         } catch (IOException e) {
             throw new mdlora.launcher.config.ConfigException("cannot use frame cache folder " + cache + ": " + e.getMessage());
         }
-    }
-
-    private static float[] floats(List<Double> values) {
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) out[i] = values.get(i).floatValue();
-        return out;
     }
 }
