@@ -89,14 +89,14 @@ class RecipeTest extends TinyWorkspace {
     }
 
     /**
-     * {@code --preset paper} on a backbone of ViT-B/16's shapes (width 768, 12 heads, MLP 3072, patch 16, 224 px; two
-     * blocks of its twelve, to keep CI fast), batch and frames overridden down: two steps train, at the backbone's 224 px.
+     * {@code --preset paper} on a backbone of ViT-B/16's shapes (width 768, 12 heads, MLP 3072, patch 16, 224 px;
+     * one block of its twelve, to keep CI fast), batch and frames overridden down: two steps train, at the backbone's 224 px.
      */
     @Test
     void paperPresetTrainsTwoStepsOnAViTB16ShapedBackbone() throws Exception {
         Path vitB = dir.resolve("vit-b16");
         Files.createDirectories(vitB);
-        var config = new ViTConfig(224, 16, 768, 2, 12, 3072, 0, 1e-6f, ViTConfig.HALF, ViTConfig.HALF);
+        var config = new ViTConfig(224, 16, 768, 1, 12, 3072, 0, 1e-6f, ViTConfig.HALF, ViTConfig.HALF);
         var writer = new SafetensorsWriter().metadata("format", "pt");
         new VisionTransformer(config, new Rng(7)).stateDict().forEach(writer::put);
         writer.write(vitB.resolve("model.safetensors"));
