@@ -60,6 +60,9 @@ class PresetTest {
         assertEquals(0.01, s.train.weightDecay, "PyTorch AdamW's default");
         assertEquals(32.0, s.lora.alphaShared);
         assertEquals(32.0, s.lora.alphaDomain);
+        assertEquals(5000, s.train.evalEvery);
+        assertEquals(1000, s.train.evalClips, "periodic evaluations on 1000 clips a domain; the final one on all");
+        assertEquals(1000, s.train.checkpointEvery);
     }
 
     @Test
