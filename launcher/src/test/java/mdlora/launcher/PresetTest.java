@@ -87,6 +87,7 @@ class PresetTest {
         assertEquals(List.of("norms", "patch_embed"), mt.lora.unfreeze, "MTLoRA section 3.4: layer norms and patch embedding train too");
         assertEquals(LoraInit.LORA, mt.lora.init);
         assertTrue(!mt.lora.sc && !mt.lora.ds, "MTLoRA has neither subspace constraints nor separation");
+        assertEquals(Settings.DomainBatches.PER_DOMAIN, mt.train.domainBatches, "MTLoRA trains every task each step");
 
         Settings mos = resolve("--preset", "moslora");
         assertEquals(MixerInit.KAIMING_UNIFORM, mos.lora.mixer, "MoSLoRA section 3.2: Kaiming-uniform mixer");
