@@ -76,7 +76,7 @@ final class HouseholderQr {
      * (beta, 0, ..., 0) with |beta| its norm and the sign opposite to x[k], which avoids
      * cancellation; beta is left in x[k] (R's diagonal), v_k's tail below it.
      */
-    private static double makeReflector(double[] x, int k) {
+    static double makeReflector(double[] x, int k) {
         int m = x.length;
         double tail = Level1.dot(x, x, k + 1, m);
         if (tail == 0) return 0; // already zero below the diagonal: H_k = I
@@ -99,7 +99,7 @@ final class HouseholderQr {
      * H_row ... H_{row+width-1} = I - Y T Y^T: Y's columns are the reflector vectors written out in
      * full (explicit unit and zeros, so that the kernels need no special rows), T is upper triangular.
      */
-    private record BlockReflector(int row, double[][] y, double[][] t) {
+    record BlockReflector(int row, double[][] y, double[][] t) {
         static BlockReflector of(double[][] columns, int p0, int p1, double[] tau) {
             int width = p1 - p0, m = columns[0].length;
             double[][] y = new double[width][m];

@@ -97,6 +97,32 @@ final class Level1 {
         for (; i < to; i++) y[i] += a[at] * x0[i] + a[at + 1] * x1[i] + a[at + 2] * x2[i] + a[at + 3] * x3[i];
     }
 
+    /**
+     * The symmetric rank-2 update a -= alpha v + beta w over [from, to), returning the updated a . z:
+     * the tridiagonal reduction's update and its next product with a column in one pass over a.
+     */
+    static double rank2Dot(double[] a, double[] v, double[] w, double alpha, double beta, double[] z, int from, int to) {
+        var va = DoubleVector.broadcast(D, -alpha);
+        var vb = DoubleVector.broadcast(D, -beta);
+        var acc0 = DoubleVector.zero(D);
+        var acc1 = DoubleVector.zero(D);
+        int i = from;
+        for (int up = from + ((to - from) & -(2 * L)); i < up; i += 2 * L) {
+            var x0 = DoubleVector.fromArray(D, v, i).fma(va, DoubleVector.fromArray(D, w, i).fma(vb, DoubleVector.fromArray(D, a, i)));
+            var x1 = DoubleVector.fromArray(D, v, i + L).fma(va, DoubleVector.fromArray(D, w, i + L).fma(vb, DoubleVector.fromArray(D, a, i + L)));
+            x0.intoArray(a, i);
+            x1.intoArray(a, i + L);
+            acc0 = x0.fma(DoubleVector.fromArray(D, z, i), acc0);
+            acc1 = x1.fma(DoubleVector.fromArray(D, z, i + L), acc1);
+        }
+        double d = sumLanes(acc0.add(acc1));
+        for (; i < to; i++) {
+            a[i] = Math.fma(-alpha, v[i], Math.fma(-beta, w[i], a[i]));
+            d += a[i] * z[i];
+        }
+        return d;
+    }
+
     /** x[from..to) *= alpha. */
     static void scale(double alpha, double[] x, int from, int to) {
         int i = from;
