@@ -48,33 +48,40 @@ final class GramPreconditioner {
     }
 
     /**
-     * B^T B scaled to unit largest diagonal (which keeps QL's squares far from overflow). Rows i and
-     * n-1-i go to the same task, so the triangle's work splits evenly.
+     * B^T B scaled to unit largest diagonal (which keeps QL's squares far from overflow), two rows
+     * of it at a time; row pairs (i, i+1) and (n-2-i, n-1-i) go to the same task, so the triangle's
+     * work splits evenly.
      */
     private static double[][] gram(double[][] b) {
-        int n = b.length;
+        int n = b.length, pairs = n / 2;
         double scale = 0;
         for (double[] column : b) scale = Math.max(scale, Level1.dot(column, column, 0, n));
         double inverse = scale > 0 ? 1 / scale : 1;
         double[][] g = new double[n][n];
-        Parallel.range((n + 1) / 2, 4, (s, t) -> {
-            double[] dots = new double[4];
-            for (int pair = s; pair < t; pair++) {
-                row(b, g, pair, inverse, dots);
-                if (n - 1 - pair != pair) row(b, g, n - 1 - pair, inverse, dots);
+        Parallel.range((pairs + 1) / 2, 2, (s, t) -> {
+            double[] dots = new double[8];
+            for (int q = s; q < t; q++) {
+                rows(b, g, 2 * q, inverse, dots);
+                if (pairs - 1 - q != q) rows(b, g, 2 * (pairs - 1 - q), inverse, dots);
             }
         });
+        if ((n & 1) == 1) rows(b, g, n - 1, inverse, new double[8]);
         return g;
     }
 
-    /** g[i][j] = g[j][i] = b_i . b_j for j >= i. */
-    private static void row(double[][] b, double[][] g, int i, double scale, double[] dots) {
+    /** g[i][j] = g[j][i] = b_i . b_j for j >= i, for i and (if below n) i + 1. */
+    private static void rows(double[][] b, double[][] g, int i, double scale, double[] dots) {
         int n = b.length, j = i;
-        for (; j + 4 <= n; j += 4) {
-            Level1.dot4(b[i], b[j], b[j + 1], b[j + 2], b[j + 3], 0, n, dots, 0);
-            for (int r = 0; r < 4; r++) g[i][j + r] = g[j + r][i] = dots[r] * scale;
-        }
-        for (; j < n; j++) g[i][j] = g[j][i] = Level1.dot(b[i], b[j], 0, n) * scale;
+        if (i + 1 < n)
+            for (; j + 4 <= n; j += 4) {
+                Level1.dot2x4(b[i], b[i + 1], b[j], b[j + 1], b[j + 2], b[j + 3], 0, n, dots, 0);
+                for (int r = 0; r < 4; r++) {
+                    g[i][j + r] = g[j + r][i] = dots[r] * scale;
+                    g[i + 1][j + r] = g[j + r][i + 1] = dots[4 + r] * scale;
+                }
+            }
+        for (; j < n; j++)
+            for (int a = i; a < Math.min(n, i + 2); a++) g[a][j] = g[j][a] = Level1.dot(b[a], b[j], 0, n) * scale;
     }
 
     private static double[][] transpose(double[][] x) {

@@ -84,17 +84,21 @@ public record Svd(Tensor u, Tensor s, Tensor vt) {
     private static double[][] otherFactor(double[][] b, boolean lowerTriangular, double[][] p, double[] s) {
         int n = b.length;
         double[][] w = new double[n][n];
-        // Four columns of W at a time, so that each column of B streams through the cache once per four.
+        // Four columns of W and two of B at a time, so that each load feeds two FMAs.
         Parallel.range((n + 3) / 4, 1, (from, to) -> {
-            double[] dots = new double[4];
+            double[] dots = new double[8];
             for (int j0 = 4 * from; j0 < Math.min(n, 4 * to); j0 += 4) {
-                int width = Math.min(4, n - j0);
-                for (int i = 0; i < n; i++) {
-                    int first = lowerTriangular ? i : 0;
-                    if (width == 4) Level1.dot4(b[i], p[j0], p[j0 + 1], p[j0 + 2], p[j0 + 3], first, n, dots, 0);
-                    else for (int r = 0; r < width; r++) dots[r] = Level1.dot(b[i], p[j0 + r], first, n);
-                    for (int r = 0; r < width; r++) w[j0 + r][i] = dots[r];
-                }
+                int width = Math.min(4, n - j0), i = 0;
+                if (width == 4)
+                    for (; i + 2 <= n; i += 2) {
+                        Level1.dot2x4(b[i], b[i + 1], p[j0], p[j0 + 1], p[j0 + 2], p[j0 + 3], lowerTriangular ? i : 0, n, dots, 0);
+                        for (int r = 0; r < 4; r++) {
+                            w[j0 + r][i] = dots[r];
+                            w[j0 + r][i + 1] = dots[4 + r];
+                        }
+                    }
+                for (; i < n; i++)
+                    for (int r = 0; r < width; r++) w[j0 + r][i] = Level1.dot(b[i], p[j0 + r], lowerTriangular ? i : 0, n);
                 for (int j = j0; j < j0 + width; j++) Level1.scale(s[j] > 0 ? 1 / s[j] : 0, w[j], 0, n);
             }
         });

@@ -20,8 +20,8 @@ final class TridiagonalQl {
     private static final int L = D.length();
     /** QL steps allowed per eigenvalue: two or three suffice in practice (convergence is cubic). */
     private static final int MAX_STEPS = 30;
-    /** Rows per band: a band of 768 columns (196 KB) stays in a core's L2 cache. */
-    private static final int BAND = 32;
+    /** Rows per band: four vectors of the widest species (a band of 768 columns is 96 KB, in L2). */
+    private static final int BAND = 4 * L;
 
     private final double[] eigenvalues;
     /** Step k rotates columns (i, i+1) for i = top[k] down to bottom[k], with cosines and sines from first[k] on. */
@@ -93,62 +93,60 @@ final class TridiagonalQl {
         return steps.result(d);
     }
 
-    /** columns := columns Z, for n columns of one length (the rows). */
+    /**
+     * columns := columns Z, for n columns of one length (the rows). Each band of {@link #BAND} rows is
+     * copied into one array, column after column, so that a chain of rotations walks it
+     * contiguously (the columns themselves lie far apart) and it stays in L1/L2 for all the chains.
+     */
     void rotate(double[][] columns) {
-        int rows = columns[0].length;
+        int n = columns.length, rows = columns[0].length;
         Parallel.range((rows + BAND - 1) / BAND, 1, (s, t) -> {
-            for (int r = s * BAND; r < Math.min(rows, t * BAND); r += BAND)
-                for (int step = 0; step < top.length; step++) chain(columns, step, r, Math.min(rows, r + BAND));
+            double[] band = new double[n * BAND];
+            for (int b = s; b < t; b++) {
+                int from = b * BAND, width = Math.min(BAND, rows - from);
+                for (int i = 0; i < n; i++) System.arraycopy(columns[i], from, band, i * BAND, width);
+                for (int step = 0; step < top.length; step++) chain(band, step);
+                for (int i = 0; i < n; i++) System.arraycopy(band, i * BAND, columns[i], from, width);
+            }
         });
     }
 
     /**
-     * Rotation step k on rows [from, to): for i from top down, (z_i, z_{i+1}) := (c z_i - s z_{i+1},
-     * s z_i + c z_{i+1}), where z_{i+1} is the column the previous rotation of the chain left.
+     * Rotation step k on a band: for i from top down, (z_i, z_{i+1}) := (c z_i - s z_{i+1},
+     * s z_i + c z_{i+1}), where z_{i+1} is the column the previous rotation of the chain left (the
+     * carry, kept in registers). Four vectors of rows at once: each carry is a chain of dependent
+     * FMAs, and four hide their latency.
      */
-    private void chain(double[][] z, int k, int from, int to) {
+    private void chain(double[] z, int k) {
         int hi = top[k], lo = bottom[k], at = first[k];
         if (hi < lo) return;
-        int r = from;
-        // Four vectors of rows at once: each carry is a chain of dependent FMAs, four hide their latency.
-        for (; r + 4 * L <= to; r += 4 * L) {
-            double[] start = z[hi + 1];
-            var carry0 = DoubleVector.fromArray(D, start, r);
-            var carry1 = DoubleVector.fromArray(D, start, r + L);
-            var carry2 = DoubleVector.fromArray(D, start, r + 2 * L);
-            var carry3 = DoubleVector.fromArray(D, start, r + 3 * L);
-            for (int i = hi, q = at; i >= lo; i--, q++) {
-                var c = DoubleVector.broadcast(D, cos[q]);
-                var s = DoubleVector.broadcast(D, sin[q]);
-                double[] x = z[i], y = z[i + 1];
-                var x0 = DoubleVector.fromArray(D, x, r);
-                var x1 = DoubleVector.fromArray(D, x, r + L);
-                var x2 = DoubleVector.fromArray(D, x, r + 2 * L);
-                var x3 = DoubleVector.fromArray(D, x, r + 3 * L);
-                x0.fma(s, carry0.mul(c)).intoArray(y, r);
-                x1.fma(s, carry1.mul(c)).intoArray(y, r + L);
-                x2.fma(s, carry2.mul(c)).intoArray(y, r + 2 * L);
-                x3.fma(s, carry3.mul(c)).intoArray(y, r + 3 * L);
-                carry0 = x0.fma(c, carry0.mul(s).neg());
-                carry1 = x1.fma(c, carry1.mul(s).neg());
-                carry2 = x2.fma(c, carry2.mul(s).neg());
-                carry3 = x3.fma(c, carry3.mul(s).neg());
-            }
-            double[] end = z[lo];
-            carry0.intoArray(end, r);
-            carry1.intoArray(end, r + L);
-            carry2.intoArray(end, r + 2 * L);
-            carry3.intoArray(end, r + 3 * L);
+        int start = (hi + 1) * BAND;
+        var carry0 = DoubleVector.fromArray(D, z, start);
+        var carry1 = DoubleVector.fromArray(D, z, start + L);
+        var carry2 = DoubleVector.fromArray(D, z, start + 2 * L);
+        var carry3 = DoubleVector.fromArray(D, z, start + 3 * L);
+        for (int i = hi, q = at; i >= lo; i--, q++) {
+            var c = DoubleVector.broadcast(D, cos[q]);
+            var s = DoubleVector.broadcast(D, sin[q]);
+            int x = i * BAND, y = x + BAND;
+            var x0 = DoubleVector.fromArray(D, z, x);
+            var x1 = DoubleVector.fromArray(D, z, x + L);
+            var x2 = DoubleVector.fromArray(D, z, x + 2 * L);
+            var x3 = DoubleVector.fromArray(D, z, x + 3 * L);
+            x0.fma(s, carry0.mul(c)).intoArray(z, y);
+            x1.fma(s, carry1.mul(c)).intoArray(z, y + L);
+            x2.fma(s, carry2.mul(c)).intoArray(z, y + 2 * L);
+            x3.fma(s, carry3.mul(c)).intoArray(z, y + 3 * L);
+            carry0 = x0.fma(c, carry0.mul(s).neg());
+            carry1 = x1.fma(c, carry1.mul(s).neg());
+            carry2 = x2.fma(c, carry2.mul(s).neg());
+            carry3 = x3.fma(c, carry3.mul(s).neg());
         }
-        for (; r < to; r++) {
-            double carry = z[hi + 1][r];
-            for (int i = hi, q = at; i >= lo; i--, q++) {
-                double x = z[i][r];
-                z[i + 1][r] = Math.fma(x, sin[q], carry * cos[q]);
-                carry = Math.fma(x, cos[q], -(carry * sin[q]));
-            }
-            z[lo][r] = carry;
-        }
+        int end = lo * BAND;
+        carry0.intoArray(z, end);
+        carry1.intoArray(z, end + L);
+        carry2.intoArray(z, end + 2 * L);
+        carry3.intoArray(z, end + 3 * L);
     }
 
     /** Collects the rotation chains in growing arrays. */

@@ -102,12 +102,8 @@ final class Tridiagonalization {
         return panels;
     }
 
-    /** x := Q^T x, for each of the given vectors (of length n), in parallel. */
+    /** x := Q^T x, for each of the given vectors (of length n). */
     void applyQTransposed(double[][] xs) {
-        Parallel.range(xs.length, 4, (s, t) -> {
-            double[] w = new double[PANEL];
-            for (int i = s; i < t; i++)
-                for (var panel : panels) panel.apply(xs[i], true, w);
-        });
+        for (var panel : panels) HouseholderQr.applyToAll(panel, xs, 0, xs.length, true);
     }
 }
