@@ -128,6 +128,7 @@ final class TridiagonalQl {
         for (int i = hi, q = at; i >= lo; i--, q++) {
             var c = DoubleVector.broadcast(D, cos[q]);
             var s = DoubleVector.broadcast(D, sin[q]);
+            var minusS = s.neg();
             int x = i * BAND, y = x + BAND;
             var x0 = DoubleVector.fromArray(D, z, x);
             var x1 = DoubleVector.fromArray(D, z, x + L);
@@ -137,10 +138,10 @@ final class TridiagonalQl {
             x1.fma(s, carry1.mul(c)).intoArray(z, y + L);
             x2.fma(s, carry2.mul(c)).intoArray(z, y + 2 * L);
             x3.fma(s, carry3.mul(c)).intoArray(z, y + 3 * L);
-            carry0 = x0.fma(c, carry0.mul(s).neg());
-            carry1 = x1.fma(c, carry1.mul(s).neg());
-            carry2 = x2.fma(c, carry2.mul(s).neg());
-            carry3 = x3.fma(c, carry3.mul(s).neg());
+            carry0 = carry0.fma(minusS, x0.mul(c));
+            carry1 = carry1.fma(minusS, x1.mul(c));
+            carry2 = carry2.fma(minusS, x2.mul(c));
+            carry3 = carry3.fma(minusS, x3.mul(c));
         }
         int end = lo * BAND;
         carry0.intoArray(z, end);
