@@ -77,6 +77,9 @@ public final class Settings {
         public int decodeThreads = 2;
         @Option(names = "--split", paramLabel = "1|2|3", description = "official split of the ucf101 and hmdb51 domains (split 1 is the one papers report)")
         public int split = 1;
+        @Bound(Range.PROBABILITY) @Option(names = "--max-missing", paramLabel = "FRACTION",
+                description = "listed clips whose file is gone are left out (and listed in the run's missing.txt); stop only when more than this fraction of a domain's training or test list is gone")
+        public double maxMissing = 0.05;
 
         /** The domain called {@code name}; an error listing the run's domains when there is none. */
         public DomainSpec domain(String name) {
@@ -217,6 +220,12 @@ public final class Settings {
         public int evalEvery = 50;
         @Option(names = "--eval-clips", paramLabel = "N", description = "clips per domain in the periodic evaluations (0: all)")
         public int evalClips = 0;
+        @Bound(Range.POSITIVE) @Option(names = "--test-clips", paramLabel = "N",
+                description = "final evaluation: temporal clips per test video, spread uniformly (mmaction2's test protocol; the periodic evaluations take 1)")
+        public int testClips = 1;
+        @Bound(Range.POSITIVE) @Option(names = "--test-crops", paramLabel = "1|3",
+                description = "final evaluation: spatial crops per clip, 1 (centre) or 3 (along the longer side, mmaction2's ThreeCrop); views' softmax averaged per video")
+        public int testCrops = 1;
         @Bound(Range.POSITIVE) @Option(names = "--checkpoint-every", paramLabel = "N", description = "checkpoint every N steps (and always at the end or on Ctrl-C)")
         public int checkpointEvery = 50;
         @Option(names = "--seed", paramLabel = "N", description = "seed of initialisation, data order and augmentation")

@@ -1,6 +1,7 @@
 package mdlora.launcher.report;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +27,10 @@ public final class RunReport {
     public static Path write(RunDir run, String kind) throws IOException {
         var report = new HtmlReport("mdlora " + kind + ": " + run.path().getFileName());
         List<Map<String, Object>> train = run.metrics().read("train"), eval = run.metrics().read("eval");
-        accuracyTable(report, eval);
+        Map<String, Object> scores = run.readJson("eval.json");
+        if (scores != null) scoreTable(report, scores);
+        else accuracyTable(report, eval);
+        missing(report, run);
         lossPlots(report, train);
         accuracyPlot(report, eval);
         Map<String, Object> analysis = run.readJson("analysis.json");
@@ -42,6 +46,46 @@ public final class RunReport {
         Table t = new Table("domain", "top-1 accuracy");
         accuracies(last).forEach((domain, acc) -> t.row(domain, percent(acc)));
         report.table(t);
+    }
+
+    /**
+     * The final scores of {@code eval.json}: per domain the videos, top-1, top-5, mean class accuracy, the
+     * videos that could not be decoded and the missing ones (keys an older run's eval.json lacks show as "-").
+     */
+    private static void scoreTable(HtmlReport report, Map<String, Object> eval) {
+        String protocol = eval.get("protocol") instanceof Map<?, ?> p
+                ? ", " + p.get("test_clips") + " clip(s) x " + p.get("test_crops") + " crop(s) per video, softmax averaged" : "";
+        report.heading("Test scores after step " + eval.get("step") + protocol);
+        Table t = new Table("domain", "videos", "top-1", "top-5", "mean class accuracy", "undecodable (counted wrong)", "missing (not scored)");
+        ((Map<?, ?>) eval.get("domains")).forEach((domain, value) -> {
+            Map<?, ?> s = (Map<?, ?>) value;
+            t.row((String) domain, text(s.get("videos") != null ? s.get("videos") : s.get("clips")), fraction(s.get("top1")), fraction(s.get("top5")),
+                    fraction(s.get("mean_class_accuracy")), count(s.get("undecodable")), count(s.get("missing")));
+        });
+        report.table(t);
+    }
+
+    private static String fraction(Object value) {
+        return value instanceof Number n ? percent(n.doubleValue()) : "-";
+    }
+
+    private static String count(Object list) {
+        return list instanceof List<?> l ? Integer.toString(l.size()) : "-";
+    }
+
+    private static String text(Object value) {
+        return value == null ? "-" : value.toString();
+    }
+
+    /** How many listed clips the run left out as missing, and where the list is. */
+    private static void missing(HtmlReport report, RunDir run) throws IOException {
+        Path list = run.file("missing.txt");
+        if (!Files.exists(list)) return;
+        long count;
+        try (var lines = Files.lines(list)) {
+            count = lines.filter(l -> !l.isBlank()).count();
+        }
+        report.paragraph(count + " listed clips were missing and left out of training and testing; they are listed in missing.txt.");
     }
 
     private static void lossPlots(HtmlReport report, List<Map<String, Object>> train) {

@@ -2,6 +2,7 @@ package mdlora.launcher.train;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import mdlora.launcher.run.RunDir;
 import mdlora.launcher.run.RunLock;
 import mdlora.lora.PeftNames;
 import mdlora.lora.video.VideoClassifier;
+import mdlora.tensor.io.AtomicFile;
 import mdlora.video.ClipRecord;
 import mdlora.video.ClipSource;
 import mdlora.video.Dataset;
@@ -37,6 +39,9 @@ import mdlora.video.Dataset;
 public final class FineTuning {
     /** How the run ended, and its model with the trained weights. */
     public record Outcome(Trainer.Result result, MultiDomainModel model, Map<String, Evaluator.Score> scores) {}
+
+    /** The run folder's list of missing clips. */
+    public static final String MISSING = "missing.txt";
 
     private final Settings config;
     private final DomainData data;
@@ -57,7 +62,8 @@ public final class FineTuning {
      * here, before a run folder is made.
      */
     public static FineTuning prepare(Settings config) {
-        DomainData data = DomainData.load(config.data.domains, config.data.split);
+        DomainData data = DomainData.load(config.data.domains, config.data.split, config.data.maxMissing);
+        ClipPipeline.testViews(config.train.testClips, config.train.testCrops); // a bad protocol fails here, not after training
         StepPlan plan = StepPlan.of(config.train, data.train(), data.names());
         DomainWeights.loss(config.train, data.names()); // checked here, before a run folder is made; the job reads them
         List<VideoClassifier.Domain> domains = new ArrayList<>();
@@ -81,6 +87,8 @@ public final class FineTuning {
 
     private Outcome trainLocked(RunDir run, int stopAfter, StopSignal stop, StepCompute compute) throws IOException {
         writeDomains(run, data);
+        writeMissing(run, data);
+        if (!data.missing().isEmpty()) System.err.println("mdlora train: " + missingNotice(run));
         if (!config.data.cache.isEmpty()) CacheWarmer.warm(data, source, config.data.decodeThreads, config.train.seed);
         try (var job = job(compute)) {
             int steps = config.train.epochs > 0 ? config.train.epochs * job.batchesPerEpoch() : config.train.steps;
@@ -91,7 +99,7 @@ public final class FineTuning {
             if (result.stopped()) return new Outcome(result, model, null);
             if (job.finalScores() == null && run.readJson("eval.json") == null) job.evaluate(result.steps(), true); // finished, eval.json lost
             Map<String, Evaluator.Score> scores = job.finalScores();
-            if (scores != null) Scores.write(run, result.steps(), scores);
+            if (scores != null) Scores.write(run, result.steps(), job.testViews(), scores, data);
             if (model.lora() != null) {
                 model.classifier().saveAdapters(model.lora(), run.adapters(), PeftNames.TIMM);
                 run.writeJson("analysis.json", Analysis.of(model.lora(), config.lora.tau));
@@ -99,6 +107,22 @@ public final class FineTuning {
             RunReport.write(run, "train");
             return new Outcome(result, model, scores);
         }
+    }
+
+    /** The one line saying how many listed clips are missing and where {@code run} lists them; empty when none is. */
+    public String missingNotice(RunDir run) {
+        return data.missingNotice(run.file(MISSING).toString());
+    }
+
+    /** {@value #MISSING}: one line per listed clip whose file is gone (domain, list, path, tab-separated); none when all exist. */
+    private static void writeMissing(RunDir run, DomainData data) throws IOException {
+        if (data.missing().isEmpty()) {
+            Files.deleteIfExists(run.file(MISSING));
+            return;
+        }
+        StringBuilder text = new StringBuilder();
+        for (DomainData.Missing m : data.missing()) text.append(m.domain()).append('\t').append(m.split()).append('\t').append(m.path()).append('\n');
+        AtomicFile.writeString(run.file(MISSING), text.toString());
     }
 
     /** The run's job over this model and data (a data-parallel worker builds one to compute its shares). */
