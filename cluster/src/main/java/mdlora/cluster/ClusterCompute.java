@@ -17,6 +17,7 @@ import mdlora.launcher.train.Evaluator;
 import mdlora.launcher.train.MultiDomainJob;
 import mdlora.launcher.train.StepCompute;
 import mdlora.launcher.train.TrainingJob;
+import mdlora.lora.MultiDomainLora;
 import mdlora.tensor.Tensor;
 import mdlora.tensor.io.Json;
 import mdlora.video.TestViews;
@@ -113,13 +114,10 @@ public final class ClusterCompute implements StepCompute, AutoCloseable {
         for (Share s : shares) ceSum += s.ceSum();
         int i = 0;
         for (Variable p : trainable.values()) p.setGrad(sum(shares, i++, clips, p.shape()));
-        Variable separation = job.separationLoss();
-        if (separation.requiresGrad()) separation.backward();
-        float ce = ceSum / clips, sep = separation.item();
-        Map<String, Float> parts = new LinkedHashMap<>();
-        parts.put("ce", ce);
-        parts.put("separation", sep);
-        return new TrainingJob.StepLoss(Variable.constant(Tensor.scalar(ce + sep)), parts);
+        MultiDomainLora.Separation separation = job.separation();
+        if (separation.total().requiresGrad()) separation.total().backward();
+        float ce = ceSum / clips, sep = separation.total().item();
+        return new TrainingJob.StepLoss(Variable.constant(Tensor.scalar(ce + sep)), MultiDomainJob.parts(ce, separation));
     }
 
     /** Parameter {@code index}'s gradient: the shares' sums added in rank order, over {@code clips}; null when no share has one. */

@@ -13,7 +13,7 @@ import mdlora.video.TestViews;
 /**
  * How a run turns clips into model input: T frames sampled uniformly by segments, the shorter side
  * resized to 8/7 of the image size, a crop of the image size (random and mirrored for training,
- * centred for evaluation), normalised with the backbone's mean and std; decoded frames kept in the
+ * centred for evaluation), normalised with the model's mean and std (the run's: the backbone's own unless the config says otherwise); decoded frames kept in the
  * frame cache when {@code data.cache} names one.
  */
 public final class ClipPipeline {

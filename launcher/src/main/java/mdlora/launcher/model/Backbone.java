@@ -106,11 +106,19 @@ public final class Backbone {
      * resampled when that differs from the checkpoint's).
      */
     public VisionTransformer create(int imageSize) {
+        return create(imageSize, config.mean(), config.std());
+    }
+
+    /**
+     * As {@link #create(int)}, normalising inputs with {@code mean} and {@code std} (a run's, which may differ from the
+     * backbone's own): the model's config carries them to whatever reads or exports it.
+     */
+    public VisionTransformer create(int imageSize, ViTConfig.Rgb mean, ViTConfig.Rgb std) {
         int patch = config.patchSize();
         if (imageSize % patch != 0)
             throw new ConfigException("--image-size " + imageSize + " is not a multiple of the backbone's patch size " + patch + " (" + source + "); use "
                     + Math.max(patch, imageSize / patch * patch) + " or " + (imageSize / patch + 1) * patch);
-        ViTConfig c = config().withNumClasses(0).withImageSize(imageSize);
+        ViTConfig c = config().withNumClasses(0).withImageSize(imageSize).withNormalization(mean, std);
         VisionTransformer vit = new VisionTransformer(c, new Rng(0));
         try {
             checkpoint.loadInto(vit, ViTCheckpoint.Mode.BACKBONE);

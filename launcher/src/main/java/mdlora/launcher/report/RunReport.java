@@ -97,10 +97,30 @@ public final class RunReport {
         plots.put("loss", curve("Training loss", "loss", steps, loss));
         if (train.getFirst().containsKey("ce")) {
             plots.put("cross-entropy", curve("Cross-entropy", "cross-entropy", steps, column(train, "ce")));
-            plots.put("separation", curve("Domain separation (lambda1 L_orth + lambda2 L_ss)", "loss", steps, column(train, "separation")));
+            if (train.getFirst().containsKey("orth")) {
+                plots.put("orth", curve("Orthogonality lambda1 L_orth", "loss", steps, column(train, "orth")));
+                plots.put("ss", curve("Subspace separation lambda2 L_ss", "loss", steps, column(train, "ss")));
+            } else {
+                plots.put("separation", curve("Domain separation (lambda1 L_orth + lambda2 L_ss)", "loss", steps, column(train, "separation")));
+            }
+            lossTable(report, train.getLast());
         }
         plots.put("lr", new LinePlot("Learning rate", "step", "lr").add("lr", steps, column(train, "lr")));
         report.smallMultiples(plots);
+    }
+
+    /** The last step's loss and its parts apart: the cross-entropy is what the domains' accuracy follows, not the total. */
+    private static void lossTable(HtmlReport report, Map<String, Object> last) {
+        Table t = new Table("loss at step " + last.get("step"), "value");
+        Map<String, String> parts = new LinkedHashMap<>();
+        parts.put("loss", "total");
+        parts.put("ce", "cross-entropy");
+        parts.put("orth", "lambda1 L_orth");
+        parts.put("ss", "lambda2 L_ss");
+        parts.forEach((key, label) -> {
+            if (last.get(key) instanceof Number v) t.row(label, String.format(Locale.ROOT, "%.6g", v.doubleValue()));
+        });
+        report.table(t);
     }
 
     /** A per-step curve, drawn raw (light) and smoothed (dark). */

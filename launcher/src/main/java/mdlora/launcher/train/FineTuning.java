@@ -26,6 +26,7 @@ import mdlora.launcher.run.RunDir;
 import mdlora.launcher.run.RunLock;
 import mdlora.lora.PeftNames;
 import mdlora.lora.video.VideoClassifier;
+import mdlora.nn.ViTConfig;
 import mdlora.tensor.io.AtomicFile;
 import mdlora.video.ClipRecord;
 import mdlora.video.ClipSource;
@@ -85,8 +86,29 @@ public final class FineTuning {
         List<VideoClassifier.Domain> domains = new ArrayList<>();
         for (int d = 0; d < data.domains().size(); d++) domains.add(new VideoClassifier.Domain(data.names().get(d), data.classes(d).size()));
         Backbone backbone = Backbone.load(config.model.backbone, config.model.heads);
+        takeFromBackbone(config, backbone);
         MultiDomainModel model = MultiDomainModel.create(config, backbone, domains);
         return new FineTuning(config, data, model, plan, ClipPipeline.source(config, model.backboneConfig()), changes, fingerprint(backbone));
+    }
+
+    /**
+     * Fills in what the config leaves to the backbone (image size 0, no mean or std: its own), so that the run's
+     * config.json records what it uses; says in one line when the image size makes the backbone resample its
+     * position embedding.
+     */
+    private static void takeFromBackbone(Settings config, Backbone backbone) {
+        ViTConfig own = backbone.config();
+        if (config.data.imageSize == 0) config.data.imageSize = own.imageSize();
+        if (config.data.mean.isEmpty()) config.data.mean = channels(own.mean());
+        if (config.data.std.isEmpty()) config.data.std = channels(own.std());
+        backbone.resampling(config.data.imageSize).ifPresent(line -> System.err.println("mdlora: " + line));
+    }
+
+    /** R, G, B as the config writes them: 0.485f becomes 0.485, not 0.48500001430511475. */
+    private static List<Double> channels(ViTConfig.Rgb rgb) {
+        List<Double> out = new ArrayList<>();
+        for (float v : rgb.toArray()) out.add(Double.parseDouble(Float.toString(v)));
+        return out;
     }
 
     /** Trains in this process, in {@code run} (from its checkpoint when it has one) until the end, {@code stopAfter} steps, or a stop. */

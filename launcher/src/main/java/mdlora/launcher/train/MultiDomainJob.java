@@ -12,6 +12,7 @@ import mdlora.launcher.data.DomainWeights;
 import mdlora.launcher.data.StepBatches;
 import mdlora.launcher.data.StepPlan;
 import mdlora.launcher.model.MultiDomainModel;
+import mdlora.lora.MultiDomainLora;
 import mdlora.lora.video.VideoClassifier;
 import mdlora.video.Batch;
 import mdlora.video.ClipSource;
@@ -75,11 +76,22 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
     public StepLoss loss(int step) {
         Batch b = batches.at(step);
         VideoClassifier.Output out = model.classifier().forward(Variable.constant(b.clips()), b.domains());
-        Variable ce = out.loss(b.labels(), labelSmoothing, domainWeights(b.domains())), separation = model.separationLoss();
+        Variable ce = out.loss(b.labels(), labelSmoothing, domainWeights(b.domains()));
+        MultiDomainLora.Separation separation = model.separation();
+        return new StepLoss(ce.add(separation.total()), parts(ce.item(), separation));
+    }
+
+    /**
+     * The parts of a step's loss the log shows: the cross-entropy, the separation loss, and its two weighted terms
+     * ({@code orth}: lambda1 L_orth, {@code ss}: lambda2 L_ss).
+     */
+    public static Map<String, Float> parts(float ce, MultiDomainLora.Separation separation) {
         Map<String, Float> parts = new LinkedHashMap<>();
-        parts.put("ce", ce.item());
-        parts.put("separation", separation.item());
-        return new StepLoss(ce.add(separation), parts);
+        parts.put("ce", ce);
+        parts.put("separation", separation.total().item());
+        parts.put("orth", separation.orthogonality());
+        parts.put("ss", separation.subspace());
+        return parts;
     }
 
     @Override
@@ -125,8 +137,8 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
     }
 
     /** The domain-separation terms, which depend on the weights alone (a data-parallel run counts them once, on the driver). */
-    public Variable separationLoss() {
-        return model.separationLoss();
+    public MultiDomainLora.Separation separation() {
+        return model.separation();
     }
 
     /**
