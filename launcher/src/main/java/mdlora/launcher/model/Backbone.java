@@ -114,10 +114,7 @@ public final class Backbone {
      * backbone's own): the model's config carries them to whatever reads or exports it.
      */
     public VisionTransformer create(int imageSize, ViTConfig.Rgb mean, ViTConfig.Rgb std) {
-        int patch = config.patchSize();
-        if (imageSize % patch != 0)
-            throw new ConfigException("--image-size " + imageSize + " is not a multiple of the backbone's patch size " + patch + " (" + source + "); use "
-                    + Math.max(patch, imageSize / patch * patch) + " or " + (imageSize / patch + 1) * patch);
+        requirePatchMultiple(imageSize);
         ViTConfig c = config().withNumClasses(0).withImageSize(imageSize).withNormalization(mean, std);
         VisionTransformer vit = new VisionTransformer(c, new Rng(0));
         try {
@@ -134,8 +131,17 @@ public final class Backbone {
      */
     public Optional<String> resampling(int imageSize) {
         if (imageSize == config.imageSize()) return Optional.empty();
+        requirePatchMultiple(imageSize);
         int from = config.gridSize(), to = imageSize / config.patchSize();
         return Optional.of("backbone " + source + " was trained on " + config.imageSize() + " px; at " + imageSize + " px its position embedding is resampled from "
                 + from + "x" + from + " to " + to + "x" + to + " patches (bicubic, antialiased, as timm)");
+    }
+
+    /** A frame size the backbone's patches tile; else an error naming the two nearest that do. */
+    private void requirePatchMultiple(int imageSize) {
+        int patch = config.patchSize();
+        if (imageSize % patch != 0)
+            throw new ConfigException("--image-size " + imageSize + " is not a multiple of the backbone's patch size " + patch + " (" + source + "); use "
+                    + Math.max(patch, imageSize / patch * patch) + " or " + (imageSize / patch + 1) * patch);
     }
 }
