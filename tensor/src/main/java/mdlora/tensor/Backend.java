@@ -34,6 +34,13 @@ public interface Backend {
      */
     void matmulInto(Tensor a, Tensor b, Tensor out, float alpha, float beta);
 
+    /**
+     * A linear layer's product {@code x w^T + bias} for x [rows, in], w [out, in] and bias [out] (or null):
+     * the bias is added as the product's output is written, not in a second pass over it, with the same
+     * rounding as {@code matmul} followed by that pass.
+     */
+    Tensor linear(Tensor x, Tensor w, Tensor bias);
+
     Tensor unary(UnaryOp op, Tensor x);
 
     /** {@code op(a, b)} with NumPy broadcasting. */
