@@ -20,8 +20,8 @@ public final class Functional {
 
     /** GELU, erf form (PyTorch's default). */
     public static Variable gelu(Variable x) {
-        Tensor in = x.data();
-        return Variable.result("gelu", in.gelu(), g -> new Tensor[] {be().gelu().backward(in, g)}, x);
+        Tensor in = x.data(), y = in.gelu();
+        return Variable.result("gelu", y, g -> new Tensor[] {be().gelu().backward(in, y, g)}, x);
     }
 
     /**

@@ -87,8 +87,11 @@ public interface Backend {
     interface Gelu {
         Tensor forward(Tensor x);
 
-        /** Gradient at {@code x} for output gradient {@code g}: {@code g * (Phi(x) + x phi(x))}. */
-        Tensor backward(Tensor x, Tensor g);
+        /**
+         * Gradient at {@code x} for output gradient {@code g}: {@code g * (Phi(x) + x phi(x))}, where {@code y}
+         * is the forward's output {@code x Phi(x)}, from which Phi(x) is read back rather than recomputed.
+         */
+        Tensor backward(Tensor x, Tensor y, Tensor g);
     }
 
     /** Softmax, or log-softmax when {@code log}, along an axis. */
