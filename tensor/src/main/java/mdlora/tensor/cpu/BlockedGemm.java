@@ -101,10 +101,14 @@ final class BlockedGemm {
                               float alpha, float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff) {
         float[] tile = BUFFERS.get().tile;
         for (int s = from; s < to; s++) {
-            int jr = s * NR;
-            for (int ir = 0; ir < mc; ir += MR)
+            int jr = s * NR, nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int ci = cOff + ir * ldc + jr, mr = Math.min(MR, mc - ir);
                 MicroKernel.multiply(kc, block.data(), block.index(ir, 0), block.rowStride(), panels, s * kc * NR,
-                        alpha, beta, c, cOff + ir * ldc + jr, ldc, Math.min(MR, mc - ir), Math.min(NR, nc - jr), bias, biasOff + jr, tile);
+                        alpha, beta, c, ci, ldc, mr, nr, tile);
+                // the tile is still in L1: the bias costs no pass over C (the same axpy a separate pass would run)
+                if (bias != null) for (int r = 0; r < mr; r++) Elementwise.axpy(nr, 1f, bias, biasOff + jr, 1, c, ci + r * ldc, 1);
+            }
         }
     }
 

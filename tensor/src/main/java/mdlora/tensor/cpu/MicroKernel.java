@@ -34,11 +34,10 @@ final class MicroKernel {
      * {@code ai} (leading dimension {@code lda}) and the packed {@code kc x NR} panel of B at {@code bi}.
      * Rows of A past {@code mr} are not read (the first row stands in for them); columns of the panel
      * past {@code nr} are computed but never stored. With {@code beta == 0} C is not read at all, so
-     * garbage (NaN) in it is overwritten. With a {@code bias}, {@code bias[bias0 + j]} is then added to
-     * column j, rounded as a separate pass adding it would round. {@code tile} is scratch of {@code MR * NR} floats.
+     * garbage (NaN) in it is overwritten. {@code tile} is scratch of {@code MR * NR} floats.
      */
-    static void multiply(int kc, float[] a, int ai, int lda, float[] b, int bi, float alpha, float beta,
-                         float[] c, int ci, int ldc, int mr, int nr, float[] bias, int bias0, float[] tile) {
+    static void multiply(int kc, float[] a, int ai, int lda, float[] b, int bi,
+                         float alpha, float beta, float[] c, int ci, int ldc, int mr, int nr, float[] tile) {
         int a0 = ai, a1 = mr > 1 ? ai + lda : ai, a2 = mr > 2 ? ai + 2 * lda : ai, a3 = mr > 3 ? ai + 3 * lda : ai;
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
@@ -58,14 +57,14 @@ final class MicroKernel {
             c31 = x.fma(b1, c31);
         }
         if (mr == MR && nr == NR) {
-            update(c00, c, ci, alpha, beta, bias, bias0);
-            update(c01, c, ci + L, alpha, beta, bias, bias0 + L);
-            update(c10, c, ci + ldc, alpha, beta, bias, bias0);
-            update(c11, c, ci + ldc + L, alpha, beta, bias, bias0 + L);
-            update(c20, c, ci + 2 * ldc, alpha, beta, bias, bias0);
-            update(c21, c, ci + 2 * ldc + L, alpha, beta, bias, bias0 + L);
-            update(c30, c, ci + 3 * ldc, alpha, beta, bias, bias0);
-            update(c31, c, ci + 3 * ldc + L, alpha, beta, bias, bias0 + L);
+            update(c00, c, ci, alpha, beta);
+            update(c01, c, ci + L, alpha, beta);
+            update(c10, c, ci + ldc, alpha, beta);
+            update(c11, c, ci + ldc + L, alpha, beta);
+            update(c20, c, ci + 2 * ldc, alpha, beta);
+            update(c21, c, ci + 2 * ldc + L, alpha, beta);
+            update(c30, c, ci + 3 * ldc, alpha, beta);
+            update(c31, c, ci + 3 * ldc + L, alpha, beta);
             return;
         }
         c00.intoArray(tile, 0);
@@ -80,20 +79,14 @@ final class MicroKernel {
             for (int j = 0; j < nr; j++) {
                 int i = ci + r * ldc + j;
                 float ab = alpha * tile[r * NR + j];
-                if (beta != 0f) ab = Math.fma(c[i], beta, ab);
-                c[i] = bias == null ? ab : ab + bias[bias0 + j];
+                c[i] = beta == 0f ? ab : Math.fma(c[i], beta, ab);
             }
     }
 
-    /**
-     * The vector twin of the edge loop above, with the same rounding: {@code fma(C, beta, alpha * acc) + bias}.
-     * The bias is loaded here rather than passed as a vector: a vector that may be null is not kept in a
-     * register by C2 but may be boxed on the heap, once per tile (every k steps; k is 192 in W3).
-     */
-    private static void update(FloatVector acc, float[] c, int i, float alpha, float beta, float[] bias, int bi) {
+    /** The vector twin of the edge loop above, with the same rounding: {@code fma(C, beta, alpha * acc)}. */
+    private static void update(FloatVector acc, float[] c, int i, float alpha, float beta) {
         FloatVector ab = acc.mul(alpha);
         if (beta != 0f) ab = FloatVector.fromArray(F, c, i).fma(FloatVector.broadcast(F, beta), ab);
-        if (bias != null) ab = ab.add(FloatVector.fromArray(F, bias, bi));
         ab.intoArray(c, i);
     }
 }
