@@ -46,6 +46,6 @@ public final class Hmdb51 {
             }
             classes.add(cls);
         }
-        return new Dataset("hmdb51", classes, clips).requireFilesExist();
+        return new Dataset("hmdb51", classes, clips);
     }
 }
