@@ -16,7 +16,10 @@ public interface Backend {
         return b != null ? b : Holder.vectorBackend();
     }
 
-    /** Makes {@code backend} the one every operation runs on. */
+    /**
+     * Makes {@code backend} the one every operation runs on, process-wide: the hook for another implementation
+     * of this interface (or a test's instrumented one), not a setting for everyday use. The default needs no call.
+     */
     static void use(Backend backend) {
         Holder.current = java.util.Objects.requireNonNull(backend, "backend");
     }
@@ -34,6 +37,7 @@ public interface Backend {
      */
     void matmulInto(Tensor a, Tensor b, Tensor out, float alpha, float beta);
 
+    /** {@code op(x)} for every element. */
     Tensor unary(UnaryOp op, Tensor x);
 
     /** {@code op(a, b)} with NumPy broadcasting. */
@@ -54,6 +58,7 @@ public interface Backend {
     /** Writes {@code src}, broadcast to {@code dst}'s shape, into {@code dst}. */
     void copy(Tensor src, Tensor dst);
 
+    /** Sets every element of {@code dst} to {@code value}. */
     void fill(Tensor dst, float value);
 
     /** {@code y += alpha * x}, x broadcast to y's shape. */
@@ -78,6 +83,7 @@ public interface Backend {
 
     /** GELU, erf form (PyTorch's default): {@code x Phi(x)}. */
     interface Gelu {
+        /** GELU of every element. */
         Tensor forward(Tensor x);
 
         /** Gradient at {@code x} for output gradient {@code g}: {@code g * (Phi(x) + x phi(x))}. */
@@ -86,6 +92,7 @@ public interface Backend {
 
     /** Softmax, or log-softmax when {@code log}, along an axis. */
     interface Softmax {
+        /** Softmax (log-softmax when {@code log}) of {@code x} along {@code axis}. */
         Tensor forward(Tensor x, int axis, boolean log);
 
         /**
@@ -119,6 +126,7 @@ public interface Backend {
         /** The context and the attention probabilities [B, heads, N, N], which are all the backward pass needs. */
         record Result(Tensor out, Tensor probs) {}
 
+        /** The heads' contexts and their attention probabilities. */
         Result forward(Tensor qkv, int heads, float scale);
 
         /** Gradient of qkv [B, N, 3D] for the context's gradient {@code g} [B, N, D]. */

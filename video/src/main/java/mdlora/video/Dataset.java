@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 public record Dataset(String name, List<String> classes, List<ClipRecord> clips) {
     private static final int MISSING_SHOWN = 20;
 
+    /** Copies the lists. */
     public Dataset {
         classes = List.copyOf(classes);
         clips = List.copyOf(clips);

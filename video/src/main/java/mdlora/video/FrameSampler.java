@@ -36,6 +36,7 @@ public sealed interface FrameSampler {
      * repeat.
      */
     record Uniform(int frames) implements FrameSampler {
+        /** Checks that {@code frames} is positive. */
         public Uniform {
             if (frames <= 0) throw new IllegalArgumentException("frames per sample must be positive, got " + frames);
         }
@@ -69,6 +70,7 @@ public sealed interface FrameSampler {
      * for evaluation. A clip shorter than the window is read as if it looped.
      */
     record Dense(int frames, int stride) implements FrameSampler {
+        /** Checks that {@code frames} and {@code stride} are positive. */
         public Dense {
             if (frames <= 0 || stride <= 0)
                 throw new IllegalArgumentException("frames and stride must be positive, got " + frames + " and " + stride);
