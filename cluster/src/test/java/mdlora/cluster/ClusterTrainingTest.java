@@ -75,6 +75,18 @@ class ClusterTrainingTest {
         assertEquals(Files.readString(whole.resolve("metrics.jsonl")), Files.readString(parts.resolve("metrics.jsonl")));
     }
 
+    /** Shares of per-domain batches weigh each row as the whole batch does, so the domains' loss weights survive the split by rows. */
+    @Test
+    void perDomainBatchesWithLossWeightsSplitOverWorkersEqualOneProcess() throws Exception {
+        Settings weighted = workspace.config(2, 2);
+        weighted.train.domainBatches = Settings.DomainBatches.PER_DOMAIN;
+        weighted.train.domainLossWeights = java.util.List.of(mdlora.video.SyntheticVideos.domainNames().getFirst() + "=3");
+        TinyRun.train(weighted, dir.resolve("weighted-one"), 0, StepCompute.LOCAL);
+        TinyRun.trainOnCluster(weighted, dir.resolve("weighted-two"), 0, new ClusterSettings("local[2]", 2));
+        double difference = TinyRun.maxRelativeDifference(TinyRun.weights(dir.resolve("weighted-two")), TinyRun.weights(dir.resolve("weighted-one")));
+        assertTrue(difference < 1e-5, "weights differ by " + difference + " (relative)");
+    }
+
     /** Failures injected by {@link #failingFirstAttempt}; the tasks run in this JVM (local mode). */
     private static final AtomicInteger FAILURES = new AtomicInteger();
 

@@ -10,6 +10,7 @@ import mdlora.launcher.model.HubConfig;
 import mdlora.launcher.run.RunDir;
 import mdlora.launcher.train.TrainedRun;
 import mdlora.lora.MultiDomainLora;
+import mdlora.lora.PeftNames;
 import mdlora.lora.video.VideoClassifier;
 import mdlora.tensor.Tensor;
 import mdlora.tensor.io.Json;
@@ -18,7 +19,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code mdlora export --run RUN_DIR --domain D --out DIR}: the run's model for one domain as a plain ViT
+ * {@code mdlora export --run RUN_DIR --adapters [--names timm|hf] --out DIR}: the run's adapters in PEFT's layout (one
+ * folder per adapter, each domain's head as {@code modules_to_save}), under timm's layer names or Hugging Face
+ * ViT's (qkv split exactly into query, key and value) so that PEFT loads them onto a {@code transformers} ViT.
+ *
+ * <p>{@code mdlora export --run RUN_DIR --domain D --out DIR}: the run's model for one domain as a plain ViT
  * in timm's layout (LoRAs merged into the weights, the domain's head as {@code head}) in a self-contained
  * folder, as Hugging Face keeps one: {@code model.safetensors}, {@code config.json} and
  * {@code preprocessor_config.json}, loadable with no LoRA code. It never writes over a file without
@@ -29,15 +34,24 @@ import picocli.CommandLine.Option;
                 + "with D's head in timm's layout (patch_embed.proj, cls_token, pos_embed, blocks.N..., norm, head); config.json (Hugging "
                 + "Face ViTConfig's names, D's label names as id2label, the normalisation as image_mean/image_std); and "
                 + "preprocessor_config.json. The video model is this ViT applied to every frame, the class-token features averaged over "
-                + "the frames before the head. Existing files are refused unless --force; a run folder is always refused."})
+                + "the frames before the head. Existing files are refused unless --force; a run folder is always refused.",
+                "With --adapters, writes instead the run's adapters in PEFT's layout into DIR: one folder per adapter (shared, then each "
+                + "domain), adapter_config.json + adapter_model.safetensors, each domain's head saved in its adapter as modules_to_save; "
+                + "--names hf names the layers as Hugging Face's ViTForImageClassification does (query/key/value split exactly from qkv, "
+                + "the head as classifier) for PeftModel.from_pretrained on a transformers ViT."})
 final class ExportCommand implements Callable<Integer> {
     /** The files of an exported model, as a Hugging Face model folder names them. */
     static final List<String> FILES = List.of("model.safetensors", "config.json", "preprocessor_config.json");
 
     @Option(names = "--run", required = true, paramLabel = "RUN_DIR", description = "the run folder")
     Path run;
-    @Option(names = "--domain", required = true, paramLabel = "D", description = "the domain to export")
+    @Option(names = "--domain", paramLabel = "D", description = "the domain to export (merged model)")
     String domain;
+    @Option(names = "--adapters", description = "write the run's adapters (PEFT's layout, heads as modules_to_save) instead of a domain's merged model")
+    boolean adapters;
+    @Option(names = "--names", paramLabel = "N", description = "layer names of --adapters: timm (blocks.N.attn.qkv, head) or hf "
+            + "(vit.encoder.layer.N.attention.attention.query|key|value, ..., classifier)")
+    String names = "timm";
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "the folder the model goes into (made if missing)")
     Path out;
     @Option(names = "--force", description = "write over the files of an earlier export in DIR")
@@ -47,6 +61,9 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         RunDir dir = RunDir.open(UserError.existing(run, "--run"));
         Path folder = out.toAbsolutePath().normalize();
+        if (adapters) return exportAdapters(dir, folder);
+        if (!names.equals("timm")) throw new UserError("--names applies to --adapters (a merged model is written in timm's layout)");
+        if (domain == null) throw new UserError("give --domain D (the domain whose merged model to write) or --adapters");
         if (folder.getFileName().toString().endsWith(".safetensors"))
             throw new UserError("--out names the folder the model goes into (" + String.join(", ", FILES) + "), got a file name: " + out);
         if (Files.exists(folder) && !Files.isDirectory(folder)) throw new UserError("--out must be a folder, " + out + " is a file");
@@ -66,6 +83,29 @@ final class ExportCommand implements Callable<Integer> {
         System.out.println("exported " + domain + " (" + labels.size() + " classes) -> " + folder + " (" + String.join(", ", FILES) + ")");
         return 0;
     }
+    private int exportAdapters(RunDir dir, Path folder) throws IOException {
+        PeftNames peftNames = switch (names) {
+            case "timm" -> PeftNames.TIMM;
+            case "hf" -> PeftNames.HF_VIT;
+            default -> throw new UserError("--names must be timm or hf, got '" + names + "'");
+        };
+        if (domain != null) throw new UserError("--adapters writes every adapter (shared and each domain); leave out --domain");
+        if (folder.equals(dir.path().toAbsolutePath().normalize())) throw new UserError("--out is the run folder; choose another folder for the adapters");
+        TrainedRun trained = TrainedRun.load(dir);
+        MultiDomainLora lora = trained.model().lora();
+        if (lora == null) throw new UserError(dir.path() + " trained only the heads (head-only): it has no LoRA adapters to export");
+        for (String adapter : lora.adapterNames())
+            if (!force && Files.exists(folder.resolve(adapter)))
+                throw new UserError(folder.resolve(adapter) + " already exists (use --force to write over it, or another --out)");
+        try {
+            trained.model().classifier().saveAdapters(lora, folder, peftNames);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("cannot write the adapters with " + names + " names: " + e.getMessage());
+        }
+        System.out.println("exported adapters " + String.join(", ", lora.adapterNames()) + " (" + names + " names) -> " + folder);
+        return 0;
+    }
+
     /** Whether {@code config} is absent or a model config an earlier export wrote (the only config.json --force may replace). */
     private static boolean exported(Path config) throws IOException {
         if (!Files.exists(config)) return true;

@@ -18,9 +18,10 @@ import picocli.CommandLine.Mixin;
  */
 @Command(name = "train", header = "fine-tune shared + domain LoRAs on several video datasets (config file + overrides)",
         customSynopsis = "mdlora train --domain NAME=LAYOUT:PATH [--domain ...] [OPTIONS]",
-        description = {"Fine-tunes the backbone with a shared LoRA and one LoRA and head per domain on batches mixed over the domains, "
+        description = {"Fine-tunes the backbone with a shared LoRA and one LoRA and head per domain on batches drawn over the domains "
+                + "(by default every domain equally often: --domain-sampling uniform; see also --domain-loss-weights and --domain-batches), "
                 + "evaluating every domain as it goes. The run folder gets config.json, metrics.jsonl, checkpoint.safetensors, adapters/ "
-                + "(PEFT layout), eval.json and report.html. Ctrl-C saves a checkpoint at the next step and exits; --resume RUN_DIR "
+                + "(PEFT layout, each domain's head as modules_to_save), eval.json and report.html. Ctrl-C saves a checkpoint at the next step and exits; --resume RUN_DIR "
                 + "continues exactly where it stopped. Every option is also a config-file key (section.name, '_' for '-')."})
 final class TrainCommand implements Callable<Integer> {
     final Settings settings = new Settings();

@@ -111,4 +111,27 @@ class EndToEndTest {
         }
         assertEquals(6, ViTCheckpoint.read(file).config().numClasses());
     }
+
+    /** The run's adapters carry each domain's head (PEFT's modules_to_save); --adapters --names hf rewrites them for a transformers ViT. */
+    @Test
+    void adaptersCarryTheHeadsAndExportUnderHuggingFaceNames() throws Exception {
+        Map<String, Object> forest = Json.parseObject(Files.readString(run.resolve("adapters/forest/adapter_config.json")));
+        assertEquals(List.of("head"), forest.get("modules_to_save"));
+        TrainedRun trained = TrainedRun.load(RunDir.open(run));
+        try (var f = SafetensorsFile.open(run.resolve("adapters/forest/adapter_model.safetensors"))) {
+            assertTrue(f.tensor("base_model.model.head.weight").allClose(trained.model().classifier().module("heads.2").stateDict().get("weight"), 0, 0));
+        }
+
+        Path out = dir.resolve("hf-adapters");
+        ok("export", "--run", run.toString(), "--adapters", "--names", "hf", "--out", out.toString());
+        Map<String, Object> hf = Json.parseObject(Files.readString(out.resolve("forest/adapter_config.json")));
+        assertEquals(List.of("classifier"), hf.get("modules_to_save"));
+        assertTrue(((List<?>) hf.get("target_modules")).contains("vit.encoder.layer.1.output.dense"), hf.toString());
+        try (var f = SafetensorsFile.open(out.resolve("shared/adapter_model.safetensors"))) {
+            assertTrue(f.contains("base_model.model.vit.encoder.layer.0.attention.attention.value.lora_B.weight"));
+        }
+        assertTrue(Launcher.run("export", "--run", run.toString(), "--adapters", "--out", out.toString()).err().contains("already exists"));
+        assertTrue(Launcher.run("export", "--run", run.toString(), "--adapters", "--names", "keras", "--out", dir.resolve("x").toString()).err()
+                .contains("--names must be timm or hf"));
+    }
 }

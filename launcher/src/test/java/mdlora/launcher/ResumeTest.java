@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import mdlora.tensor.io.SafetensorsFile;
+import mdlora.video.SyntheticVideos;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,9 +24,27 @@ class ResumeTest {
 
     @Test
     void stoppedAndResumedRunEqualsTheUninterruptedOne() throws Exception {
+        // 4 is not a checkpoint step
+        assertResumeIsExact("--steps", "8", "--checkpoint-every", "3");
+    }
+
+    /** The batch of a step is a function of seed and step whichever way batches are drawn and their loss weighted. */
+    @Test
+    void resumeIsExactWithPerDomainBatchesAndLossWeights() throws Exception {
+        List<String> domains = SyntheticVideos.domainNames();
+        assertResumeIsExact("--steps", "8", "--checkpoint-every", "3", "--batch", "2", "--domain-batches", "per-domain",
+                "--domain-loss-weights", domains.get(0) + "=2," + domains.get(1) + "=0.5");
+    }
+
+    @Test
+    void resumeIsExactWithWeightedDomainSampling() throws Exception {
+        List<String> weights = SyntheticVideos.domainNames().stream().map(d -> d + "=" + (d.equals(SyntheticVideos.domainNames().getFirst()) ? 3 : 1)).toList();
+        assertResumeIsExact("--steps", "8", "--checkpoint-every", "3", "--domain-sampling", String.join(",", weights));
+    }
+
+    private void assertResumeIsExact(String... more) throws Exception {
         Path data = Launcher.tinyDataset(dir.resolve("data")), backbone = Launcher.tinyBackbone(dir.resolve("pretrain"));
-        // steps 4 and 5 straddle an epoch boundary (3 batches of 4 clips an epoch); 4 is not a checkpoint step
-        List<String> flags = Launcher.tinyTraining(data, backbone, "--steps", "8", "--checkpoint-every", "3");
+        List<String> flags = Launcher.tinyTraining(data, backbone, more);
         Path whole = dir.resolve("whole"), parts = dir.resolve("parts");
         ok(line("train", flags, "--out", whole.toString()));
 

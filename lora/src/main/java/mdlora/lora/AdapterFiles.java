@@ -27,6 +27,12 @@ import mdlora.tensor.io.SafetensorsWriter;
  * one domain adapter together in PEFT gives that domain's model. What PEFT ignores carries the rest: an
  * {@code "mdlora"} object in the config (method flags, tau, subspace dimensions, the base fingerprint) and
  * tensors named {@code mdlora.<module>.A|M|scale} holding the raw factors that the folding hides.
+ *
+ * <p>Whole modules an adapter carries besides its LoRAs (a domain's classification head) are PEFT's
+ * {@code modules_to_save}: listed by name in the config and stored as {@code base_model.model.<module>.<param>},
+ * the key PEFT's {@code get_peft_model_state_dict} writes (it drops the {@code modules_to_save.<adapter>} infix) and
+ * {@code set_peft_model_state_dict} reads back into the module's copy. The layer names are timm's, or Hugging
+ * Face ViT's ({@link PeftNames}) for adapters meant for a {@code transformers} model; this class reads back timm's.
  */
 final class AdapterFiles {
     static final String CONFIG = "adapter_config.json", WEIGHTS = "adapter_model.safetensors";
@@ -39,32 +45,52 @@ final class AdapterFiles {
 
     // ---------------------------------------------------------------- saving
 
-    static void save(MultiDomainLora lora, Path dir) throws IOException {
+    /**
+     * @param modulesToSave per adapter, the state dicts of the whole modules it carries (keys {@code <module>.<param>}
+     *                      under timm's names, e.g. {@code head.weight}); adapters not in the map carry none
+     */
+    static void save(MultiDomainLora lora, Path dir, PeftNames names, Map<String, Map<String, Tensor>> modulesToSave) throws IOException {
         String fingerprint = lora.baseFingerprint();
         for (String adapter : lora.adapterNames()) {
             Map<String, LoraBranch> branches = lora.branches(adapter);
+            Map<String, Tensor> extra = modulesToSave.getOrDefault(adapter, Map.of());
             Path folder = dir.resolve(adapter);
             Files.createDirectories(folder);
             SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
-            branches.forEach((path, b) -> putTensors(w, path, b));
+            List<String> targets = new ArrayList<>();
+            branches.forEach((path, b) -> targets.addAll(putTensors(w, names, path, b)));
+            TreeSet<String> saved = new TreeSet<>();
+            extra.forEach((key, t) -> {
+                String module = names.module(key.substring(0, key.lastIndexOf('.')));
+                saved.add(module);
+                w.put(PEFT_PREFIX + module + key.substring(key.lastIndexOf('.')), t);
+            });
             w.write(folder.resolve(WEIGHTS));
-            Files.writeString(folder.resolve(CONFIG), Json.writePretty(config(lora, adapter, branches, fingerprint)));
+            Files.writeString(folder.resolve(CONFIG), Json.writePretty(config(lora, adapter, branches, targets, saved, names, fingerprint)));
         }
     }
 
-    private static void putTensors(SafetensorsWriter w, String module, LoraBranch b) {
+    /** Writes one LoRA under its target modules' names (three for a qkv under Hugging Face's); returns those names. */
+    private static List<String> putTensors(SafetensorsWriter w, PeftNames names, String module, LoraBranch b) {
         Tensor a = b.loraA().data(), m = b.mixer() == null ? null : b.mixer().data();
         Tensor projectedB = b.subspace() == null ? b.loraB().data() : b.subspace().project(b.loraB().data());
-        w.put(PEFT_PREFIX + module + ".lora_A.weight", m == null ? a : m.matmul(a));
-        w.put(PEFT_PREFIX + module + ".lora_B.weight", projectedB.mul(b.scale() / b.configuredScale()));
+        Tensor peftA = m == null ? a : m.matmul(a), peftB = projectedB.mul(b.scale() / b.configuredScale());
+        List<String> targets = new ArrayList<>();
+        for (PeftNames.Target t : names.targets(module, peftB.size(0))) {
+            w.put(PEFT_PREFIX + t.module() + ".lora_A.weight", peftA);
+            w.put(PEFT_PREFIX + t.module() + ".lora_B.weight", peftB.slice(0, t.from(), t.to()));
+            targets.add(t.module());
+        }
         if (m != null) {
             w.put(EXTRA_PREFIX + module + ".A", a);
             w.put(EXTRA_PREFIX + module + ".M", m);
         }
         if (b.trainableScale() != null) w.put(EXTRA_PREFIX + module + ".scale", Tensor.scalar(b.scale()).reshape(1));
+        return targets;
     }
 
-    private static Map<String, Object> config(MultiDomainLora lora, String adapter, Map<String, LoraBranch> branches, String fingerprint) {
+    private static Map<String, Object> config(MultiDomainLora lora, String adapter, Map<String, LoraBranch> branches, List<String> targets,
+                                              TreeSet<String> modulesToSave, PeftNames names, String fingerprint) {
         LoraConfig c = lora.config();
         boolean shared = adapter.equals(MultiDomainLora.SHARED);
         LoraBranch first = branches.values().iterator().next();
@@ -78,10 +104,10 @@ final class AdapterFiles {
         peft.put("lora_alpha", (double) (shared ? c.sharedAlpha() : c.domainAlpha()));
         peft.put("lora_dropout", (double) c.dropout());
         peft.put("use_rslora", c.rsLora());
-        peft.put("target_modules", branches.keySet().stream().toList());
+        peft.put("target_modules", targets);
         peft.put("bias", "none");
         peft.put("fan_in_fan_out", false);
-        peft.put("modules_to_save", null);
+        peft.put("modules_to_save", modulesToSave.isEmpty() ? null : List.copyOf(modulesToSave));
         peft.put("init_lora_weights", true);
         peft.put("layers_to_transform", null);
         peft.put("layers_pattern", null);
@@ -92,6 +118,7 @@ final class AdapterFiles {
         Map<String, Object> ours = new LinkedHashMap<>();
         ours.put("format", FORMAT);
         ours.put("adapter", shared ? "shared" : "domain");
+        ours.put("names", lower(names));
         ours.put("domains", lora.domains());
         ours.put("placement", c.placement().name());
         ours.put("init", lower(c.init()));
@@ -115,7 +142,9 @@ final class AdapterFiles {
 
     // ---------------------------------------------------------------- loading
 
-    static void load(MultiDomainLora lora, Path dir) throws IOException {
+    /** Loads every adapter's LoRAs; returns, per adapter, the tensors of the modules it saves whole (keys {@code <module>.<param>}). */
+    static Map<String, Map<String, Tensor>> load(MultiDomainLora lora, Path dir) throws IOException {
+        Map<String, Map<String, Tensor>> modulesToSave = new LinkedHashMap<>();
         String fingerprint = null;
         for (String adapter : lora.adapterNames()) {
             Path folder = dir.resolve(adapter);
@@ -130,8 +159,38 @@ final class AdapterFiles {
                     throw new IllegalArgumentException(folder + ": this adapter was trained on a different backbone: its base weights "
                             + "have fingerprint " + stored + ", this model's " + fingerprint);
             }
+            Object names = cfg.get("mdlora") instanceof Map<?, ?> ours ? ours.get("names") : null;
+            if (names != null && !names.equals(lower(PeftNames.TIMM)))
+                throw new IllegalArgumentException(folder.resolve(CONFIG) + ": the adapter's layers have " + names + " names (written for that "
+                        + "library's model, not mdlora's); load the timm-named adapters of the run instead");
             loadAdapter(lora, folder, cfg, lora.branches(adapter));
+            modulesToSave.put(adapter, savedModules(folder, cfg));
         }
+        return modulesToSave;
+    }
+
+    /** The tensors of the config's {@code modules_to_save}, by {@code <module>.<param>}. */
+    private static Map<String, Tensor> savedModules(Path folder, Map<String, Object> cfg) throws IOException {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        Object listed = cfg.get("modules_to_save");
+        if (listed == null) return out;
+        if (!(listed instanceof List<?> modules))
+            throw new IllegalArgumentException(folder.resolve(CONFIG) + ": modules_to_save must be a list of module names or null, found " + Json.typeName(listed));
+        try (SafetensorsFile f = SafetensorsFile.open(folder.resolve(WEIGHTS))) {
+            for (Object module : modules) {
+                String prefix = PEFT_PREFIX + module + ".";
+                int found = 0;
+                for (String name : f.names()) {
+                    if (!name.startsWith(prefix) || name.substring(prefix.length()).contains(".")) continue;
+                    Tensor t = f.tensor(name);
+                    if (t.hasNonFinite()) throw new IllegalArgumentException(f.path() + ": '" + name + "' holds NaN or infinity");
+                    out.put(name.substring(PEFT_PREFIX.length()), t);
+                    found++;
+                }
+                if (found == 0) throw new IllegalArgumentException(f.path() + ": modules_to_save lists '" + module + "' but the file has no " + prefix + "* tensor");
+            }
+        }
+        return out;
     }
 
     private static void loadAdapter(MultiDomainLora lora, Path folder, Map<String, Object> cfg, Map<String, LoraBranch> branches) throws IOException {

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import mdlora.autograd.Variable;
 import mdlora.nn.Linear;
 import mdlora.nn.Module;
+import mdlora.nn.VisionTransformer;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
 import mdlora.tensor.io.SafetensorsWriter;
@@ -64,15 +65,28 @@ public final class MultiDomainLora {
             if (e.getValue() instanceof LoraLinear)
                 throw new IllegalArgumentException("the model already has LoRA layers (at '" + e.getKey() + "'); attach once");
         Map<String, Set<LoraKind>> targets = config.placement().resolve(model);
+        Map<String, Module> modules = model.namedModules();
         model.freeze();
         Map<String, LoraLinear> layers = new LinkedHashMap<>();
         for (var t : targets.entrySet()) {
             LoraLinear layer = wrap(t.getKey(), (Linear) model.module(t.getKey()), t.getValue(), config, domains, rng);
             model.replaceModule(t.getKey(), layer);
-            layers.put(t.getKey(), layer);
+            layers.put(layerName(modules, t.getKey()), layer);
         }
         unfreezeExtras(model, config);
         return new MultiDomainLora(model, config, List.copyOf(domains), layers);
+    }
+
+    /**
+     * The name a layer goes by in adapter files, the fingerprint and the analysis: its path within the
+     * innermost {@link VisionTransformer} that holds it (timm's names), so that attaching to a ViT and to a
+     * model that wraps one (a video classifier's {@code backbone}) name the same layers the same way and
+     * each loads the other's adapters; its model path where no ViT holds it.
+     */
+    private static String layerName(Map<String, Module> modules, String path) {
+        for (int dot = path.lastIndexOf('.'); dot > 0; dot = path.lastIndexOf('.', dot - 1))
+            if (modules.get(path.substring(0, dot)) instanceof VisionTransformer) return path.substring(dot + 1);
+        return path;
     }
 
     private static void checkDomains(List<String> domains) {
@@ -134,7 +148,10 @@ public final class MultiDomainLora {
         return domains;
     }
 
-    /** The LoRA layers by dotted path, in model order. */
+    /**
+     * The LoRA layers in model order, by name: the dotted path within the ViT that holds the layer (timm's
+     * names, wherever the LoRAs were attached), or within the model where no ViT holds it.
+     */
     public Map<String, LoraLinear> layers() {
         return layers;
     }
@@ -204,7 +221,7 @@ public final class MultiDomainLora {
         Map<String, Tensor> merged = new HashMap<>();
         Set<String> dropped = new HashSet<>();
         for (var e : layers.entrySet()) {
-            String p = e.getKey() + ".";
+            String p = e.getValue().path() + ".";
             for (String k : e.getValue().stateDict().keySet()) {
                 if (k.startsWith(BASE_LAYER)) renamed.put(p + k, p + k.substring(BASE_LAYER.length()));
                 else dropped.add(p + k);
@@ -239,18 +256,32 @@ public final class MultiDomainLora {
      * (see {@link AdapterFiles}), with a fingerprint of the base weights.
      */
     public void saveAdapters(Path dir) throws IOException {
+        saveAdapters(dir, PeftNames.TIMM, Map.of());
+    }
+
+    /**
+     * As {@link #saveAdapters(Path)}, with the layers under {@code names} and, in each adapter named in
+     * {@code modulesToSave}, whole modules beside its LoRAs as PEFT's {@code modules_to_save} (keys
+     * {@code <module>.<param>} under timm's names, e.g. a domain's head as {@code head.weight} and {@code head.bias}),
+     * so that PEFT restores them together with the LoRAs.
+     */
+    public void saveAdapters(Path dir, PeftNames names, Map<String, Map<String, Tensor>> modulesToSave) throws IOException {
         requireUnmerged("saving adapters");
-        AdapterFiles.save(this, dir);
+        for (String adapter : modulesToSave.keySet())
+            if (!adapterNames().contains(adapter)) throw new IllegalArgumentException("modules to save for '" + adapter + "', which is not an adapter: " + adapterNames());
+        AdapterFiles.save(this, dir, names, modulesToSave);
     }
 
     /**
      * Loads adapters saved by {@link #saveAdapters}, or a PEFT LoRA in the same layout, into this model's
      * LoRAs. Fails, naming the file and the cause, when the base weights' fingerprint, the modules or the
-     * ranks differ from this model's.
+     * ranks differ from this model's. Returns, per adapter, the tensors of the modules it saves whole (PEFT's
+     * {@code modules_to_save}, keys {@code <module>.<param>}; empty where it saves none) for the caller to load into
+     * its own modules.
      */
-    public void loadAdapters(Path dir) throws IOException {
+    public Map<String, Map<String, Tensor>> loadAdapters(Path dir) throws IOException {
         requireUnmerged("loading adapters");
-        AdapterFiles.load(this, dir);
+        return AdapterFiles.load(this, dir);
     }
 
     private void requireUnmerged(String what) {
@@ -258,7 +289,7 @@ public final class MultiDomainLora {
     }
 
     /** The adapters this model has: {@code shared} if any layer has a shared LoRA, then each domain that has LoRAs. */
-    List<String> adapterNames() {
+    public List<String> adapterNames() {
         List<String> names = new ArrayList<>();
         if (!branches(SHARED).isEmpty()) names.add(SHARED);
         for (String d : domains) if (!branches(d).isEmpty()) names.add(d);

@@ -143,4 +143,100 @@ class AdapterFilesTest {
         MultiDomainLora.attach(loaded, FULL, TinyVideo.NAMES, new Rng(3)).loadAdapters(dir);
         for (int d = 0; d < 2; d++) assertTrue(logits(loaded, d).allClose(logits(saved, d), 1e-5, 1e-6));
     }
+
+    /** Both ways of attaching name the layers as timm does, so each loads the other's adapters (they were refused as "a different backbone"). */
+    @Test
+    void adaptersRoundTripBetweenAttachingToTheWholeModelAndToItsBackbone(@TempDir Path dir) throws Exception {
+        VideoClassifier whole = TinyVideo.model(1);
+        MultiDomainLora onWhole = MultiDomainLora.attach(whole, FULL, TinyVideo.NAMES, new Rng(2));
+        perturbScales(onWhole);
+        assertTrue(onWhole.layers().containsKey("blocks.1.attn.proj"), onWhole.layers().keySet().toString());
+        onWhole.saveAdapters(dir.resolve("whole"));
+        VideoClassifier viaBackbone = TinyVideo.model(1);
+        MultiDomainLora onBackbone = viaBackbone.attachLora(FULL, new Rng(3));
+        onBackbone.loadAdapters(dir.resolve("whole"));
+        for (int d = 0; d < 2; d++) assertTrue(logits(viaBackbone, d).allClose(logits(whole, d), 1e-5, 1e-6));
+
+        onBackbone.saveAdapters(dir.resolve("backbone"));
+        VideoClassifier wholeAgain = TinyVideo.model(1);
+        MultiDomainLora.attach(wholeAgain, FULL, TinyVideo.NAMES, new Rng(4)).loadAdapters(dir.resolve("backbone"));
+        for (int d = 0; d < 2; d++) assertTrue(logits(wholeAgain, d).allClose(logits(whole, d), 1e-5, 1e-6));
+        assertEquals(Files.readString(dir.resolve("whole/shared/adapter_config.json")), Files.readString(dir.resolve("backbone/shared/adapter_config.json")));
+    }
+
+    /** Moves every head off its initial values, so that a restored head is told from a fresh one. */
+    private static void perturbHeads(VideoClassifier model) {
+        model.namedParameters().forEach((name, p) -> { if (name.startsWith("heads.")) p.data().addInPlace(new Rng(name.hashCode()).normal(0, 1, p.shape())); });
+    }
+
+    @Test
+    void eachDomainsHeadTravelsInItsAdapterAsPeftsModulesToSave(@TempDir Path dir) throws Exception {
+        VideoClassifier saved = TinyVideo.model(1);
+        MultiDomainLora a = saved.attachLora(FULL, new Rng(2));
+        perturbScales(a);
+        perturbHeads(saved);
+        saved.saveAdapters(a, dir, PeftNames.TIMM);
+        for (int d = 0; d < 2; d++) {
+            String name = TinyVideo.NAMES.get(d);
+            Map<String, Object> cfg = Json.parseObject(Files.readString(dir.resolve(name + "/adapter_config.json")));
+            assertEquals(List.of("head"), cfg.get("modules_to_save"));
+            try (SafetensorsFile f = SafetensorsFile.open(dir.resolve(name + "/adapter_model.safetensors"))) {
+                // the keys PEFT's get_peft_model_state_dict writes for modules_to_save: base_model.model.<module>.<param>
+                assertTrue(f.tensor("base_model.model.head.weight").allClose(saved.module("heads." + d).stateDict().get("weight"), 0, 0));
+                assertTrue(f.tensor("base_model.model.head.bias").allClose(saved.module("heads." + d).stateDict().get("bias"), 0, 0));
+            }
+        }
+        assertEquals(null, Json.parseObject(Files.readString(dir.resolve("shared/adapter_config.json"))).get("modules_to_save"));
+
+        VideoClassifier loaded = TinyVideo.model(1);
+        loaded.loadAdapters(loaded.attachLora(FULL, new Rng(3)), dir);
+        for (int d = 0; d < 2; d++) assertTrue(logits(loaded, d).allClose(logits(saved, d), 1e-5, 1e-6), "domain " + d + ": LoRAs and head restored together");
+    }
+
+    /**
+     * Under Hugging Face ViT's names a qkv LoRA becomes three, query, key and value, whose PEFT updates
+     * (lora_alpha / r) lora_B lora_A are exactly the fused update's row blocks; the other layers are renamed
+     * and the head is saved as {@code classifier}.
+     */
+    @Test
+    void huggingFaceNamesSplitQkvExactlyIntoQueryKeyAndValue(@TempDir Path dir) throws Exception {
+        LoraConfig flat = FULL.toBuilder().placement(Placement.allFlat()).build();
+        VideoClassifier model = TinyVideo.model(1);
+        MultiDomainLora lora = model.attachLora(flat, new Rng(2));
+        perturbScales(lora);
+        model.saveAdapters(lora, dir, PeftNames.HF_VIT);
+        int width = TinyVideo.VIT.width();
+        for (String adapter : List.of("shared", "hmdb51")) {
+            Map<String, Object> cfg = Json.parseObject(Files.readString(dir.resolve(adapter + "/adapter_config.json")));
+            @SuppressWarnings("unchecked")
+            List<String> targets = (List<String>) cfg.get("target_modules");
+            assertTrue(targets.containsAll(List.of("vit.encoder.layer.1.attention.attention.query", "vit.encoder.layer.1.attention.attention.key",
+                    "vit.encoder.layer.1.attention.attention.value", "vit.encoder.layer.1.attention.output.dense",
+                    "vit.encoder.layer.1.intermediate.dense", "vit.encoder.layer.0.output.dense")), targets.toString());
+            assertEquals(4 * 2 + 2 * 2, targets.size(), targets.toString());
+            double peftScale = ((Number) cfg.get("lora_alpha")).doubleValue() / ((Number) cfg.get("r")).doubleValue();
+            try (SafetensorsFile f = SafetensorsFile.open(dir.resolve(adapter + "/adapter_model.safetensors"))) {
+                for (int block = 0; block < 2; block++) {
+                    LoraLinear qkv = lora.layers().get("blocks." + block + ".attn.qkv");
+                    Tensor fused = adapter.equals("shared") ? qkv.shared().delta() : qkv.domains().get(1).delta();
+                    String[] parts = {"query", "key", "value"};
+                    for (int p = 0; p < 3; p++) {
+                        String m = "base_model.model.vit.encoder.layer." + block + ".attention.attention." + parts[p];
+                        Tensor delta = f.tensor(m + ".lora_B.weight").matmul(f.tensor(m + ".lora_A.weight")).mul((float) peftScale);
+                        assertTrue(delta.allClose(fused.slice(0, p * width, (p + 1) * width), 1e-5, 1e-6), m);
+                    }
+                    LoraLinear fc1 = lora.layers().get("blocks." + block + ".mlp.fc1");
+                    String m = "base_model.model.vit.encoder.layer." + block + ".intermediate.dense";
+                    Tensor delta = f.tensor(m + ".lora_B.weight").matmul(f.tensor(m + ".lora_A.weight")).mul((float) peftScale);
+                    assertTrue(delta.allClose(adapter.equals("shared") ? fc1.shared().delta() : fc1.domains().get(1).delta(), 1e-5, 1e-6), m);
+                }
+                if (!adapter.equals("shared")) assertTrue(f.contains("base_model.model.classifier.weight"));
+            }
+            if (!adapter.equals("shared")) assertEquals(List.of("classifier"), cfg.get("modules_to_save"));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TinyVideo.model(1).attachLora(flat, new Rng(3)).loadAdapters(dir));
+        assertTrue(e.getMessage().contains("hf_vit"), e.getMessage());
+        IllegalArgumentException custom = assertThrows(IllegalArgumentException.class, () -> PeftNames.HF_VIT.targets("heads.0", 5));
+        assertTrue(custom.getMessage().contains("has no Hugging Face ViT name"), custom.getMessage());
+    }
 }

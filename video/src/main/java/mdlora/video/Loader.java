@@ -52,8 +52,11 @@ public final class Loader implements AutoCloseable {
         }
     }
 
-    /** One clip of a planned batch: which domain and clip, and the seed of its random draws. */
-    private record Slot(int domain, ClipRecord clip, long seed) {}
+    /**
+     * One clip of a planned batch: which domain and clip, and the seed of its random draws (augmentation of a
+     * training loader).
+     */
+    public record Slot(int domain, ClipRecord clip, long seed) {}
 
     private final List<Dataset> domains;
     private final ClipSource source;
@@ -123,6 +126,14 @@ public final class Loader implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts decoding one batch planned by the caller (a sampler that draws its own batches) on the workers;
+     * {@link Pending#batch()} waits for it. {@link Options#batchSize()} and {@link Options#mixing()} do not apply.
+     */
+    public Pending submit(List<Slot> slots) {
+        return new Pending(List.copyOf(slots), slots.stream().map(s -> workers.submit(() -> load(s))).toList());
+    }
+
     private Tensor load(Slot slot) throws IOException {
         Path path = slot.clip().path();
         return options.train() ? source.train(path, new Rng(slot.seed())) : source.eval(path);
@@ -140,16 +151,13 @@ public final class Loader implements AutoCloseable {
         private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
         private Batch ready;
 
-        private record Pending(List<Slot> slots, List<Future<Tensor>> clips) {}
-
         private Epoch(List<List<Slot>> plan) {
             planned = plan.iterator();
             while (inFlight.size() < options.prefetch() && planned.hasNext()) submitNext();
         }
 
         private void submitNext() {
-            List<Slot> slots = planned.next();
-            inFlight.add(new Pending(slots, slots.stream().map(s -> workers.submit(() -> load(s))).toList()));
+            inFlight.add(submit(planned.next()));
         }
 
         @Override
@@ -157,7 +165,7 @@ public final class Loader implements AutoCloseable {
             while (ready == null && !inFlight.isEmpty()) {
                 Pending p = inFlight.poll();
                 if (planned.hasNext()) submitNext();
-                ready = assemble(p);
+                ready = p.batch();
             }
             return ready != null;
         }
@@ -170,14 +178,32 @@ public final class Loader implements AutoCloseable {
             return b;
         }
 
-        /** The batch of the clips that loaded, or null when none did. */
-        private Batch assemble(Pending p) {
-            List<Tensor> clips = new ArrayList<>();
+        /** Cancels the batches still being decoded. */
+        @Override
+        public void close() {
+            for (Pending p : inFlight) p.cancel();
+            inFlight.clear();
+        }
+    }
+
+    /** A batch being decoded on the loader's workers. */
+    public final class Pending {
+        private final List<Slot> slots;
+        private final List<Future<Tensor>> clips;
+
+        private Pending(List<Slot> slots, List<Future<Tensor>> clips) {
+            this.slots = slots;
+            this.clips = clips;
+        }
+
+        /** Waits for the clips: the batch of those that loaded (each one that did not is logged and counted), or null when none did. */
+        public Batch batch() {
+            List<Tensor> tensors = new ArrayList<>();
             List<Slot> loaded = new ArrayList<>();
-            for (int i = 0; i < p.slots().size(); i++) {
-                Slot slot = p.slots().get(i);
+            for (int i = 0; i < slots.size(); i++) {
+                Slot slot = slots.get(i);
                 try {
-                    clips.add(p.clips().get(i).get());
+                    tensors.add(clips.get(i).get());
                     loaded.add(slot);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof IOException cause)) throw new IllegalStateException("loading " + slot.clip().path() + " failed", e.getCause());
@@ -189,17 +215,15 @@ public final class Loader implements AutoCloseable {
                 }
             }
             if (loaded.isEmpty()) return null;
-            return new Batch(Tensor.stack(0, clips.toArray(Tensor[]::new)),
+            return new Batch(Tensor.stack(0, tensors.toArray(Tensor[]::new)),
                     loaded.stream().mapToInt(s -> s.clip().label()).toArray(),
                     loaded.stream().mapToInt(Slot::domain).toArray(),
                     loaded.stream().map(s -> s.clip().path()).toList());
         }
 
-        /** Cancels the batches still being decoded. */
-        @Override
-        public void close() {
-            for (Pending p : inFlight) p.clips().forEach(f -> f.cancel(true));
-            inFlight.clear();
+        /** Stops decoding this batch's clips. */
+        public void cancel() {
+            clips.forEach(f -> f.cancel(true));
         }
     }
 }

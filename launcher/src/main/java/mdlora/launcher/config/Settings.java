@@ -164,10 +164,33 @@ public final class Settings {
         }
     }
 
+    /** How a step's batch draws on the domains. */
+    public enum DomainBatches {
+        /** {@code --batch} clips a step, each from a domain drawn by {@code --domain-sampling}. */
+        MIXED,
+        /** {@code --batch} clips of every domain a step. */
+        PER_DOMAIN;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
     /** The optimisation. */
     public static final class Train {
-        @Bound(Range.POSITIVE) @Option(names = "--batch", paramLabel = "N", description = "clips per step (domains mixed)")
+        @Bound(Range.POSITIVE) @Option(names = "--batch", paramLabel = "N", description = "clips per step (mixed batches) or per domain and step (per-domain batches)")
         public int batch = 8;
+        @Option(names = "--domain-batches", paramLabel = "B", description = "mixed: each step --batch clips, each from a domain drawn by --domain-sampling; "
+                + "per-domain: each step --batch clips of every domain, the loss the (weighted) sum of the domains' mean cross-entropies (MTLoRA's sum_i w_i L_i)")
+        public DomainBatches domainBatches = DomainBatches.MIXED;
+        @Option(names = "--domain-sampling", paramLabel = "MODE", description = "how often each domain supplies a clip of a mixed batch: uniform (every domain "
+                + "equally often, so a small domain's LoRA and head train as often as a large one's), proportional (to the domain's training clips, "
+                + "as pooling all clips does: Kinetics-400 would take ~94% of the paper's mix) or NAME=WEIGHT,... (relative weights, every domain named)")
+        public String domainSampling = "uniform";
+        @Option(names = "--domain-loss-weights", paramLabel = "NAME=W", split = ",",
+                description = "per-domain weights w_i of the cross-entropy (MTLoRA's task weights), comma-separated NAME=W; a domain not named weighs 1")
+        public List<String> domainLossWeights = new ArrayList<>();
         @Option(names = "--optimizer", paramLabel = "O", description = "optimiser: ${COMPLETION-CANDIDATES}")
         public Optimizer optimizer = Optimizer.ADAMW;
         @Option(names = "--lr", paramLabel = "LR", description = "peak learning rate")
@@ -182,7 +205,7 @@ public final class Settings {
         public int warmup = 10;
         @Option(names = "--steps", paramLabel = "N", description = "optimiser steps (ignored when --epochs is set)")
         public int steps = 200;
-        @Option(names = "--epochs", paramLabel = "N", description = "epochs over the mixed training set (0: use --steps)")
+        @Option(names = "--epochs", paramLabel = "N", description = "epochs (steps whose batches add up to the training set's clips) to train (0: use --steps)")
         public int epochs = 0;
         @Bound(Range.PROBABILITY) @Option(names = "--label-smoothing", paramLabel = "E", description = "label smoothing of the cross-entropy")
         public double labelSmoothing = 0.0;

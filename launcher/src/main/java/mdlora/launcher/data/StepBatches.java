@@ -1,58 +1,74 @@
 package mdlora.launcher.data;
 
+import java.util.ArrayDeque;
 import mdlora.video.Batch;
 import mdlora.video.Loader;
 
 /**
- * The training batch of each step: step t is batch t mod E of epoch t div E (E batches an epoch), so
- * the batch of a step is fixed by the seed alone and a resumed run picks up at the very batch where it
- * stopped (replaying its epoch's earlier batches from the frame cache to get there).
+ * The training batch of each step, as its {@link StepPlan} draws it, decoded ahead on the loader's workers:
+ * the batch of a step is fixed by the seed alone, so a resumed run starts at the very batch where it stopped
+ * without replaying earlier ones. The next {@code prefetch} steps decode while a step computes.
  */
 public final class StepBatches implements AutoCloseable {
+    /** Fresh draws for a step none of whose clips could be loaded, before giving up: all failing means nearly every clip is broken. */
+    private static final int RETRIES = 32;
+
+    private record Ahead(int step, Loader.Pending pending) {}
+
     private final Loader loader;
-    private final int perEpoch;
-    private Loader.Epoch current;
-    private int epoch = -1, next, lastStep = -1;
+    private final StepPlan plan;
+    private final int prefetch;
+    private final ArrayDeque<Ahead> ahead = new ArrayDeque<>();
+    private int lastStep = -1;
     private Batch last;
 
-    public StepBatches(Loader loader) {
+    /** @param prefetch steps decoded ahead of the one asked for */
+    public StepBatches(Loader loader, StepPlan plan, int prefetch) {
         this.loader = loader;
-        this.perEpoch = loader.batchesPerEpoch();
-        if (perEpoch == 0) throw new IllegalArgumentException("the training set has fewer clips than one batch; lower --batch");
+        this.plan = plan;
+        this.prefetch = prefetch;
     }
 
     /** The batch of step {@code step} (0-based); fastest when steps come in order, and the same step twice in a row is free. */
     public Batch at(int step) {
         if (step == lastStep) return last;
-        last = load(step);
+        if (!ahead.isEmpty() && ahead.peek().step() != step) cancelAhead();
+        fillFrom(step);
+        Batch b = ahead.poll().pending().batch();
+        fillFrom(step + 1);
+        for (int attempt = 1; b == null; attempt++) {
+            if (attempt > RETRIES)
+                throw new IllegalStateException("no clip of step " + (step + 1) + "'s batch could be loaded in " + (RETRIES + 1)
+                        + " draws (see the skipped clips above): the training clips are mostly unreadable");
+            b = loader.submit(plan.retry(step, attempt)).batch();
+        }
+        last = b;
         lastStep = step;
-        return last;
+        return b;
     }
 
-    private Batch load(int step) {
-        int wantEpoch = step / perEpoch, wantIndex = step % perEpoch;
-        if (wantEpoch != epoch || wantIndex != next) open(wantEpoch, wantIndex);
-        if (!current.hasNext()) open(epoch + 1, 0); // clips that failed to load emptied the epoch's last batches
-        next++;
-        return current.next();
+    /** Queues steps from {@code step} on (or from after the last one queued) until {@code prefetch} are in flight. */
+    private void fillFrom(int step) {
+        int next = ahead.isEmpty() ? step : ahead.peekLast().step() + 1;
+        while (ahead.size() < Math.max(1, prefetch)) {
+            ahead.add(new Ahead(next, loader.submit(plan.slots(next))));
+            next++;
+        }
     }
 
-    private void open(int newEpoch, int skip) {
-        if (current != null) current.close();
-        current = loader.epoch(newEpoch);
-        epoch = newEpoch;
-        next = 0;
-        for (; next < skip && current.hasNext(); next++) current.next();
+    private void cancelAhead() {
+        for (Ahead a : ahead) a.pending().cancel();
+        ahead.clear();
     }
 
-    /** Batches in one epoch. */
+    /** Steps in one epoch (see {@link StepPlan#perEpoch}). */
     public int perEpoch() {
-        return perEpoch;
+        return plan.perEpoch();
     }
 
     @Override
     public void close() {
-        if (current != null) current.close();
+        cancelAhead();
         loader.close();
     }
 }

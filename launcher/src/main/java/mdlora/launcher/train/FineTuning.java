@@ -15,11 +15,14 @@ import mdlora.launcher.config.Settings;
 import mdlora.launcher.data.CacheWarmer;
 import mdlora.launcher.data.ClipPipeline;
 import mdlora.launcher.data.DomainData;
+import mdlora.launcher.data.DomainWeights;
+import mdlora.launcher.data.StepPlan;
 import mdlora.launcher.model.Backbone;
 import mdlora.launcher.model.MultiDomainModel;
 import mdlora.launcher.report.RunReport;
 import mdlora.launcher.run.RunDir;
 import mdlora.launcher.run.RunLock;
+import mdlora.lora.PeftNames;
 import mdlora.lora.video.VideoClassifier;
 import mdlora.video.ClipRecord;
 import mdlora.video.ClipSource;
@@ -28,7 +31,7 @@ import mdlora.video.Dataset;
 /**
  * A multi-domain fine-tuning run from start (or its checkpoint) to its outputs: reads the domains,
  * builds the model on the backbone, fills the frame cache, trains, and at the end writes the adapters
- * (PEFT layout), {@code eval.json}, the analysis of the LoRAs and the report. {@code train}, {@code demo} and {@code experiment}
+ * (PEFT layout, each domain's head in its adapter as {@code modules_to_save}), {@code eval.json}, the analysis of the LoRAs and the report. {@code train}, {@code demo} and {@code experiment}
  * all run this, so the demo is exactly a preset config of {@code train}.
  */
 public final class FineTuning {
@@ -38,12 +41,14 @@ public final class FineTuning {
     private final Settings config;
     private final DomainData data;
     private final MultiDomainModel model;
+    private final StepPlan plan;
     private final ClipSource source;
 
-    private FineTuning(Settings config, DomainData data, MultiDomainModel model, ClipSource source) {
+    private FineTuning(Settings config, DomainData data, MultiDomainModel model, StepPlan plan, ClipSource source) {
         this.config = config;
         this.data = data;
         this.model = model;
+        this.plan = plan;
         this.source = source;
     }
 
@@ -53,11 +58,13 @@ public final class FineTuning {
      */
     public static FineTuning prepare(Settings config) {
         DomainData data = DomainData.load(config.data.domains, config.data.split);
+        StepPlan plan = StepPlan.of(config.train, data.train(), data.names());
+        DomainWeights.loss(config.train, data.names()); // checked here, before a run folder is made; the job reads them
         List<VideoClassifier.Domain> domains = new ArrayList<>();
         for (int d = 0; d < data.domains().size(); d++) domains.add(new VideoClassifier.Domain(data.names().get(d), data.classes(d).size()));
         Backbone backbone = Backbone.load(config.model.backbone, config.model.heads);
         MultiDomainModel model = MultiDomainModel.create(config, backbone, domains);
-        return new FineTuning(config, data, model, ClipPipeline.source(config, model.backboneConfig()));
+        return new FineTuning(config, data, model, plan, ClipPipeline.source(config, model.backboneConfig()));
     }
 
     /** Trains in this process, in {@code run} (from its checkpoint when it has one) until the end, {@code stopAfter} steps, or a stop. */
@@ -86,7 +93,7 @@ public final class FineTuning {
             Map<String, Evaluator.Score> scores = job.finalScores();
             if (scores != null) Scores.write(run, result.steps(), scores);
             if (model.lora() != null) {
-                model.lora().saveAdapters(run.adapters());
+                model.classifier().saveAdapters(model.lora(), run.adapters(), PeftNames.TIMM);
                 run.writeJson("analysis.json", Analysis.of(model.lora(), config.lora.tau));
             }
             RunReport.write(run, "train");
@@ -96,7 +103,7 @@ public final class FineTuning {
 
     /** The run's job over this model and data (a data-parallel worker builds one to compute its shares). */
     public MultiDomainJob job(StepCompute compute) {
-        return new MultiDomainJob(config, model, data, source, compute);
+        return new MultiDomainJob(config, model, data, plan, source, compute);
     }
 
     /**

@@ -7,7 +7,9 @@ import java.util.Map;
 import mdlora.autograd.Variable;
 import mdlora.launcher.config.Settings;
 import mdlora.launcher.data.DomainData;
+import mdlora.launcher.data.DomainWeights;
 import mdlora.launcher.data.StepBatches;
+import mdlora.launcher.data.StepPlan;
 import mdlora.launcher.model.MultiDomainModel;
 import mdlora.lora.video.VideoClassifier;
 import mdlora.video.Batch;
@@ -16,8 +18,9 @@ import mdlora.video.Dataset;
 import mdlora.video.Loader;
 
 /**
- * Multi-domain fine-tuning: each step a batch of clips mixed over the domains, each clip routed to its
- * domain's LoRAs and head; the loss is the cross-entropy plus the domain-separation terms. Where the
+ * Multi-domain fine-tuning: each step a batch of clips drawn over the domains ({@link StepPlan}), each clip
+ * routed to its domain's LoRAs and head; the loss is the cross-entropy, weighted per domain, plus the
+ * domain-separation terms. Where the
  * gradients and evaluations are computed is its {@link StepCompute}'s choice; a data-parallel worker
  * computes {@linkplain #shareGradients shares} of steps and {@linkplain #evaluateShare of evaluations}.
  */
@@ -29,6 +32,8 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
     private final StepBatches batches;
     private final Evaluator evaluator;
     private final float labelSmoothing;
+    private final float[] lossWeights;
+    private final boolean perDomainBatches;
     private final int evalClips;
     private final StepCompute compute;
     private Map<String, Evaluator.Score> finalScores;
@@ -36,15 +41,18 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
     /** The cross-entropy summed over a share of a step's batch, and the clips it covered. */
     public record Share(int clips, float ceSum) {}
 
-    public MultiDomainJob(Settings config, MultiDomainModel model, DomainData data, ClipSource source, StepCompute compute) {
+    /** @param plan the batches of the steps, drawn over {@code data}'s training clips */
+    public MultiDomainJob(Settings config, MultiDomainModel model, DomainData data, StepPlan plan, ClipSource source, StepCompute compute) {
         this.model = model;
         model.classifier().backbone().recomputeActivations(config.train.recomputeActivations);
         this.data = data;
         int workers = config.data.decodeThreads;
         var options = new Loader.Options(config.train.batch, workers, PREFETCH, config.train.seed, true, Loader.Mixing.MIXED);
-        this.batches = new StepBatches(new Loader(data.train(), source, options, System.err::println));
+        this.batches = new StepBatches(new Loader(data.train(), source, options, System.err::println), plan, PREFETCH);
         this.evaluator = new Evaluator(source, workers);
         this.labelSmoothing = (float) config.train.labelSmoothing;
+        this.lossWeights = DomainWeights.loss(config.train, data.names());
+        this.perDomainBatches = config.train.domainBatches == Settings.DomainBatches.PER_DOMAIN;
         this.evalClips = config.train.evalClips;
         this.compute = compute;
     }
@@ -63,7 +71,7 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
     public StepLoss loss(int step) {
         Batch b = batches.at(step);
         VideoClassifier.Output out = model.classifier().forward(Variable.constant(b.clips()), b.domains());
-        Variable ce = out.loss(b.labels(), labelSmoothing), separation = model.separationLoss();
+        Variable ce = out.loss(b.labels(), labelSmoothing, domainWeights(b)), separation = model.separationLoss();
         Map<String, Float> parts = new LinkedHashMap<>();
         parts.put("ce", ce.item());
         parts.put("separation", separation.item());
@@ -76,11 +84,26 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
     }
 
     /**
+     * The weight of each domain's clips in the batch's cross-entropy ({@link VideoClassifier.Output#loss(int[], float, float[])}):
+     * mixed batches weigh a clip by its domain's loss weight w_d, so the loss is the weighted mean over the
+     * batch; per-domain batches by w_d B / n_d, so it is MTLoRA's {@code sum_d w_d CE_d} over the domains' sub-batches
+     * (n_d: the domain's clips that loaded). A function of the whole batch, so every share of it weighs alike.
+     */
+    private float[] domainWeights(Batch b) {
+        if (!perDomainBatches) return lossWeights;
+        int[] n = new int[lossWeights.length];
+        for (int d : b.domains()) n[d]++;
+        float[] w = new float[n.length];
+        for (int d = 0; d < n.length; d++) w[d] = n[d] == 0 ? 0 : (float) ((double) lossWeights[d] * b.size() / n[d]);
+        return w;
+    }
+
+    /**
      * Share {@code rank} of {@code ranks} of step {@code step}: rows [rank B/ranks, (rank+1) B/ranks) of
-     * the very batch {@link #loss} would use, with the gradient of their summed cross-entropy (not the
-     * mean, and without the separation terms) accumulated into the trainable parameters' grads. Adding
-     * the shares of all ranks and dividing by the batch's clips gives the cross-entropy part of the
-     * step's gradient.
+     * the very batch {@link #loss} would use, with the gradient of their summed weighted cross-entropy (each
+     * row's CE times its domain's weight, not the mean, and without the separation terms) accumulated into
+     * the trainable parameters' grads. Adding the shares of all ranks and dividing by the batch's clips gives
+     * the cross-entropy part of the step's gradient.
      */
     public Share shareGradients(int step, int rank, int ranks) {
         Batch b = batches.at(step);
@@ -88,7 +111,7 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
         if (from == to) return new Share(0, 0);
         int[] labels = Arrays.copyOfRange(b.labels(), from, to), domains = Arrays.copyOfRange(b.domains(), from, to);
         VideoClassifier.Output out = model.classifier().forward(Variable.constant(b.clips().slice(0, from, to)), domains);
-        Variable ceSum = out.loss(labels, labelSmoothing).mul(to - from);
+        Variable ceSum = out.loss(labels, labelSmoothing, domainWeights(b)).mul(to - from);
         ceSum.backward();
         return new Share(to - from, ceSum.item());
     }
@@ -126,7 +149,7 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
         return finalScores;
     }
 
-    /** Batches in one epoch over the mixed training set. */
+    /** Steps in one epoch: as many as take as many clips as the training set holds. */
     public int batchesPerEpoch() {
         return batches.perEpoch();
     }

@@ -1,5 +1,7 @@
 package mdlora.lora.video;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +11,7 @@ import mdlora.autograd.Functional;
 import mdlora.autograd.Variable;
 import mdlora.lora.LoraConfig;
 import mdlora.lora.MultiDomainLora;
+import mdlora.lora.PeftNames;
 import mdlora.nn.Dropout;
 import mdlora.nn.Linear;
 import mdlora.nn.Module;
@@ -84,6 +87,39 @@ public final class VideoClassifier extends Module {
     }
 
     /**
+     * Saves {@code lora} (attached to this model) in PEFT's layout ({@link MultiDomainLora#saveAdapters(Path, PeftNames, Map)}),
+     * each domain's head in that domain's adapter as PEFT's {@code modules_to_save} ({@code head}, or
+     * {@code classifier} under Hugging Face's names), so that PEFT restores a domain's head with its LoRAs. A
+     * domain whose placement gives it no LoRAs has no adapter to carry its head.
+     */
+    public void saveAdapters(MultiDomainLora lora, Path dir, PeftNames names) throws IOException {
+        Map<String, Map<String, Tensor>> heads = new LinkedHashMap<>();
+        List<String> adapters = lora.adapterNames();
+        for (int d = 0; d < domains.size(); d++) {
+            if (!adapters.contains(domains.get(d).name())) continue;
+            Map<String, Tensor> head = new LinkedHashMap<>();
+            this.heads.module(Integer.toString(d)).stateDict().forEach((k, v) -> head.put("head." + k, v));
+            heads.put(domains.get(d).name(), head);
+        }
+        lora.saveAdapters(dir, names, heads);
+    }
+
+    /** Loads adapters {@link #saveAdapters} wrote into {@code lora} (attached to this model) and each domain's head its adapter carries. */
+    public void loadAdapters(MultiDomainLora lora, Path dir) throws IOException {
+        Map<String, Map<String, Tensor>> saved = lora.loadAdapters(dir);
+        for (int d = 0; d < domains.size(); d++) {
+            Map<String, Tensor> head = new LinkedHashMap<>();
+            saved.getOrDefault(domains.get(d).name(), Map.of()).forEach((k, v) -> { if (k.startsWith("head.")) head.put(k.substring(5), v); });
+            if (head.isEmpty()) continue;
+            try {
+                heads.module(Integer.toString(d)).loadStateDict(head, true);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(dir.resolve(domains.get(d).name()) + ": the head of domain '" + domains.get(d).name() + "' does not fit this model: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
      * The plain ViT deployed for {@code domain} in timm's layout: {@code backboneState} (the backbone's state
      * dict, LoRAs merged or none) with that domain's head as {@code head}.
      */
@@ -135,12 +171,22 @@ public final class VideoClassifier extends Module {
          * class within its own domain.
          */
         public Variable loss(int[] labels, float labelSmoothing) {
+            return loss(labels, labelSmoothing, null);
+        }
+
+        /**
+         * The cross-entropy with each domain's clips weighted, {@code sum_d w_d * n_d * CE_d / B}
+         * ({@code domainWeights} null: every w_d 1, the plain mean). With w_d = v_d B / n_d it is MTLoRA's
+         * weighted sum of per-domain losses {@code sum_d v_d CE_d}.
+         */
+        public Variable loss(int[] labels, float labelSmoothing, float[] domainWeights) {
             if (labels.length != batchSize) throw new IllegalArgumentException(labels.length + " labels for a batch of " + batchSize + " clips");
             Variable total = null;
             for (DomainLogits g : groups) {
                 int[] target = new int[g.samples.length];
                 for (int i = 0; i < target.length; i++) target[i] = labels[g.samples[i]];
-                Variable ce = Functional.crossEntropy(g.logits, target, labelSmoothing).mul((float) target.length / batchSize);
+                float w = domainWeights == null ? 1 : domainWeights[g.domain];
+                Variable ce = Functional.crossEntropy(g.logits, target, labelSmoothing).mul(w * ((float) target.length / batchSize));
                 total = total == null ? ce : total.add(ce);
             }
             return total;

@@ -136,4 +136,42 @@ class VideoClassifierTest {
         assertThrows(IllegalArgumentException.class, () -> m.forward(Variable.constant(rng.normal(0, 1, 2, 3, 8, 8)), new int[] {0, 0}));
         assertThrows(IllegalArgumentException.class, () -> new VideoClassifier(new VisionTransformer(SMALL, rng), DOMAINS, 0, rng));
     }
+
+    /** The gradient of each head for loss weights {@code w} (null: unweighted) on a batch mixing domains 0 (3 clips), 1 (1 clip) and 2 (2 clips). */
+    private static Map<String, Tensor> headGradients(VideoClassifier m, float[] w) {
+        m.zeroGrad();
+        Variable clips = Variable.constant(new Rng(9).normal(0, 1, 6, T, 3, 8, 8));
+        m.forward(clips, new int[] {0, 1, 0, 2, 0, 2}).loss(new int[] {1, 2, 0, 3, 4, 1}, 0, w).backward();
+        Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        m.namedParameters().forEach((name, p) -> { if (name.startsWith("heads.")) out.put(name, p.grad().copy()); });
+        return out;
+    }
+
+    @Test
+    void domainLossWeightsScaleEachDomainsGradientAndMakePerDomainSums() {
+        VideoClassifier m = model();
+        Map<String, Tensor> plain = headGradients(m, null), weighted = headGradients(m, new float[] {2, 1, 0.5f});
+        plain.forEach((name, g) -> {
+            float w = name.startsWith("heads.0.") ? 2 : name.startsWith("heads.1.") ? 1 : 0.5f;
+            assertTrue(weighted.get(name).allClose(g.mul(w), 1e-6, 1e-7), name);
+        });
+        Map<String, Tensor> ones = headGradients(m, new float[] {1, 1, 1});
+        plain.forEach((name, g) -> assertTrue(ones.get(name).allClose(g, 0, 0), name + ": weights of 1 are the plain mean, bit for bit"));
+
+        // w_d = v_d B / n_d: MTLoRA's sum of the domains' mean cross-entropies
+        try (var ignored = Autograd.noGrad()) {
+            Variable clips = Variable.constant(new Rng(9).normal(0, 1, 6, T, 3, 8, 8));
+            int[] domains = {0, 1, 0, 2, 0, 2}, labels = {1, 2, 0, 3, 4, 1};
+            VideoClassifier.Output out = m.forward(clips, domains);
+            float[] v = {2, 1, 0.5f}, n = {3, 1, 2};
+            float[] w = new float[3];
+            for (int d = 0; d < 3; d++) w[d] = v[d] * 6 / n[d];
+            double expected = 0;
+            for (VideoClassifier.DomainLogits g : out.groups()) {
+                int[] target = java.util.Arrays.stream(g.samples()).map(i -> labels[i]).toArray();
+                expected += v[g.domain()] * Functional.crossEntropy(g.logits(), target, 0).item();
+            }
+            assertEquals(expected, out.loss(labels, 0, w).item(), 1e-5);
+        }
+    }
 }
