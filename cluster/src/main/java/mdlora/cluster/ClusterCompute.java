@@ -17,8 +17,10 @@ import mdlora.launcher.train.Evaluator;
 import mdlora.launcher.train.MultiDomainJob;
 import mdlora.launcher.train.StepCompute;
 import mdlora.launcher.train.TrainingJob;
+import mdlora.lora.MultiDomainLora;
 import mdlora.tensor.Tensor;
 import mdlora.tensor.io.Json;
+import mdlora.video.TestViews;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -26,10 +28,12 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * Synchronous data parallelism on Spark, from the driver: each step broadcasts the trainable weights
  * (only those: LoRA factors, mixers and heads), runs one task per worker, task k computing the gradient
- * sum of rows [kB/N, (k+1)B/N) of the step's batch ({@link MultiDomainJob#shareGradients}), then adds
+ * sum of rows [kB/N, (k+1)B/N) of the step's planned batch, decoded by that task alone ({@link MultiDomainJob#shareGradients}), then adds
  * the shares in rank order, divides by the batch's clips, and adds the separation terms' gradient, which
  * depends on the weights alone and is computed here once. The optimiser, schedule, checkpoints and run
- * folder stay with the driver's {@code Trainer}. Evaluations are spread the same way and return counts.
+ * folder stay with the driver's {@code Trainer}. Evaluations are spread the same way: each task predicts
+ * a share of the test videos and returns per-video probabilities, which the driver joins and scores, so the
+ * multi-view protocol and mean class accuracy are exactly those of one process.
  */
 public final class ClusterCompute implements StepCompute, AutoCloseable {
     /** What one task computes; a seam so that a test can fail a task's first attempt. */
@@ -110,13 +114,10 @@ public final class ClusterCompute implements StepCompute, AutoCloseable {
         for (Share s : shares) ceSum += s.ceSum();
         int i = 0;
         for (Variable p : trainable.values()) p.setGrad(sum(shares, i++, clips, p.shape()));
-        Variable separation = job.separationLoss();
-        if (separation.requiresGrad()) separation.backward();
-        float ce = ceSum / clips, sep = separation.item();
-        Map<String, Float> parts = new LinkedHashMap<>();
-        parts.put("ce", ce);
-        parts.put("separation", sep);
-        return new TrainingJob.StepLoss(Variable.constant(Tensor.scalar(ce + sep)), parts);
+        MultiDomainLora.Separation separation = job.separation();
+        if (separation.total().requiresGrad()) separation.total().backward();
+        float ce = ceSum / clips, sep = separation.total().item();
+        return new TrainingJob.StepLoss(Variable.constant(Tensor.scalar(ce + sep)), MultiDomainJob.parts(ce, separation));
     }
 
     /** Parameter {@code index}'s gradient: the shares' sums added in rank order, over {@code clips}; null when no share has one. */
@@ -133,12 +134,17 @@ public final class ClusterCompute implements StepCompute, AutoCloseable {
         return Tensor.of(total, shape);
     }
 
+    /** Each task predicts a consecutive share of every domain's test videos; the shares come back per video and are joined in rank order. */
     @Override
-    public Map<String, Evaluator.Score> evaluate(MultiDomainJob job, int limit) {
-        List<LinkedHashMap<String, int[]>> counts = onWorkers(job, "evaluation",
-                (spec, w, n) -> spark.parallelize(ranks, n).map(rank -> Worker.evaluate(spec, w.value(), rank, n, limit)).collect());
-        return Worker.scores(counts);
+    public Map<String, Evaluator.Predictions> predict(MultiDomainJob job, int limit, TestViews views) {
+        List<IndexedPredictions> shares = new ArrayList<>(onWorkers(job, "evaluation",
+                (spec, w, n) -> spark.parallelize(ranks, n).map(rank -> new IndexedPredictions(rank, Worker.predict(spec, w.value(), rank, n, limit, views))).collect()));
+        shares.sort(Comparator.comparingInt(IndexedPredictions::rank));
+        return Worker.joined(shares.stream().map(IndexedPredictions::predictions).toList());
     }
+
+    /** What evaluation task {@code rank} returns. */
+    private record IndexedPredictions(int rank, LinkedHashMap<String, Evaluator.Predictions> predictions) implements Serializable {}
 
     private interface Job<T> {
         List<T> run(RunSpec spec, Broadcast<Weights> weights, int ranks) throws Exception;

@@ -1,9 +1,10 @@
 package mdlora.cluster;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import mdlora.autograd.Variable;
 import java.util.Set;
+import mdlora.autograd.Variable;
 import mdlora.launcher.config.Settings;
 import mdlora.launcher.train.Evaluator;
 import mdlora.launcher.train.FineTuning;
@@ -11,6 +12,7 @@ import mdlora.launcher.train.MultiDomainJob;
 import mdlora.launcher.train.StepCompute;
 import mdlora.tensor.Parallel;
 import mdlora.tensor.io.Json;
+import mdlora.video.TestViews;
 
 /**
  * The executor side: one job per JVM, built on first use from the run's config (the backbone and the
@@ -38,11 +40,9 @@ final class Worker {
         return new Share(rank, s.clips(), s.ceSum(), Weights.gradients(job.trainable()));
     }
 
-    /** Clips, top-1 and top-5 hits per domain on share {@code rank} of {@code ranks} of the test clips. */
-    static synchronized LinkedHashMap<String, int[]> evaluate(RunSpec spec, Weights weights, int rank, int ranks, int limit) {
-        LinkedHashMap<String, int[]> counts = new LinkedHashMap<>();
-        at(spec, weights).evaluateShare(rank, ranks, limit).forEach((d, s) -> counts.put(d, new int[] {s.clips(), s.top1(), s.top5()}));
-        return counts;
+    /** The per-video predictions of each domain on share {@code rank} of {@code ranks} of its test videos, {@code views} per video. */
+    static synchronized LinkedHashMap<String, Evaluator.Predictions> predict(RunSpec spec, Weights weights, int rank, int ranks, int limit, TestViews views) {
+        return new LinkedHashMap<>(at(spec, weights).predictShare(rank, ranks, limit, views));
     }
 
     /** This JVM's job for {@code spec}, with {@code weights} and no gradients. */
@@ -72,13 +72,11 @@ final class Worker {
         return new Worker(spec, job);
     }
 
-    /** Per-domain scores from the summed counts of all ranks, in the domains' order. */
-    static Map<String, Evaluator.Score> scores(Iterable<? extends Map<String, int[]>> perRank) {
-        Map<String, int[]> sum = new LinkedHashMap<>();
-        for (Map<String, int[]> counts : perRank)
-            counts.forEach((d, c) -> sum.merge(d, c.clone(), (a, b) -> new int[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]}));
-        Map<String, Evaluator.Score> out = new LinkedHashMap<>();
-        sum.forEach((d, c) -> out.put(d, new Evaluator.Score(c[0], c[1], c[2])));
+    /** Each domain's predictions on all its test videos: the ranks' shares ({@code perRank}, in rank order) joined, in the domains' order. */
+    static Map<String, Evaluator.Predictions> joined(List<? extends Map<String, Evaluator.Predictions>> perRank) {
+        Map<String, Evaluator.Predictions> out = new LinkedHashMap<>();
+        for (String domain : perRank.getFirst().keySet())
+            out.put(domain, Evaluator.Predictions.concat(perRank.stream().map(shares -> shares.get(domain)).toList()));
         return out;
     }
 }

@@ -41,7 +41,7 @@ class ClusterMainTest {
         Path out = dir.resolve("run");
         List<String> args = new ArrayList<>(List.of("train", "--backbone", w.backbone().toString(), "--image-size", "32", "--frames", "2",
                 "--batch", "4", "--steps", "2", "--eval-every", "0", "--rank-shared", "2", "--rank-domain", "2", "--threads", "2",
-                "--cluster", "local[2]", "--workers", "2", "--out", out.toString()));
+                "--cache", "", "--cluster", "local[2]", "--workers", "2", "--out", out.toString()));
         for (String d : SyntheticVideos.domainNames()) args.addAll(List.of("--domain", d + "=synthetic:" + w.data()));
         Result r = run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.err() + r.out());

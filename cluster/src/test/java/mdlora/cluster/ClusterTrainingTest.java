@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import mdlora.launcher.config.Settings;
+import mdlora.launcher.train.Evaluator;
 import mdlora.launcher.train.FineTuning;
+import mdlora.launcher.train.MultiDomainJob;
 import mdlora.launcher.train.StepCompute;
+import mdlora.video.TestViews;
 import org.apache.spark.TaskContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,8 +51,25 @@ class ClusterTrainingTest {
         assertEquals(STEPS, outcome.result().steps());
         double difference = TinyRun.maxRelativeDifference(TinyRun.weights(run), oneProcess);
         assertTrue(difference < 1e-5, "weights differ by " + difference + " (relative)");
-        // the evaluation ran on the workers too: the same per-domain counts as one process's
+        // the evaluation ran on the workers too: the same per-domain scores as one process's
         assertEquals(oneProcessOutcome.scores(), outcome.scores());
+    }
+
+    @Test
+    void clusterEvaluationWithSeveralViewsEqualsOneProcess() throws Exception {
+        TestViews views = new TestViews(2, 3);
+        try (MultiDomainJob job = FineTuning.prepare(config()).job(StepCompute.LOCAL);
+             ClusterCompute cluster = new ClusterCompute(new ClusterSettings("local[2]", 2), config())) {
+            Map<String, Evaluator.Predictions> local = StepCompute.LOCAL.predict(job, 0, views), spread = cluster.predict(job, 0, views);
+            assertEquals(local.keySet(), spread.keySet());
+            local.forEach((domain, p) -> {
+                Evaluator.Predictions q = spread.get(domain);
+                assertEquals(p.videos(), q.videos(), domain);
+                assertArrayEquals(p.labels(), q.labels(), domain);
+                for (int i = 0; i < p.probabilities().length; i++) assertArrayEquals(p.probabilities()[i], q.probabilities()[i], 1e-6f, domain + " video " + i);
+            });
+            assertEquals(Evaluator.score(local), Evaluator.score(spread), "top-1, top-5 and mean class accuracy");
+        }
     }
 
     @Test

@@ -50,6 +50,7 @@ final class TinyRun {
             c.data.imageSize = 32;
             c.data.frames = 2;
             c.data.decodeThreads = 1;
+            c.data.cache = "";
             c.train.batch = batch;
             c.train.steps = steps;
             c.train.warmup = 1;

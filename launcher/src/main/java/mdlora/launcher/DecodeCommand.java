@@ -5,12 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import mdlora.launcher.config.Settings.Range;
 import mdlora.tensor.io.SafetensorsWriter;
 import mdlora.video.Clip;
 import mdlora.video.FrameSampler;
 import mdlora.video.Resize;
 import mdlora.video.RgbImage;
-import mdlora.video.VideoFormatException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,8 +36,8 @@ final class DecodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (frames < 1) throw new UserError("--frames needs a positive integer, got " + frames);
-        if (size < 0) throw new UserError("--size must be 0 or more, got " + size);
+        Range.POSITIVE.check("--frames", frames);
+        Range.NON_NEGATIVE.check("--size", size);
         try (Clip c = Clip.open(clip)) {
             int[] indices = FrameSampler.uniform(frames).eval(c.frameCount());
             List<RgbImage> images = c.read(indices);
@@ -48,8 +48,6 @@ final class DecodeCommand implements Callable<Integer> {
                 throw new UserError("cannot write " + out + ": " + e);
             }
             System.out.println("wrote " + frames + " frames (" + images.getFirst().width() + "x" + images.getFirst().height() + ") of " + clip + " to " + out);
-        } catch (VideoFormatException e) {
-            throw new UserError(e.getMessage());
         }
         return 0;
     }

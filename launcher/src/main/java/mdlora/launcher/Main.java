@@ -64,7 +64,8 @@ public final class Main implements Callable<Integer> {
         return cl.execute(args);
     }
 
-    private static CommandLine commandLine() {
+    /** The command tree with its converters and handlers, for {@link #run} (and tests that only parse). */
+    static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setOverwrittenOptionsAllowed(true); // the last value given wins, so a script's flags can be overridden by appending
         for (CommandLine sub : cl.getSubcommands().values()) {

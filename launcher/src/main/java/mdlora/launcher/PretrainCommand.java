@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import mdlora.launcher.config.Preset;
 import mdlora.launcher.config.Settings;
 import mdlora.launcher.model.HubConfig;
 import mdlora.launcher.pretrain.PretrainJob;
@@ -38,25 +40,9 @@ final class PretrainCommand implements Callable<Integer> {
     @Mixin Settings.Pretrain pretrain = settings.pretrain;
     @Mixin Settings.Train train = settings.train;
 
-    /** The settings of the shipped backbone; {@code mdlora pretrain --threads 2} reproduces it bit for bit. */
+    /** The settings of the shipped backbone ({@code presets/pretrain.json}); {@code mdlora pretrain --threads 2} reproduces it bit for bit. */
     static Settings preset() {
-        Settings s = new Settings();
-        s.data.imageSize = 48;
-        s.model.heads = 3;
-        s.pretrain.width = 96;
-        s.pretrain.depth = 4;
-        s.pretrain.mlpDim = 384;
-        s.pretrain.patch = 8;
-        s.train.steps = 10000;
-        s.train.batch = 32;
-        s.train.lr = 1e-3;
-        s.train.warmup = 100;
-        s.train.weightDecay = 0.05;
-        s.train.labelSmoothing = 0.1;
-        s.train.gradClip = 1.0;
-        s.train.evalEvery = 1000;
-        s.train.checkpointEvery = 1000;
-        return s;
+        return Preset.named("pretrain").applyTo(Settings.forPretraining(), Set.of());
     }
 
     /** The new ViT's frame size and heads, which live in the data and model sections ({@code train} reads them too). */

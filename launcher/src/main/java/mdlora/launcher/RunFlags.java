@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import mdlora.launcher.config.DomainSpec;
+import mdlora.launcher.config.Preset;
 import mdlora.launcher.config.Settings;
 import mdlora.launcher.run.RunDir;
 import mdlora.launcher.run.RunLock;
@@ -30,6 +31,9 @@ final class RunFlags {
     /** The settings a resume may change: a run that diverged continues from its last good checkpoint with a lower learning rate. */
     private static final List<String> RESUMABLE = List.of("--lr", "--schedule", "--warmup");
 
+    @Option(names = "--preset", paramLabel = "NAME", converter = Preset.Converter.class, completionCandidates = Preset.Names.class,
+            description = "start from a published recipe: ${COMPLETION-CANDIDATES} (README: Presets); --config and flags override it")
+    Preset preset;
     @Option(names = "--config", paramLabel = "FILE", description = "settings from a JSON file ({\"section\": {\"key\": value}}); flags override it")
     Path config;
     @Option(names = "--out", paramLabel = "RUN_DIR", description = "where the run goes (default: a fresh folder under runs/)")
@@ -44,7 +48,7 @@ final class RunFlags {
 
     /** {@code --stop-after}, checked: 0 or more. */
     int stopAfter() {
-        if (stopAfter < 0) throw new UserError("--stop-after must be 0 or more, got " + stopAfter);
+        Settings.Range.NON_NEGATIVE.check("--stop-after", stopAfter);
         return stopAfter;
     }
 
@@ -56,11 +60,12 @@ final class RunFlags {
     }
 
     /**
-     * {@code settings} (the command's preset, which picocli has already set the flags into) with the
-     * {@code --config} file's settings for every flag not given, validated.
+     * {@code settings} (the command's defaults, which picocli has already set the flags into) with the
+     * {@code --preset}'s values, then the {@code --config} file's, for every flag not given; validated.
      */
     Settings resolve(Settings settings) {
         stopAfter();
+        if (preset != null) preset.applyTo(settings, given());
         if (config != null) settings.withFile(config, given());
         return settings.validate();
     }

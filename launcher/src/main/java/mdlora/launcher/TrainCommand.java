@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 import mdlora.launcher.config.Settings;
+import mdlora.launcher.data.ClipPipeline;
 import mdlora.launcher.run.RunDir;
 import mdlora.launcher.train.FineTuning;
 import mdlora.launcher.train.Scores;
@@ -45,7 +46,12 @@ final class TrainCommand implements Callable<Integer> {
                 System.out.println("stopped after step " + outcome.result().steps() + "; checkpoint saved. Continue with: mdlora train --resume " + dir.path());
                 return stop.requested() ? 130 : 0;
             }
-            if (outcome.scores() != null) System.out.print(Scores.table(outcome.scores()).toText());
+            if (outcome.scores() != null) {
+                System.out.println(Scores.protocol(ClipPipeline.testViews(session.settings().train.testClips, session.settings().train.testCrops)) + ":");
+                System.out.print(Scores.table(outcome.scores()).toText());
+            }
+            String missing = fineTuning.missingNotice(dir);
+            if (!missing.isEmpty()) System.out.println(missing);
             System.out.println("report: " + dir.file("report.html"));
             return 0;
         }

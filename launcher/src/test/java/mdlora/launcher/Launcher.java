@@ -54,11 +54,14 @@ final class Launcher {
         return dir.resolve("backbone/model.safetensors");
     }
 
-    /** Flags of a tiny training run on the three synthetic domains of {@code data} from {@code backbone}. */
+    /**
+     * Flags of a tiny training run on the three synthetic domains of {@code data} from {@code backbone}, decoding
+     * every time (no frame cache: the tests leave the repository's {@code .cache/frames} alone).
+     */
     static List<String> tinyTraining(Path data, Path backbone, String... more) {
         List<String> args = new ArrayList<>(List.of("--backbone", backbone.toString(), "--image-size", "32", "--frames", "2", "--batch", "4",
                 "--steps", "6", "--warmup", "2", "--eval-every", "3", "--checkpoint-every", "3", "--rank-shared", "2", "--rank-domain", "2",
-                "--threads", "2", "--decode-threads", "2"));
+                "--threads", "2", "--decode-threads", "2", "--cache", ""));
         for (String d : SyntheticVideos.domainNames()) args.addAll(List.of("--domain", d + "=synthetic:" + data));
         args.addAll(List.of(more));
         return args;

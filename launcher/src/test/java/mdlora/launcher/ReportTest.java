@@ -13,26 +13,15 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo and the experiments on a tiny configuration, and the reports they write: every plot a
  * report.html references exists and is a valid SVG document.
  */
-class ReportTest {
+class ReportTest extends TinyWorkspace {
     private static final Pattern IMAGE = Pattern.compile("<img src=\"([^\"]+)\"");
 
-    @TempDir
-    static Path dir;
-    static Path data, backbone;
-
-    @BeforeAll
-    static void workspace() throws Exception {
-        data = Launcher.tinyDataset(dir.resolve("data"));
-        backbone = Launcher.tinyBackbone(dir.resolve("pretrain"));
-    }
 
     @Test
     void demoComparesLoraWithHeadOnlyOnEveryDomain() throws Exception {
@@ -43,7 +32,9 @@ class ReportTest {
         assertTrue(Files.list(dir.resolve("frames")).findAny().isPresent(), "the decode phase fills the frame cache");
         for (Path report : List.of(demo.resolve("report.html"), demo.resolve("lora/report.html"), demo.resolve("head-only/report.html")))
             assertEveryPlotIsValidSvg(report);
-        assertTrue(Files.readString(demo.resolve("lora/report.html")).contains("Effective dimensions"), "the demo analyses its LoRA run");
+        String lora = Files.readString(demo.resolve("lora/report.html"));
+        assertTrue(lora.contains("Effective dimensions"), "the demo analyses its LoRA run");
+        for (String part : List.of("cross-entropy", "lambda1 L_orth", "lambda2 L_ss")) assertTrue(lora.contains(part), "the report shows " + part + " apart");
     }
 
     @Test

@@ -67,8 +67,8 @@ class UserErrorTest {
     @Test
     void malformedArgumentsAreRefusedBeforeARunStarts() {
         Path out = dir.resolve("refused");
-        fails("--stop-after must be 0 or more, got -1", line("train", Launcher.tinyTraining(data, backbone), "--out", out.toString(), "--stop-after", "-1"));
-        fails("--stop-after must be 0 or more, got -1", "demo", "--stop-after", "-1");
+        fails("--stop-after must not be negative, got -1", line("train", Launcher.tinyTraining(data, backbone), "--out", out.toString(), "--stop-after", "-1"));
+        fails("--stop-after must not be negative, got -1", "demo", "--stop-after", "-1");
         fails("unexpected argument 'fast' (mdlora train takes only options", line("train", Launcher.tinyTraining(data, backbone), "fast", "--out", out.toString()));
         fails("unexpected argument 'now'", "pretrain", "now");
         fails("unexpected argument 'b.mp4'", "decode", "a.mp4", "b.mp4", "--frames", "2", "--out", "x.safetensors");

@@ -175,16 +175,44 @@ public final class MultiDomainLora {
      * B_i; add it to the task loss. A constant 0 when both weights are 0.
      */
     public Variable separationLoss() {
+        return separation().total();
+    }
+
+    /**
+     * The domain-separation loss to add to the task loss, and its two weighted terms' values apart (for a log).
+     *
+     * @param total        lambda1 L_orth + lambda2 L_ss, as {@link #separationLoss()}
+     * @param orthogonality the value of lambda1 L_orth
+     * @param subspace     the value of lambda2 L_ss
+     */
+    public record Separation(Variable total, float orthogonality, float subspace) {
+        /** No separation loss: a constant 0. */
+        public static Separation none() {
+            return new Separation(Variable.constant(Tensor.scalar(0)), 0, 0);
+        }
+    }
+
+    /** {@link #separationLoss()} with its two terms' values apart. */
+    public Separation separation() {
+        if (config.lambdaOrth() == 0 && config.lambdaSeparation() == 0) return Separation.none();
         Variable total = Variable.constant(Tensor.scalar(0));
-        if (config.lambdaOrth() == 0 && config.lambdaSeparation() == 0) return total;
+        float orth = 0, subspace = 0;
         for (LoraLinear layer : layers.values()) {
             if (!layer.hasDomains()) continue;
             List<Variable> bases = new ArrayList<>();
             for (LoraBranch b : layer.domains()) bases.add(b.projectedB());
-            if (config.lambdaOrth() != 0) total = total.add(SeparationLoss.orthogonality(bases).mul(config.lambdaOrth()));
-            if (config.lambdaSeparation() != 0) total = total.add(SeparationLoss.subspaceSeparation(bases).mul(config.lambdaSeparation()));
+            if (config.lambdaOrth() != 0) {
+                Variable term = SeparationLoss.orthogonality(bases).mul(config.lambdaOrth());
+                orth += term.item();
+                total = total.add(term);
+            }
+            if (config.lambdaSeparation() != 0) {
+                Variable term = SeparationLoss.subspaceSeparation(bases).mul(config.lambdaSeparation());
+                subspace += term.item();
+                total = total.add(term);
+            }
         }
-        return total;
+        return new Separation(total, orth, subspace);
     }
 
     // ---------------------------------------------------------------- merging

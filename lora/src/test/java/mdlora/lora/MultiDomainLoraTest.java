@@ -74,14 +74,20 @@ class MultiDomainLoraTest {
     void separationLossSumsBothTermsOverDomainLayersWithTheirWeights() {
         MultiDomainLora lora = attach(TinyVideo.model(1), LoraConfig.builder().placement(Placement.upperHeavy()).rank(3)
                 .init(LoraInit.SUBSPACE_RANDOM).lambdaOrth(0.5f).lambdaSeparation(0.25f));
-        double expected = 0;
+        double orth = 0, subspace = 0;
         for (LoraLinear l : lora.layers().values()) {
             if (!l.hasDomains()) continue;
             List<Variable> b = l.domains().stream().map(LoraBranch::projectedB).toList();
-            expected += 0.5 * SeparationLoss.orthogonality(b).item() + 0.25 * SeparationLoss.subspaceSeparation(b).item();
+            orth += 0.5 * SeparationLoss.orthogonality(b).item();
+            subspace += 0.25 * SeparationLoss.subspaceSeparation(b).item();
         }
+        double expected = orth + subspace;
         Variable loss = lora.separationLoss();
         assertEquals(expected, loss.item(), 1e-5 * Math.abs(expected));
+        MultiDomainLora.Separation parts = lora.separation();
+        assertEquals(orth, parts.orthogonality(), 1e-5 * Math.abs(orth), "lambda1 L_orth apart");
+        assertEquals(subspace, parts.subspace(), 1e-5 * Math.abs(subspace), "lambda2 L_ss apart");
+        assertEquals(loss.item(), parts.total().item());
         loss.backward();
         assertTrue(lora.layers().get("blocks.1.mlp.fc1").domains().get(0).loraB().grad() != null);
         MultiDomainLora off = attach(TinyVideo.model(1), LoraConfig.builder().rank(2).lambdaOrth(0).lambdaSeparation(0));

@@ -20,7 +20,7 @@ public final class ClipList {
      * Reads {@code listFile}. {@code classes} names the labels; when null they are named "0", "1", ...
      * up to the largest label listed.
      *
-     * @throws IOException naming the file and line of a malformed line, or listing the missing clips
+     * @throws IOException naming the file and line of a malformed line (listed clips that do not exist are kept: see {@link Dataset#missing()})
      */
     public static Dataset load(Path listFile, Path root, String name, List<String> classes) throws IOException {
         List<ClipRecord> clips = new ArrayList<>();
@@ -41,7 +41,7 @@ public final class ClipList {
                 if (c.label() >= classes.size())
                     throw new IOException(listFile + ": label " + c.label() + " of " + c.path() + " is not below the " + classes.size() + " classes");
         }
-        return new Dataset(name, classes, clips).requireFilesExist();
+        return new Dataset(name, classes, clips);
     }
 
     static int parseLabel(Path file, int line, String text) throws IOException {

@@ -1,6 +1,7 @@
 package mdlora.video;
 
 import java.util.List;
+import java.util.stream.IntStream;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
 
@@ -48,7 +49,21 @@ public final class ClipTransform {
 
     /** Each frame with its shorter side resized to {@link #resizeSize()}. */
     public List<RgbImage> resize(List<RgbImage> frames) {
-        return frames.stream().map(f -> Resize.shorterSideTo(f, resize)).toList();
+        return resize(frames, resize);
+    }
+
+    /**
+     * The shorter side {@link #evalCrops} wants for {@code crops} crops: {@link #resizeSize()} for the centre
+     * crop, the crop size itself for three crops (mmaction2's test pipelines resize to the crop before
+     * {@code ThreeCrop}, so together the three cover the whole frame).
+     */
+    public int evalResizeSize(int crops) {
+        return crops == 3 ? crop : resize;
+    }
+
+    /** Each frame with its shorter side resized to {@code shorter}. */
+    public List<RgbImage> resize(List<RgbImage> frames, int shorter) {
+        return frames.stream().map(f -> Resize.shorterSideTo(f, shorter)).toList();
     }
 
     /** Training input: a random crop, mirrored with probability 1/2, drawn with {@code rng}. */
@@ -62,6 +77,21 @@ public final class ClipTransform {
     public Tensor eval(List<RgbImage> resized) {
         RgbImage first = resized.getFirst();
         return toTensor(resized, (int) Math.rint((first.width() - crop) / 2.0), (int) Math.rint((first.height() - crop) / 2.0), false);
+    }
+
+    /**
+     * Evaluation inputs of frames resized to {@link #evalResizeSize}{@code (crops)}: the centre crop for 1,
+     * and for 3 mmaction2's {@code ThreeCrop}, in its order: the start, the end (at twice the centre's
+     * offset) and the centre of the longer side.
+     */
+    public List<Tensor> evalCrops(List<RgbImage> resized, int crops) {
+        if (crops == 1) return List.of(eval(resized));
+        if (crops != 3) throw new IllegalArgumentException("crops must be 1 or 3, got " + crops);
+        RgbImage first = resized.getFirst();
+        boolean wide = first.width() >= first.height();
+        int step = ((wide ? first.width() : first.height()) - crop) / 2, across = ((wide ? first.height() : first.width()) - crop) / 2;
+        return IntStream.of(0, 2 * step, step)
+                .mapToObj(along -> wide ? toTensor(resized, along, across, false) : toTensor(resized, across, along, false)).toList();
     }
 
     private Tensor toTensor(List<RgbImage> frames, int x0, int y0, boolean mirror) {

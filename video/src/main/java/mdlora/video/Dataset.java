@@ -1,9 +1,10 @@
 package mdlora.video;
 
-import java.io.FileNotFoundException;
 import java.nio.file.Files;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Set;
 
 /**
  * The clips of one domain and split, with the domain's class names: what the layout readers
@@ -15,9 +16,7 @@ import java.util.stream.Collectors;
  * @param clips   the clips, in the order listed
  */
 public record Dataset(String name, List<String> classes, List<ClipRecord> clips) {
-    private static final int MISSING_SHOWN = 20;
-
-    /** Copies the lists. */
+    /** Copies the lists; every clip's label must index {@code classes}. */
     public Dataset {
         classes = List.copyOf(classes);
         clips = List.copyOf(clips);
@@ -31,15 +30,14 @@ public record Dataset(String name, List<String> classes, List<ClipRecord> clips)
         return clips.size();
     }
 
-    /**
-     * Returns this dataset when every clip exists, else throws one error listing the missing ones
-     * (the first {@value #MISSING_SHOWN}) and how many there are.
-     */
-    public Dataset requireFilesExist() throws FileNotFoundException {
-        List<ClipRecord> missing = clips.stream().filter(c -> !Files.exists(c.path())).toList();
-        if (missing.isEmpty()) return this;
-        String shown = missing.stream().limit(MISSING_SHOWN).map(c -> c.path().toString()).collect(Collectors.joining(", "));
-        throw new FileNotFoundException(name + ": " + missing.size() + " of " + clips.size() + " listed clips are missing: " + shown
-                + (missing.size() > MISSING_SHOWN ? ", ..." : ""));
+    /** The listed clips whose file or folder does not exist (videos taken down from YouTube, a partial copy). */
+    public List<ClipRecord> missing() {
+        return clips.stream().filter(c -> !Files.exists(c.path())).toList();
+    }
+
+    /** This dataset without the clips in {@code gone}, in the same order. */
+    public Dataset without(Collection<ClipRecord> gone) {
+        Set<ClipRecord> drop = new HashSet<>(gone);
+        return new Dataset(name, classes, clips.stream().filter(c -> !drop.contains(c)).toList());
     }
 }

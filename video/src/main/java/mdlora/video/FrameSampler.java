@@ -14,8 +14,16 @@ public sealed interface FrameSampler {
     /** Indices for training, drawn with {@code rng}. */
     int[] train(int frameCount, Rng rng);
 
-    /** Indices for evaluation: always the same for a clip length. */
-    int[] eval(int frameCount);
+    /** Indices for evaluation: always the same for a clip length (the single, centred view). */
+    default int[] eval(int frameCount) {
+        return eval(frameCount, 0, 1);
+    }
+
+    /**
+     * Indices of temporal view {@code view} of {@code views} for evaluation, the views spread uniformly
+     * over the clip as mmaction2's {@code SampleFrames} does in test mode; view 0 of 1 is the centred one.
+     */
+    int[] eval(int frameCount, int view, int views);
 
     /** A short stable description for cache keys and logs, e.g. {@code uniform8}. */
     String id();
@@ -32,8 +40,9 @@ public sealed interface FrameSampler {
 
     /**
      * One frame per segment: at a random offset in each segment for training, at its centre for
-     * evaluation. A clip shorter than {@code frames} has segments shorter than a frame, so frames
-     * repeat.
+     * evaluation. Evaluation view k of N takes the frame at (k + 1/2) / N of each segment, so the views
+     * split every segment evenly (mmaction2's test offsets for a TSN-style sampler). A clip shorter than
+     * {@code frames} has segments shorter than a frame, so frames repeat.
      */
     record Uniform(int frames) implements FrameSampler {
         /** Checks that {@code frames} is positive. */
@@ -47,8 +56,9 @@ public sealed interface FrameSampler {
         }
 
         @Override
-        public int[] eval(int frameCount) {
-            return pick(frameCount, i -> i + 0.5);
+        public int[] eval(int frameCount, int view, int views) {
+            requireView(view, views);
+            return pick(frameCount, i -> i + (view + 0.5) / views);
         }
 
         private int[] pick(int frameCount, IntToDoubleFunction positionInSegments) {
@@ -67,7 +77,9 @@ public sealed interface FrameSampler {
 
     /**
      * A window of {@code frames} frames {@code stride} apart: at a random start for training, centred
-     * for evaluation. A clip shorter than the window is read as if it looped.
+     * for evaluation. Evaluation view k of N &gt; 1 starts at k * slack / (N - 1) rounded half to even (as numpy rounds), the first view at
+     * the clip's start and the last at its end, as mmaction2's {@code SampleFrames} in test mode. A clip
+     * shorter than the window is read as if it looped.
      */
     record Dense(int frames, int stride) implements FrameSampler {
         /** Checks that {@code frames} and {@code stride} are positive. */
@@ -84,9 +96,11 @@ public sealed interface FrameSampler {
         }
 
         @Override
-        public int[] eval(int frameCount) {
+        public int[] eval(int frameCount, int view, int views) {
             requireFrames(frameCount);
-            return window(frameCount, Math.max(0, (frameCount - span()) / 2));
+            requireView(view, views);
+            int slack = Math.max(0, frameCount - span());
+            return window(frameCount, views == 1 ? slack / 2 : (int) Math.rint((double) view * slack / (views - 1)));
         }
 
         private int span() {
@@ -103,6 +117,10 @@ public sealed interface FrameSampler {
         public String id() {
             return "dense" + frames + "x" + stride;
         }
+    }
+
+    private static void requireView(int view, int views) {
+        if (view < 0 || view >= views) throw new IllegalArgumentException("view " + view + " of " + views + " does not exist");
     }
 
     private static void requireFrames(int frameCount) {

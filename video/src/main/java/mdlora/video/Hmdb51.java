@@ -48,6 +48,6 @@ public final class Hmdb51 {
             }
             classes.add(cls);
         }
-        return new Dataset("hmdb51", classes, clips).requireFilesExist();
+        return new Dataset("hmdb51", classes, clips);
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,12 +88,17 @@ class DatasetLayoutsTest {
     }
 
     @Test
-    void missingClipsAreListedInOneError() throws IOException {
+    void missingClipsAreListedAndCanBeLeftOut() throws IOException {
         Path csv = write("k400/train.csv", "label,youtube_id,time_start,time_end,split", "a,one,1,11,train", "a,two,2,12,train", "b,three,3,13,train");
         touch("k400/v/a/two_000002_000012.mp4");
-        FileNotFoundException e = assertThrows(FileNotFoundException.class, () -> Kinetics400.load(csv, root.resolve("k400/v")));
-        assertTrue(e.getMessage().contains("2 of 3 listed clips are missing"), e.getMessage());
-        assertTrue(e.getMessage().contains("one_000001_000011.mp4") && e.getMessage().contains("three_000003_000013.mp4"), e.getMessage());
+        Dataset d = Kinetics400.load(csv, root.resolve("k400/v"));
+        assertEquals(3, d.size());
+        List<ClipRecord> missing = d.missing();
+        assertEquals(List.of(root.resolve("k400/v/a/one_000001_000011.mp4"), root.resolve("k400/v/b/three_000003_000013.mp4")),
+                missing.stream().map(ClipRecord::path).toList());
+        Dataset present = d.without(missing);
+        assertEquals(List.of(new ClipRecord(root.resolve("k400/v/a/two_000002_000012.mp4"), 0)), present.clips());
+        assertEquals(d.classes(), present.classes(), "a class whose clips are all gone keeps its label");
     }
 
     @Test

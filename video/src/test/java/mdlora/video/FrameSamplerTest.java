@@ -2,6 +2,7 @@ package mdlora.video;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
@@ -47,6 +48,27 @@ class FrameSamplerTest {
         for (int i = 1; i < 4; i++) assertTrue(idx[i] - idx[i - 1] == 2);
         assertTrue(idx[0] >= 0 && idx[3] <= 12);
         assertArrayEquals(new int[] {0, 2, 4, 1}, s.eval(5), "a short clip loops");
+    }
+
+    @Test
+    void uniformTestViewsSplitEverySegmentEvenly() {
+        FrameSampler s = FrameSampler.uniform(2);
+        // segments of 12 frames: views at 1/6, 3/6 and 5/6 of each
+        assertArrayEquals(new int[] {2, 14}, s.eval(24, 0, 3));
+        assertArrayEquals(new int[] {6, 18}, s.eval(24, 1, 3));
+        assertArrayEquals(new int[] {10, 22}, s.eval(24, 2, 3));
+        assertArrayEquals(s.eval(24), s.eval(24, 0, 1), "one view is the centred one");
+        assertThrows(IllegalArgumentException.class, () -> s.eval(24, 3, 3));
+    }
+
+    @Test
+    void denseTestViewsRunFromTheStartToTheEndAsMmaction2() {
+        FrameSampler s = FrameSampler.dense(4, 2); // a window of 7 frames
+        // 20 frames: slack 13; mmaction2 test offsets np.round(arange(3) * 13 / 2) = [0, 6 (6.5 half to even), 13]
+        assertArrayEquals(new int[] {0, 2, 4, 6}, s.eval(20, 0, 3));
+        assertArrayEquals(new int[] {6, 8, 10, 12}, s.eval(20, 1, 3));
+        assertArrayEquals(new int[] {13, 15, 17, 19}, s.eval(20, 2, 3));
+        assertArrayEquals(new int[] {6, 8, 10, 12}, s.eval(20), "one view: max_offset // 2");
     }
 
     @Test

@@ -54,6 +54,30 @@ class ResizeAndTransformTest {
     }
 
     @Test
+    void threeCropsTakeTheStartEndAndCentreOfTheLongerSideAsMmaction2() {
+        // 7x2 image, red = 10 x: 2x2 crops at x = 0, 2 * ((7 - 2) / 2) = 4 and (7 - 2) / 2 = 2 (ThreeCrop's order)
+        byte[] px = new byte[3 * 14];
+        for (int y = 0; y < 2; y++)
+            for (int x = 0; x < 7; x++) px[3 * (y * 7 + x)] = (byte) (10 * x);
+        ClipTransform t = new ClipTransform(3, 2, new float[] {0, 0, 0}, new float[] {1, 1, 1});
+        assertEquals(2, t.evalResizeSize(3), "three crops: the shorter side is resized to the crop");
+        assertEquals(3, t.evalResizeSize(1));
+        List<Tensor> crops = t.evalCrops(List.of(new RgbImage(7, 2, px)), 3);
+        assertEquals(3, crops.size());
+        int[] firstColumn = {0, 4, 2};
+        for (int i = 0; i < 3; i++) {
+            assertEquals(10 * firstColumn[i] / 255f, crops.get(i).get(0, 0, 0, 0), 1e-6);
+            assertEquals(10 * (firstColumn[i] + 1) / 255f, crops.get(i).get(0, 0, 1, 1), 1e-6);
+        }
+        // a portrait frame is cropped along its height
+        byte[] tall = new byte[3 * 14];
+        for (int y = 0; y < 7; y++)
+            for (int x = 0; x < 2; x++) tall[3 * (y * 2 + x)] = (byte) (10 * y);
+        List<Tensor> vertical = t.evalCrops(List.of(new RgbImage(2, 7, tall)), 3);
+        for (int i = 0; i < 3; i++) assertEquals(10 * firstColumn[i] / 255f, vertical.get(i).get(0, 0, 0, 0), 1e-6);
+    }
+
+    @Test
     void trainCropsAndMirrorsEveryFrameAlike() {
         byte[] px = new byte[3 * 16 * 16];
         for (int i = 0; i < px.length; i++) px[i] = (byte) (i * 7);

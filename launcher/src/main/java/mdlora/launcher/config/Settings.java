@@ -26,13 +26,15 @@ import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;
 
 /**
- * Every setting of a run, typed, in five sections. Each setting is one annotated field: its picocli
+ * Every setting of a run, typed, in sections (a fine-tuning run's model, data, lora and train; a pretrain run's
+ * pretrain section instead of lora). Each setting is one annotated field: its picocli
  * {@link Option} gives the flag, the help line and (by the field's initial value) the default; its config
  * key is the section and the flag's longest name ({@code --rank-shared} in {@code lora} is
  * {@code lora.rank_shared}); its {@link Bound} the range {@link #validate()} checks. The command line, the
  * JSON config file, {@code --help}, completion and a run's {@code config.json} all read these fields, so
  * adding a setting is adding a field. The LoRA settings default to the library's own
- * {@link LoraConfig#DEFAULTS} (the paper's), so a plain {@code train} is the method as published.
+ * {@link LoraConfig#DEFAULTS} (the paper's), so a plain {@code train} is the method as published; {@link Preset}s add
+ * whole recipes (the paper's training settings among them).
  */
 public final class Settings {
     public final Model model = new Model();
@@ -40,6 +42,22 @@ public final class Settings {
     public final Data data = new Data();
     public final Lora lora = new Lora();
     public final Train train = new Train();
+    /** Whether these are the settings of {@code pretrain}, whose runs have a pretrain section and no LoRA section. */
+    private final boolean pretraining;
+
+    /** The defaults of a fine-tuning run ({@code train}, {@code demo}, {@code experiment}): every section but pretrain. */
+    public Settings() {
+        this(false);
+    }
+
+    private Settings(boolean pretraining) {
+        this.pretraining = pretraining;
+    }
+
+    /** The defaults of a {@code pretrain} run: the pretrain section instead of the LoRA one. */
+    public static Settings forPretraining() {
+        return new Settings(true);
+    }
 
     /** The image-pretrained backbone. */
     public static final class Model {
@@ -63,20 +81,28 @@ public final class Settings {
 
     /** The domains and how clips become tensors. */
     public static final class Data {
+
         /** Repeated {@code --domain} flags add up; config key {@code data.domains}. */
         @Option(names = {"--domain", "--domains"}, paramLabel = "NAME=LAYOUT:PATH", converter = DomainSpec.Converter.class,
                 description = "a domain (repeat the flag); layouts: ucf101, hmdb51, kinetics, list, frames, synthetic")
         public List<DomainSpec> domains = new ArrayList<>();
         @Bound(Range.POSITIVE) @Option(names = "--frames", paramLabel = "T", description = "frames T sampled per clip")
         public int frames = 8;
-        @Bound(Range.POSITIVE) @Option(names = "--image-size", paramLabel = "PX", description = "frame size in pixels (square crop)")
-        public int imageSize = 64;
+        @Option(names = "--image-size", paramLabel = "PX", description = "frame size in pixels, square crop (0: the backbone's own; another size resamples its position embedding)")
+        public int imageSize = 0;
+        @Option(names = "--mean", paramLabel = "R,G,B", split = ",", description = "per-channel mean subtracted from pixels in [0, 1] (none given: the backbone's own)")
+        public List<Double> mean = new ArrayList<>();
+        @Option(names = "--std", paramLabel = "R,G,B", split = ",", description = "per-channel standard deviation pixels are then divided by (none given: the backbone's own)")
+        public List<Double> std = new ArrayList<>();
         @Option(names = "--cache", paramLabel = "DIR", description = "folder that keeps decoded, resized frames between epochs and runs (empty: decode every time)")
-        public String cache = "";
+        public String cache = Workspace.frames().toString();
         @Bound(Range.POSITIVE) @Option(names = "--decode-threads", paramLabel = "N", description = "decoding threads of the loader")
         public int decodeThreads = 2;
         @Option(names = "--split", paramLabel = "1|2|3", description = "official split of the ucf101 and hmdb51 domains (split 1 is the one papers report)")
         public int split = 1;
+        @Bound(Range.PROBABILITY) @Option(names = "--max-missing", paramLabel = "FRACTION",
+                description = "listed clips whose file is gone are left out (and listed in the run's missing.txt); stop only when more than this fraction of a domain's training or test list is gone")
+        public double maxMissing = 0.05;
 
         /** The domain called {@code name}; an error listing the run's domains when there is none. */
         public DomainSpec domain(String name) {
@@ -201,6 +227,11 @@ public final class Settings {
         public double momentum = 0.9;
         @Option(names = "--schedule", paramLabel = "S", description = "learning-rate schedule (all with linear warmup): ${COMPLETION-CANDIDATES}")
         public Schedule schedule = Schedule.COSINE;
+        @Option(names = "--milestones", paramLabel = "STEP|PCT%", split = ",",
+                description = "where the step schedule multiplies the learning rate by --gamma (PyTorch's MultiStepLR): step numbers or percentages of the run, comma-separated")
+        public List<String> milestones = new ArrayList<>(List.of("60%", "85%"));
+        @Bound(Range.FRACTION) @Option(names = "--gamma", paramLabel = "G", description = "factor of the learning rate at each milestone of the step schedule")
+        public double gamma = 0.1;
         @Option(names = "--warmup", paramLabel = "N", description = "warmup steps")
         public int warmup = 10;
         @Option(names = "--steps", paramLabel = "N", description = "optimiser steps (ignored when --epochs is set)")
@@ -217,12 +248,38 @@ public final class Settings {
         public int evalEvery = 50;
         @Option(names = "--eval-clips", paramLabel = "N", description = "clips per domain in the periodic evaluations (0: all)")
         public int evalClips = 0;
+        @Bound(Range.POSITIVE) @Option(names = "--test-clips", paramLabel = "N",
+                description = "final evaluation: temporal clips per test video, spread uniformly (mmaction2's test protocol; the periodic evaluations take 1)")
+        public int testClips = 1;
+        @Bound(Range.POSITIVE) @Option(names = "--test-crops", paramLabel = "1|3",
+                description = "final evaluation: spatial crops per clip, 1 (centre) or 3 (along the longer side, mmaction2's ThreeCrop); views' softmax averaged per video")
+        public int testCrops = 1;
         @Bound(Range.POSITIVE) @Option(names = "--checkpoint-every", paramLabel = "N", description = "checkpoint every N steps (and always at the end or on Ctrl-C)")
         public int checkpointEvery = 50;
         @Option(names = "--seed", paramLabel = "N", description = "seed of initialisation, data order and augmentation")
         public int seed = 0;
         @Option(names = "--threads", paramLabel = "N", description = "compute threads (0: all cores); a run resumes with the same count")
         public int threads = 0;
+
+        /**
+         * The step schedule's milestones in a run of {@code steps} steps: each entry a step number or a
+         * percentage of the run, strictly increasing (a percentage that rounds onto the step before moves one on).
+         */
+        public int[] milestoneSteps(int steps) {
+            int[] out = new int[milestones.size()];
+            for (int i = 0; i < out.length; i++) {
+                String m = milestones.get(i).strip();
+                int step;
+                try {
+                    step = m.endsWith("%") ? (int) (Double.parseDouble(m.substring(0, m.length() - 1)) / 100 * steps) : Integer.parseInt(m);
+                } catch (NumberFormatException e) {
+                    throw new ConfigException("train.milestones (--milestones) takes step numbers or percentages such as 60%, got '" + m + "'");
+                }
+                if (step < 0 || m.startsWith("-")) throw new ConfigException("train.milestones (--milestones) must not be negative, got '" + m + "'");
+                out[i] = i > 0 ? Math.max(step, out[i - 1] + 1) : step;
+            }
+            return out;
+        }
     }
 
     /** The range of a numeric setting; {@link Range#NON_NEGATIVE} when a field has no {@code @Bound}. */
@@ -240,6 +297,13 @@ public final class Settings {
 
         Range(String rule) {
             this.rule = rule;
+        }
+
+        /** Checks {@code value} of the setting called {@code name} (its flag, or key and flag): an error stating the rule when outside. */
+        public void check(String name, Number value) {
+            double v = value.doubleValue();
+            if (!Double.isFinite(v)) throw new ConfigException(name + " must be a finite number, got " + v);
+            if (!admits(v)) throw new ConfigException(name + " " + rule + ", got " + value);
         }
 
         boolean admits(double v) {
@@ -278,13 +342,13 @@ public final class Settings {
         }
     }
 
-    /** The sections by their config names, in the order of a config file. */
+    /** The sections a run of these settings uses, by their config names, in the order of a config file. */
     public Map<String, Object> sections() {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("model", model);
-        s.put("pretrain", pretrain);
+        if (pretraining) s.put("pretrain", pretrain);
         s.put("data", data);
-        s.put("lora", lora);
+        if (!pretraining) s.put("lora", lora);
         s.put("train", train);
         return s;
     }
@@ -307,13 +371,19 @@ public final class Settings {
     public Settings validate() {
         for (Setting s : settings()) {
             if (!(s.get() instanceof Number n)) continue;
-            double v = n.doubleValue();
-            if (!Double.isFinite(v)) throw new ConfigException(s.key() + " (" + s.flag() + ") must be a finite number, got " + v);
             Bound bound = s.field().getAnnotation(Bound.class);
-            Range range = bound == null ? Range.NON_NEGATIVE : bound.value();
-            if (!range.admits(v)) throw new ConfigException(s.key() + " (" + s.flag() + ") " + range.rule + ", got " + n);
+            (bound == null ? Range.NON_NEGATIVE : bound.value()).check(s.key() + " (" + s.flag() + ")", n);
         }
+        channels("data.mean (--mean)", data.mean, Range.NON_NEGATIVE);
+        channels("data.std (--std)", data.std, Range.POSITIVE);
+        train.milestoneSteps(1);
         return this;
+    }
+
+    /** A per-channel setting: none (the backbone's) or three numbers, each in {@code range}. */
+    private static void channels(String name, List<Double> values, Range range) {
+        if (!values.isEmpty() && values.size() != 3) throw new ConfigException(name + " takes 3 numbers (R,G,B), got " + values.size());
+        for (double v : values) range.check(name, v);
     }
 
     /** The full settings as nested JSON values, the form of a run's {@code config.json}. */
@@ -334,12 +404,23 @@ public final class Settings {
 
     /** A copy of these settings, independent of them. */
     public Settings copy() {
-        return new Settings().withJson(Json.parseObject(Json.write(toJson())), Set.of());
+        return new Settings(pretraining).withJson(Json.parseObject(Json.write(toJson())), Set.of());
     }
 
-    /** Reads a run's {@code config.json} (or any config file) over the defaults, validated. */
+    /**
+     * Reads a run's {@code config.json} over the defaults, validated: a pretrain run's when it has a pretrain section
+     * and no domains. Runs written before each kind had its own sections hold every section; the other kind's is passed over.
+     */
     public static Settings read(Path file) {
-        return new Settings().withFile(file, Set.of()).validate();
+        try {
+            Map<String, Object> json = new LinkedHashMap<>(Json.parseObject(text(file)));
+            boolean pretraining = json.containsKey("pretrain")
+                    && !(json.get("data") instanceof Map<?, ?> data && data.get("domains") instanceof List<?> domains && !domains.isEmpty());
+            json.remove(pretraining ? "lora" : "pretrain");
+            return new Settings(pretraining).withJson(json, Set.of()).validate();
+        } catch (JsonException | ConfigException e) {
+            throw new ConfigException(file + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -348,18 +429,21 @@ public final class Settings {
      * naming the file and the key.
      */
     public Settings withFile(Path file, Set<String> given) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("config file not found: " + file);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-        }
+        String text = text(file);
         try {
             return withJson(Json.parseObject(text), given);
         } catch (JsonException | ConfigException e) {
             throw new ConfigException(file + ": " + e.getMessage());
+        }
+    }
+
+    private static String text(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file not found: " + file);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
         }
     }
 
@@ -393,12 +477,13 @@ public final class Settings {
                     + ", got '" + t + "'");
         }
         if (type == List.class && value instanceof List<?> list) {
-            boolean domains = ((ParameterizedType) s.field().getGenericType()).getActualTypeArguments()[0] == DomainSpec.class;
+            var element = ((ParameterizedType) s.field().getGenericType()).getActualTypeArguments()[0];
             List<Object> out = new ArrayList<>();
             for (Object o : list) {
-                if (domains) out.add(DomainSpec.fromJson(o));
-                else if (o instanceof String t) out.add(t);
-                else throw wrongType(s, "an array of strings", value);
+                if (element == DomainSpec.class) out.add(DomainSpec.fromJson(o));
+                else if (element == Double.class && o instanceof Number n) out.add(n.doubleValue());
+                else if (element == String.class && o instanceof String t) out.add(t);
+                else throw wrongType(s, element == Double.class ? "an array of numbers" : "an array of strings", value);
             }
             return out;
         }

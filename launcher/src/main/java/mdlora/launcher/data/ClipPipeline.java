@@ -8,11 +8,12 @@ import mdlora.video.ClipSource;
 import mdlora.video.ClipTransform;
 import mdlora.video.FrameCache;
 import mdlora.video.FrameSampler;
+import mdlora.video.TestViews;
 
 /**
  * How a run turns clips into model input: T frames sampled uniformly by segments, the shorter side
  * resized to 8/7 of the image size, a crop of the image size (random and mirrored for training,
- * centred for evaluation), normalised with the backbone's mean and std; decoded frames kept in the
+ * centred for evaluation), normalised with the model's mean and std (the run's: the backbone's own unless the config says otherwise); decoded frames kept in the
  * frame cache when {@code data.cache} names one.
  */
 public final class ClipPipeline {
@@ -27,6 +28,15 @@ public final class ClipPipeline {
             return new ClipSource(FrameSampler.uniform(config.data.frames), transform, cache.isEmpty() ? null : new FrameCache(Path.of(cache)));
         } catch (IOException e) {
             throw new mdlora.launcher.config.ConfigException("cannot use frame cache folder " + cache + ": " + e.getMessage());
+        }
+    }
+
+    /** The final evaluation's views per test video ({@code --test-clips} x {@code --test-crops}); a crop count other than 1 or 3 is an error. */
+    public static TestViews testViews(int clips, int crops) {
+        try {
+            return new TestViews(clips, crops);
+        } catch (IllegalArgumentException e) {
+            throw new mdlora.launcher.config.ConfigException("--test-clips " + clips + " --test-crops " + crops + ": " + e.getMessage());
         }
     }
 }

@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import mdlora.launcher.config.ConfigException;
 import mdlora.launcher.config.DomainSpec;
 import mdlora.video.ClipList;
+import mdlora.video.ClipRecord;
 import mdlora.video.Dataset;
 import mdlora.video.Hmdb51;
 import mdlora.video.Kinetics400;
@@ -28,37 +32,79 @@ import mdlora.video.Ucf101;
  *   synthetic  the dataset {@code mdlora demo} generates under PATH; NAME is one of its domains
  * </pre>
  *
+ * Listed clips whose file is gone (YouTube attrition guarantees some for Kinetics) are left out of the
+ * datasets and kept in {@link #missing()}; more than the allowed fraction of a list gone is an error.
+ *
  * @param domains the domains, in the run's order (their indices route clips to LoRAs and heads)
- * @param train   each domain's training clips
- * @param test    each domain's test clips
+ * @param train   each domain's training clips that exist
+ * @param test    each domain's test clips that exist
+ * @param missing the listed clips that do not exist, domain by domain, training list first
  */
-public record DomainData(List<DomainSpec> domains, List<Dataset> train, List<Dataset> test) {
+public record DomainData(List<DomainSpec> domains, List<Dataset> train, List<Dataset> test, List<Missing> missing) {
+    /** A listed clip whose file or folder does not exist: its domain, its list ("train" or "test") and its path. */
+    public record Missing(String domain, String split, Path path) {}
+
     /** The file {@link SyntheticVideos#generate} writes last, so its presence means a complete dataset. */
     private static final String SYNTHETIC_MANIFEST = "manifest.txt";
     /** The synthetic dataset generated on first use: 96x96 px, 12 frames, 32 training and 32 test clips per class (1216 clips). */
     private static final SyntheticVideos.Config SYNTHETIC = new SyntheticVideos.Config(0, 96, 96, 12, 32, 32);
 
     /**
-     * Reads every domain; a missing folder, list or clip is an error naming the domain and the file.
+     * Reads every domain; a missing folder or list is an error naming the domain and the file, and so are
+     * missing clips past {@code maxMissing}.
      *
-     * @param split the official split (1, 2 or 3) of the ucf101 and hmdb51 domains; other layouts have one
+     * @param split      the official split (1, 2 or 3) of the ucf101 and hmdb51 domains; other layouts have one
+     * @param maxMissing the largest fraction of a domain's training or test list that may be missing
      */
-    public static DomainData load(List<DomainSpec> domains, int split) {
+    public static DomainData load(List<DomainSpec> domains, int split, double maxMissing) {
         if (split < 1 || split > 3) throw new ConfigException("--split must be 1, 2 or 3 (the official UCF101 and HMDB51 splits), got " + split);
         if (domains.isEmpty()) throw new ConfigException("no domains: give at least one --domain NAME=LAYOUT:PATH (or data.domains in --config)");
         List<Dataset> train = new ArrayList<>(), test = new ArrayList<>();
+        List<Missing> missing = new ArrayList<>();
         for (DomainSpec d : domains) {
             Path path = Path.of(d.path());
             if (!Files.isDirectory(path) && !d.layout().equals("synthetic"))
                 throw new ConfigException("domain '" + d.name() + "': no such folder " + path);
             try {
-                train.add(renamed(read(d, path, split, true), d.name()).requireFilesExist());
-                test.add(renamed(read(d, path, split, false), d.name()).requireFilesExist());
+                train.add(present(d, renamed(read(d, path, split, true), d.name()), "train", maxMissing, missing));
+                test.add(present(d, renamed(read(d, path, split, false), d.name()), "test", maxMissing, missing));
             } catch (IOException | IllegalArgumentException e) {
                 throw new ConfigException("domain '" + d.name() + "' (" + d.layout() + " at " + path + "): " + e.getMessage());
             }
         }
-        return new DomainData(List.copyOf(domains), List.copyOf(train), List.copyOf(test));
+        return new DomainData(List.copyOf(domains), List.copyOf(train), List.copyOf(test), List.copyOf(missing));
+    }
+
+    /**
+     * {@code listed} without its missing clips, which are added to {@code missing}; an error when more
+     * than {@code maxMissing} of the list is missing.
+     */
+    private static Dataset present(DomainSpec d, Dataset listed, String split, double maxMissing, List<Missing> missing) throws IOException {
+        List<ClipRecord> gone = listed.missing();
+        if (gone.isEmpty()) return listed;
+        if (gone.size() > maxMissing * listed.size())
+            throw new IOException(String.format(Locale.ROOT, "%d of %d listed %s clips are missing (%.1f%%, more than --max-missing %s; first: %s); "
+                    + "restore them, or raise --max-missing to train on the rest", gone.size(), listed.size(), split.equals("train") ? "training" : "test",
+                    100.0 * gone.size() / listed.size(), maxMissing, gone.getFirst().path()));
+        for (ClipRecord c : gone) missing.add(new Missing(d.name(), split, c.path()));
+        return listed.without(gone);
+    }
+
+    /** The missing clips of list {@code split} ("train" or "test"). */
+    public List<Missing> missing(String split) {
+        return missing.stream().filter(m -> m.split().equals(split)).toList();
+    }
+
+    /**
+     * One line for the log: how many listed clips are missing, per domain and list, and where the full list
+     * is ({@code listFile}); empty when none is.
+     */
+    public String missingNotice(String listFile) {
+        if (missing.isEmpty()) return "";
+        Map<String, Long> counts = missing.stream().collect(Collectors.groupingBy(m -> m.domain() + " " + m.split(), LinkedHashMap::new, Collectors.counting()));
+        long listed = train.stream().mapToLong(Dataset::size).sum() + test.stream().mapToLong(Dataset::size).sum() + missing.size();
+        return missing.size() + " of " + listed + " listed clips are missing and left out (" + counts.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + "): list in " + listFile;
     }
 
     private static Dataset read(DomainSpec d, Path path, int split, boolean train) throws IOException {

@@ -1,6 +1,8 @@
 package mdlora.launcher.data;
 
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import mdlora.video.Batch;
 import mdlora.video.Loader;
 
@@ -19,6 +21,8 @@ public final class StepBatches implements AutoCloseable {
     private final StepPlan plan;
     private final int prefetch;
     private final ArrayDeque<Ahead> ahead = new ArrayDeque<>();
+    /** The next step's rows decoding ahead, by row range (a worker JVM may serve several ranks). */
+    private final Map<Long, Ahead> aheadShares = new HashMap<>();
     private int lastStep = -1;
     private Batch last;
 
@@ -47,6 +51,26 @@ public final class StepBatches implements AutoCloseable {
         return b;
     }
 
+    /**
+     * Rows [from, to) of step {@code step}'s planned batch, decoded alone: a data-parallel task's share, so
+     * that the tasks of a step decode its batch once between them rather than once each. The same rows of
+     * the next step decode ahead while this share computes. Rows that fail to load drop out (null when all
+     * do; a step none of whose clips load is not redrawn, as {@link #at} redraws it).
+     */
+    public Batch share(int step, int from, int to) {
+        long rows = (long) from << 32 | to;
+        Ahead a = aheadShares.remove(rows);
+        if (a != null && a.step() != step) a.pending().cancel();
+        Loader.Pending p = a != null && a.step() == step ? a.pending() : loader.submit(plan.slots(step).subList(from, to));
+        aheadShares.put(rows, new Ahead(step + 1, loader.submit(plan.slots(step + 1).subList(from, to))));
+        return p.batch();
+    }
+
+    /** The domain of each clip of step {@code step}'s planned batch, in batch order (no decoding). */
+    public int[] plannedDomains(int step) {
+        return plan.slots(step).stream().mapToInt(Loader.Slot::domain).toArray();
+    }
+
     /** Queues steps from {@code step} on (or from after the last one queued) until {@code prefetch} are in flight. */
     private void fillFrom(int step) {
         int next = ahead.isEmpty() ? step : ahead.peekLast().step() + 1;
@@ -61,6 +85,11 @@ public final class StepBatches implements AutoCloseable {
         ahead.clear();
     }
 
+    /** Clips in one step's planned batch. */
+    public int clipsPerStep() {
+        return plan.clipsPerStep();
+    }
+
     /** Steps in one epoch (see {@link StepPlan#perEpoch}). */
     public int perEpoch() {
         return plan.perEpoch();
@@ -69,6 +98,7 @@ public final class StepBatches implements AutoCloseable {
     @Override
     public void close() {
         cancelAhead();
+        aheadShares.values().forEach(a -> a.pending().cancel());
         loader.close();
     }
 }

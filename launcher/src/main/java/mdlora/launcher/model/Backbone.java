@@ -71,7 +71,15 @@ public final class Backbone {
      * resampled when that differs from the checkpoint's).
      */
     public VisionTransformer create(int imageSize) {
-        ViTConfig c = config().withNumClasses(0).withImageSize(imageSize);
+        return create(imageSize, config.mean(), config.std());
+    }
+
+    /**
+     * As {@link #create(int)}, normalising inputs with {@code mean} and {@code std} (a run's, which may differ from the
+     * backbone's own): the model's config carries them to whatever reads or exports it.
+     */
+    public VisionTransformer create(int imageSize, ViTConfig.Rgb mean, ViTConfig.Rgb std) {
+        ViTConfig c = config().withNumClasses(0).withImageSize(imageSize).withNormalization(mean, std);
         if (imageSize % c.patchSize() != 0)
             throw new ConfigException("image size " + imageSize + " is not a multiple of the backbone's patch size " + c.patchSize());
         VisionTransformer vit = new VisionTransformer(c, new Rng(0));

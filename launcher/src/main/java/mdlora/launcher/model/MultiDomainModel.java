@@ -10,7 +10,6 @@ import mdlora.lora.MultiDomainLora;
 import mdlora.lora.video.VideoClassifier;
 import mdlora.nn.ViTConfig;
 import mdlora.tensor.Rng;
-import mdlora.tensor.Tensor;
 
 /**
  * The model a run trains: the frozen image-pretrained ViT inside a late-fusion {@link VideoClassifier}
@@ -27,12 +26,14 @@ public final class MultiDomainModel {
     }
 
     /**
-     * Builds the model for {@code domains} (names and class counts) from {@code backbone}, every random
-     * initialisation drawn from the config's seed.
+     * Builds the model for {@code domains} (names and class counts) from {@code backbone} at the config's image size,
+     * mean and std, every random initialisation drawn from the config's seed.
      */
     public static MultiDomainModel create(Settings config, Backbone backbone, List<VideoClassifier.Domain> domains) {
         Rng rng = new Rng(config.train.seed);
-        var classifier = new VideoClassifier(backbone.create(config.data.imageSize), domains, 0, rng.fork());
+        ViTConfig own = backbone.config();
+        var vit = backbone.create(config.data.imageSize, rgb(config.data.mean, own.mean()), rgb(config.data.std, own.std()));
+        var classifier = new VideoClassifier(vit, domains, 0, rng.fork());
         MultiDomainLora lora = null;
         if (LoraSettings.hasLora(config)) {
             try {
@@ -44,6 +45,11 @@ public final class MultiDomainModel {
             classifier.backbone().freeze();
         }
         return new MultiDomainModel(classifier, lora);
+    }
+
+    /** A per-channel setting as the model's config holds it; none given: the backbone's own. */
+    private static ViTConfig.Rgb rgb(List<Double> values, ViTConfig.Rgb own) {
+        return values.isEmpty() ? own : new ViTConfig.Rgb(values.get(0).floatValue(), values.get(1).floatValue(), values.get(2).floatValue());
     }
 
     public VideoClassifier classifier() {
@@ -68,8 +74,8 @@ public final class MultiDomainModel {
         return out;
     }
 
-    /** lambda1 L_orth + lambda2 L_ss of the domain LoRAs (0 for a head-only model or with ds off). */
-    public Variable separationLoss() {
-        return lora == null ? Variable.constant(Tensor.scalar(0)) : lora.separationLoss();
+    /** lambda1 L_orth + lambda2 L_ss of the domain LoRAs, with both terms apart (0 for a head-only model or with ds off). */
+    public MultiDomainLora.Separation separation() {
+        return lora == null ? MultiDomainLora.Separation.none() : lora.separation();
     }
 }

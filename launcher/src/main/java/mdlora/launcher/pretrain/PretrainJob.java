@@ -37,6 +37,7 @@ public final class PretrainJob implements TrainingJob {
     /** The ViT the config describes, with a head over the shape classes and mean = std = 0.5. */
     public static ViTConfig architecture(Settings config) {
         int width = config.pretrain.width, heads = config.model.heads;
+        Settings.Range.POSITIVE.check("data.image_size (--image-size) of a new ViT", config.data.imageSize);
         return new ViTConfig(config.data.imageSize, config.pretrain.patch, width, config.pretrain.depth,
                 heads == 0 ? Math.max(1, width / 32) : heads, config.pretrain.mlpDim, ShapeImages.CLASSES.size(), 1e-6f,
                 ViTConfig.HALF, ViTConfig.HALF);

@@ -1,6 +1,7 @@
 package mdlora.launcher.report;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +27,10 @@ public final class RunReport {
     public static Path write(RunDir run, String kind) throws IOException {
         var report = new HtmlReport("mdlora " + kind + ": " + run.path().getFileName());
         List<Map<String, Object>> train = run.metrics().read("train"), eval = run.metrics().read("eval");
-        accuracyTable(report, eval);
+        Map<String, Object> scores = run.readJson("eval.json");
+        if (scores != null) scoreTable(report, scores);
+        else accuracyTable(report, eval);
+        missing(report, run);
         lossPlots(report, train);
         accuracyPlot(report, eval);
         Map<String, Object> analysis = run.readJson("analysis.json");
@@ -44,6 +48,46 @@ public final class RunReport {
         report.table(t);
     }
 
+    /**
+     * The final scores of {@code eval.json}: per domain the videos, top-1, top-5, mean class accuracy, the
+     * videos that could not be decoded and the missing ones (keys an older run's eval.json lacks show as "-").
+     */
+    private static void scoreTable(HtmlReport report, Map<String, Object> eval) {
+        String protocol = eval.get("protocol") instanceof Map<?, ?> p
+                ? ", " + p.get("test_clips") + " clip(s) x " + p.get("test_crops") + " crop(s) per video, softmax averaged" : "";
+        report.heading("Test scores after step " + eval.get("step") + protocol);
+        Table t = new Table("domain", "videos", "top-1", "top-5", "mean class accuracy", "undecodable (counted wrong)", "missing (not scored)");
+        ((Map<?, ?>) eval.get("domains")).forEach((domain, value) -> {
+            Map<?, ?> s = (Map<?, ?>) value;
+            t.row((String) domain, text(s.get("videos") != null ? s.get("videos") : s.get("clips")), fraction(s.get("top1")), fraction(s.get("top5")),
+                    fraction(s.get("mean_class_accuracy")), count(s.get("undecodable")), count(s.get("missing")));
+        });
+        report.table(t);
+    }
+
+    private static String fraction(Object value) {
+        return value instanceof Number n ? percent(n.doubleValue()) : "-";
+    }
+
+    private static String count(Object list) {
+        return list instanceof List<?> l ? Integer.toString(l.size()) : "-";
+    }
+
+    private static String text(Object value) {
+        return value == null ? "-" : value.toString();
+    }
+
+    /** How many listed clips the run left out as missing, and where the list is. */
+    private static void missing(HtmlReport report, RunDir run) throws IOException {
+        Path list = run.file("missing.txt");
+        if (!Files.exists(list)) return;
+        long count;
+        try (var lines = Files.lines(list)) {
+            count = lines.filter(l -> !l.isBlank()).count();
+        }
+        report.paragraph(count + " listed clips were missing and left out of training and testing; they are listed in missing.txt.");
+    }
+
     private static void lossPlots(HtmlReport report, List<Map<String, Object>> train) {
         if (train.isEmpty()) return;
         double[] steps = column(train, "step");
@@ -53,10 +97,30 @@ public final class RunReport {
         plots.put("loss", curve("Training loss", "loss", steps, loss));
         if (train.getFirst().containsKey("ce")) {
             plots.put("cross-entropy", curve("Cross-entropy", "cross-entropy", steps, column(train, "ce")));
-            plots.put("separation", curve("Domain separation (lambda1 L_orth + lambda2 L_ss)", "loss", steps, column(train, "separation")));
+            if (train.getFirst().containsKey("orth")) {
+                plots.put("orth", curve("Orthogonality lambda1 L_orth", "loss", steps, column(train, "orth")));
+                plots.put("ss", curve("Subspace separation lambda2 L_ss", "loss", steps, column(train, "ss")));
+            } else {
+                plots.put("separation", curve("Domain separation (lambda1 L_orth + lambda2 L_ss)", "loss", steps, column(train, "separation")));
+            }
+            lossTable(report, train.getLast());
         }
         plots.put("lr", new LinePlot("Learning rate", "step", "lr").add("lr", steps, column(train, "lr")));
         report.smallMultiples(plots);
+    }
+
+    /** The last step's loss and its parts apart: the cross-entropy is what the domains' accuracy follows, not the total. */
+    private static void lossTable(HtmlReport report, Map<String, Object> last) {
+        Table t = new Table("loss at step " + last.get("step"), "value");
+        Map<String, String> parts = new LinkedHashMap<>();
+        parts.put("loss", "total");
+        parts.put("ce", "cross-entropy");
+        parts.put("orth", "lambda1 L_orth");
+        parts.put("ss", "lambda2 L_ss");
+        parts.forEach((key, label) -> {
+            if (last.get(key) instanceof Number v) t.row(label, String.format(Locale.ROOT, "%.6g", v.doubleValue()));
+        });
+        report.table(t);
     }
 
     /** A per-step curve, drawn raw (light) and smoothed (dark). */

@@ -2,6 +2,7 @@ package mdlora.launcher.train;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ import mdlora.launcher.run.RunDir;
 import mdlora.launcher.run.RunLock;
 import mdlora.lora.PeftNames;
 import mdlora.lora.video.VideoClassifier;
+import mdlora.nn.ViTConfig;
+import mdlora.tensor.io.AtomicFile;
 import mdlora.video.ClipRecord;
 import mdlora.video.ClipSource;
 import mdlora.video.Dataset;
@@ -37,6 +40,9 @@ import mdlora.video.Dataset;
 public final class FineTuning {
     /** How the run ended, and its model with the trained weights. */
     public record Outcome(Trainer.Result result, MultiDomainModel model, Map<String, Evaluator.Score> scores) {}
+
+    /** The run folder's list of missing clips. */
+    public static final String MISSING = "missing.txt";
 
     private final Settings config;
     private final DomainData data;
@@ -57,14 +63,36 @@ public final class FineTuning {
      * here, before a run folder is made.
      */
     public static FineTuning prepare(Settings config) {
-        DomainData data = DomainData.load(config.data.domains, config.data.split);
+        DomainData data = DomainData.load(config.data.domains, config.data.split, config.data.maxMissing);
+        ClipPipeline.testViews(config.train.testClips, config.train.testCrops); // a bad protocol fails here, not after training
         StepPlan plan = StepPlan.of(config.train, data.train(), data.names());
         DomainWeights.loss(config.train, data.names()); // checked here, before a run folder is made; the job reads them
         List<VideoClassifier.Domain> domains = new ArrayList<>();
         for (int d = 0; d < data.domains().size(); d++) domains.add(new VideoClassifier.Domain(data.names().get(d), data.classes(d).size()));
         Backbone backbone = Backbone.load(config.model.backbone, config.model.heads);
+        takeFromBackbone(config, backbone);
         MultiDomainModel model = MultiDomainModel.create(config, backbone, domains);
         return new FineTuning(config, data, model, plan, ClipPipeline.source(config, model.backboneConfig()));
+    }
+
+    /**
+     * Fills in what the config leaves to the backbone (image size 0, no mean or std: its own), so that the run's
+     * config.json records what it uses; says in one line when the image size makes the backbone resample its
+     * position embedding.
+     */
+    private static void takeFromBackbone(Settings config, Backbone backbone) {
+        ViTConfig own = backbone.config();
+        if (config.data.imageSize == 0) config.data.imageSize = own.imageSize();
+        if (config.data.mean.isEmpty()) config.data.mean = channels(own.mean());
+        if (config.data.std.isEmpty()) config.data.std = channels(own.std());
+        backbone.resampling(config.data.imageSize).ifPresent(line -> System.err.println("mdlora: " + line));
+    }
+
+    /** R, G, B as the config writes them: 0.485f becomes 0.485, not 0.48500001430511475. */
+    private static List<Double> channels(ViTConfig.Rgb rgb) {
+        List<Double> out = new ArrayList<>();
+        for (float v : rgb.toArray()) out.add(Double.parseDouble(Float.toString(v)));
+        return out;
     }
 
     /** Trains in this process, in {@code run} (from its checkpoint when it has one) until the end, {@code stopAfter} steps, or a stop. */
@@ -81,6 +109,8 @@ public final class FineTuning {
 
     private Outcome trainLocked(RunDir run, int stopAfter, StopSignal stop, StepCompute compute) throws IOException {
         writeDomains(run, data);
+        writeMissing(run, data);
+        if (!data.missing().isEmpty()) System.err.println("mdlora train: " + missingNotice(run));
         if (!config.data.cache.isEmpty()) CacheWarmer.warm(data, source, config.data.decodeThreads, config.train.seed);
         try (var job = job(compute)) {
             int steps = config.train.epochs > 0 ? config.train.epochs * job.batchesPerEpoch() : config.train.steps;
@@ -91,7 +121,7 @@ public final class FineTuning {
             if (result.stopped()) return new Outcome(result, model, null);
             if (job.finalScores() == null && run.readJson("eval.json") == null) job.evaluate(result.steps(), true); // finished, eval.json lost
             Map<String, Evaluator.Score> scores = job.finalScores();
-            if (scores != null) Scores.write(run, result.steps(), scores);
+            if (scores != null) Scores.write(run, result.steps(), job.testViews(), scores, data);
             if (model.lora() != null) {
                 model.classifier().saveAdapters(model.lora(), run.adapters(), PeftNames.TIMM);
                 run.writeJson("analysis.json", Analysis.of(model.lora(), config.lora.tau));
@@ -99,6 +129,22 @@ public final class FineTuning {
             RunReport.write(run, "train");
             return new Outcome(result, model, scores);
         }
+    }
+
+    /** The one line saying how many listed clips are missing and where {@code run} lists them; empty when none is. */
+    public String missingNotice(RunDir run) {
+        return data.missingNotice(run.file(MISSING).toString());
+    }
+
+    /** {@value #MISSING}: one line per listed clip whose file is gone (domain, list, path, tab-separated); none when all exist. */
+    private static void writeMissing(RunDir run, DomainData data) throws IOException {
+        if (data.missing().isEmpty()) {
+            Files.deleteIfExists(run.file(MISSING));
+            return;
+        }
+        StringBuilder text = new StringBuilder();
+        for (DomainData.Missing m : data.missing()) text.append(m.domain()).append('\t').append(m.split()).append('\t').append(m.path()).append('\n');
+        AtomicFile.writeString(run.file(MISSING), text.toString());
     }
 
     /** The run's job over this model and data (a data-parallel worker builds one to compute its shares). */

@@ -15,13 +15,13 @@ import mdlora.nn.optim.WarmupCosine;
 
 /** The optimiser and learning-rate schedule a config asks for, over the trainable parameters. */
 public record Optimization(Optimizer optimizer, LrScheduler scheduler) {
-    /** Parameters exempt from weight decay besides vectors and biases (timm's no_weight_decay of a ViT). */
-    private static final Set<String> NO_DECAY = Set.of("cls_token", "pos_embed");
+    /** Parameters exempt from weight decay besides vectors and biases (timm's no_weight_decay of a ViT, DeiT's distillation token included). */
+    static final Set<String> NO_DECAY = Set.of("cls_token", "dist_token", "pos_embed");
 
     /**
-     * AdamW or SGD in timm's two groups (no decay on vectors, biases, class token and position embedding),
+     * AdamW or SGD in timm's two groups (no decay on vectors, biases, class and distillation tokens and position embedding),
      * and the schedule over {@code steps}: a linear warmup (from lr/(warmup+1), so the first step already
-     * moves), then cosine to 0, steps of x0.1 at 60% and 85%, or constant.
+     * moves), then cosine to 0, steps of x gamma at the milestones (PyTorch's MultiStepLR), or constant.
      */
     public static Optimization of(Settings config, Map<String, Variable> trainable, int steps) {
         double lr = config.train.lr, wd = config.train.weightDecay;
@@ -38,7 +38,7 @@ public record Optimization(Optimizer optimizer, LrScheduler scheduler) {
         int warmup = Math.min(config.train.warmup, Math.max(0, steps - 1));
         return switch (config.train.schedule) {
             case COSINE -> new WarmupCosine(warmup, Math.max(steps, warmup + 1), start(warmup), 0);
-            case STEP -> withWarmup(warmup, new MultiStepLR(new int[] {(int) (0.6 * steps), Math.max((int) (0.6 * steps) + 1, (int) (0.85 * steps))}, 0.1));
+            case STEP -> withWarmup(warmup, new MultiStepLR(config.train.milestoneSteps(steps), config.train.gamma));
             case CONSTANT -> withWarmup(warmup, step -> 1);
         };
     }

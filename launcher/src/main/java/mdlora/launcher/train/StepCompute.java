@@ -1,6 +1,7 @@
 package mdlora.launcher.train;
 
 import java.util.Map;
+import mdlora.video.TestViews;
 
 /**
  * Where a fine-tuning run computes its steps' gradients and its evaluations: {@link #LOCAL} in this
@@ -18,16 +19,19 @@ public interface StepCompute extends AutoCloseable {
         }
 
         @Override
-        public Map<String, Evaluator.Score> evaluate(MultiDomainJob job, int limit) {
-            return job.evaluateShare(0, 1, limit);
+        public Map<String, Evaluator.Predictions> predict(MultiDomainJob job, int limit, TestViews views) {
+            return job.predictShare(0, 1, limit, views);
         }
     };
 
     /** The loss of step {@code step}, with its gradient accumulated into {@code job}'s trainable parameters' grads. */
     TrainingJob.StepLoss lossWithGradients(MultiDomainJob job, int step);
 
-    /** {@code job}'s model scored on its test clips ({@code limit} > 0: an evenly spaced subset of that many per domain). */
-    Map<String, Evaluator.Score> evaluate(MultiDomainJob job, int limit);
+    /**
+     * {@code job}'s model's predictions on every test video of each domain ({@code limit} > 0: an evenly
+     * spaced subset of that many per domain), with {@code views} per video, in list order.
+     */
+    Map<String, Evaluator.Predictions> predict(MultiDomainJob job, int limit, TestViews views);
 
     /** Releases what computing took (a Spark application); nothing for {@link #LOCAL}. */
     @Override

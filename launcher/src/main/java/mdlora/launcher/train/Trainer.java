@@ -75,7 +75,7 @@ public final class Trainer {
                 Map<String, Object> record = trainStep(step);
                 step++;
                 metrics.append(record);
-                progress.advance(1, String.format(Locale.ROOT, "loss %.4f", (Float) record.get("loss")));
+                progress.advance(1, status(record));
                 if (settings.evalEvery() > 0 && step % settings.evalEvery() == 0 && step < settings.steps()) evaluate(step, false);
                 if (step % settings.checkpointEvery() == 0) save(step);
             }
@@ -83,6 +83,27 @@ public final class Trainer {
         // the final weights are safe before the final evaluation, which a crash or a bad clip may interrupt
         if (saved != step) save(step);
         return new Result(step, false, evaluate(step, true));
+    }
+
+    /**
+     * The progress line's account of a step's loss: the total, then its parts (cross-entropy and each separation
+     * term) apart, e.g. {@code loss 2.3457 = ce 2.3012 + orth 0.0445 + ss -1.23e-07}; the {@code separation} part
+     * is the sum of the last two and is left out.
+     */
+    static String status(Map<String, Object> record) {
+        StringBuilder line = new StringBuilder("loss " + number((Float) record.get("loss")));
+        String joint = " = ";
+        for (String part : List.of("ce", "orth", "ss")) {
+            if (!(record.get(part) instanceof Float v)) continue;
+            line.append(joint).append(part).append(' ').append(number(v));
+            joint = " + ";
+        }
+        return line.toString();
+    }
+
+    /** Four decimals, or scientific notation for a value too small to show that way (lambda2 L_ss is about 1e-7). */
+    private static String number(float v) {
+        return String.format(Locale.ROOT, v == 0 || Math.abs(v) >= 1e-3 ? "%.4f" : "%.2e", v);
     }
 
     /** A run resumed after it had finished training: its result is its final evaluation, made now if it is missing. */

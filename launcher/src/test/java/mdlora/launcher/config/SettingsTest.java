@@ -84,4 +84,40 @@ class SettingsTest {
         assertEquals("--image-size", flagByKey.get("data.image_size"));
         assertEquals("--split", flagByKey.get("data.split"));
     }
+
+    @Test
+    void eachKindOfRunWritesOnlyTheSectionsItUses() {
+        assertEquals(List.of("model", "data", "lora", "train"), List.copyOf(new Settings().toJson().keySet()));
+        assertEquals(List.of("model", "pretrain", "data", "train"), List.copyOf(Settings.forPretraining().toJson().keySet()));
+        var e = assertThrows(ConfigException.class, () -> new Settings().withJson(Map.of("pretrain", Map.of("width", 64)), Set.of()));
+        assertTrue(e.getMessage().startsWith("unknown config key 'pretrain.width'"), e.getMessage());
+    }
+
+    @Test
+    void runsWrittenWithEverySectionStillRead(@TempDir Path dir) throws Exception {
+        Path training = dir.resolve("train.json"), pretraining = dir.resolve("pretrain.json");
+        Files.writeString(training, """
+                {"pretrain": {"width": 128}, "data": {"domains": [{"name": "a", "layout": "list", "path": "/x"}], "image_size": 64},
+                 "lora": {"tau": 0.9}}""");
+        Files.writeString(pretraining, """
+                {"pretrain": {"width": 96}, "data": {"domains": [], "image_size": 48}, "lora": {"tau": 0.95}}""");
+        Settings t = Settings.read(training);
+        assertEquals(0.9, t.lora.tau);
+        assertFalse(t.toJson().containsKey("pretrain"));
+        Settings p = Settings.read(pretraining);
+        assertEquals(96, p.pretrain.width);
+        assertEquals(48, p.data.imageSize);
+        assertFalse(p.toJson().containsKey("lora"));
+    }
+
+    @Test
+    void meanAndStdAreThreeChannelsOrNone() {
+        Settings s = new Settings().withJson(Map.of("data", Map.of("mean", List.of(0.485, 0.456, 0.406), "std", List.of(0.229, 0.224, 0.225))), Set.of());
+        assertEquals(List.of(0.485, 0.456, 0.406), s.validate().data.mean);
+        assertEquals(List.of(), new Settings().validate().data.std, "none given: the backbone's");
+        s.data.std = List.of(0.5, 0.0, 0.5);
+        assertEquals("data.std (--std) must be positive, got 0.0", assertThrows(ConfigException.class, s::validate).getMessage());
+        var e = assertThrows(ConfigException.class, () -> new Settings().withJson(Map.of("data", Map.of("mean", List.of("red"))), Set.of()));
+        assertEquals("data.mean must be an array of numbers, got an array [\"red\"]", e.getMessage());
+    }
 }

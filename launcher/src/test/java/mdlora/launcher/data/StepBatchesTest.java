@@ -1,5 +1,6 @@
 package mdlora.launcher.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import mdlora.video.Batch;
 import mdlora.video.ClipRecord;
 import mdlora.video.ClipSource;
 import mdlora.video.ClipTransform;
@@ -21,7 +23,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Decoded step batches follow their plan, in order or not, and a step whose clips all fail to load is drawn afresh, the same way every time. */
+/**
+ * Decoded step batches follow their plan, in order or not, and a step whose clips all fail to load is drawn afresh, the same way every time;
+ * a data-parallel task decodes its rows alone.
+ */
 class StepBatchesTest {
     @TempDir
     static Path dir;
@@ -65,6 +70,29 @@ class StepBatchesTest {
         try (StepBatches b = batches(List.of(broken), new double[] {1}, 2, new CopyOnWriteArrayList<>())) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> b.at(0));
             assertTrue(e.getMessage().contains("no clip of step 1's batch could be loaded"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aDataParallelTaskDecodesOnlyItsRowsAndTheSharesMakeUpTheBatch() {
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (StepBatches whole = batches(List.of(good, halfBroken), new double[] {0.5, 0.5}, 5, log);
+             StepBatches shares = batches(List.of(good, halfBroken), new double[] {0.5, 0.5}, 5, log)) {
+            for (int step = 0; step < 4; step++) {
+                Batch b = whole.at(step);
+                List<Path> paths = new ArrayList<>();
+                List<float[]> rows = new ArrayList<>();
+                for (int[] r : new int[][] {{0, 2}, {2, 5}}) {
+                    Batch part = shares.share(step, r[0], r[1]);
+                    if (part == null) continue; // every planned row of the share was broken
+                    assertTrue(part.size() <= r[1] - r[0], "a share decodes its rows only");
+                    paths.addAll(part.paths());
+                    for (int i = 0; i < part.size(); i++) rows.add(part.clips().select(0, i).toArray());
+                }
+                assertEquals(b.paths(), paths, "step " + step + ": the shares' clips are the batch's (broken ones left out of both)");
+                for (int i = 0; i < b.size(); i++) assertArrayEquals(b.clips().select(0, i).toArray(), rows.get(i), "same augmentation, row " + i);
+                assertEquals(5, shares.plannedDomains(step).length);
+            }
         }
     }
 }

@@ -38,10 +38,7 @@ final class HouseholderQr {
             }
             var block = BlockReflector.of(columns, p0, p1, tau);
             panels.add(block);
-            Parallel.range(n - p1, 4, (s, e) -> {
-                double[] w = new double[p1 - p0];
-                for (int j = p1 + s; j < p1 + e; j++) block.apply(columns[j], true, w);
-            });
+            applyToAll(block, columns, p1, n, true);
         }
         return new HouseholderQr(columns, panels);
     }
@@ -63,12 +60,19 @@ final class HouseholderQr {
         // Q y = Q_0 (Q_1 (... (Q_last y))): the last panel first.
         for (int p = panels.size() - 1; p >= 0; p--) {
             var block = panels.get(p);
-            Parallel.range(y.length, 4, (s, e) -> {
-                double[] w = new double[block.width()];
-                for (int j = s; j < e; j++) block.apply(y[j], false, w);
-            });
+            applyToAll(block, y, 0, y.length, false);
         }
         return y;
+    }
+
+    /** Applies the block reflector (or its transpose) to columns [from, to), two at a time, in parallel. */
+    static void applyToAll(BlockReflector block, double[][] columns, int from, int to, boolean transposed) {
+        int pairs = (to - from) / 2;
+        Parallel.range(pairs, 2, (s, e) -> {
+            double[] w = new double[2 * block.width()];
+            for (int j = from + 2 * s; j < from + 2 * e; j += 2) block.apply(columns[j], columns[j + 1], transposed, w);
+        });
+        if ((to - from) % 2 == 1) block.apply(columns[to - 1], transposed, new double[block.width()]);
     }
 
     /**
@@ -76,7 +80,7 @@ final class HouseholderQr {
      * (beta, 0, ..., 0) with |beta| its norm and the sign opposite to x[k], which avoids
      * cancellation; beta is left in x[k] (R's diagonal), v_k's tail below it.
      */
-    private static double makeReflector(double[] x, int k) {
+    static double makeReflector(double[] x, int k) {
         int m = x.length;
         double tail = Level1.dot(x, x, k + 1, m);
         if (tail == 0) return 0; // already zero below the diagonal: H_k = I
@@ -99,7 +103,7 @@ final class HouseholderQr {
      * H_row ... H_{row+width-1} = I - Y T Y^T: Y's columns are the reflector vectors written out in
      * full (explicit unit and zeros, so that the kernels need no special rows), T is upper triangular.
      */
-    private record BlockReflector(int row, double[][] y, double[][] t) {
+    record BlockReflector(int row, double[][] y, double[][] t) {
         static BlockReflector of(double[][] columns, int p0, int p1, double[] tau) {
             int width = p1 - p0, m = columns[0].length;
             double[][] y = new double[width][m];
@@ -130,22 +134,57 @@ final class HouseholderQr {
             int width = width(), m = c.length, p = 0;
             for (; p + 4 <= width; p += 4) Level1.dot4(c, y[p], y[p + 1], y[p + 2], y[p + 3], row, m, w, p);
             for (; p < width; p++) w[p] = Level1.dot(y[p], c, row, m);
-            if (transposed) { // w := T^T w, lower triangular: from the bottom up, in place
-                for (int i = width - 1; i >= 0; i--) {
-                    double sum = 0;
-                    for (int l = 0; l <= i; l++) sum += t[l][i] * w[l];
-                    w[i] = -sum;
-                }
-            } else { // w := T w, upper triangular: from the top down, in place
-                for (int i = 0; i < width; i++) {
-                    double sum = 0;
-                    for (int l = i; l < width; l++) sum += t[i][l] * w[l];
-                    w[i] = -sum;
-                }
-            }
+            multiplyT(w, 0, transposed);
             p = 0;
             for (; p + 4 <= width; p += 4) Level1.axpy4(w, p, y[p], y[p + 1], y[p + 2], y[p + 3], c, row, m);
             for (; p < width; p++) Level1.axpy(w[p], y[p], c, row, m);
+        }
+
+        /**
+         * {@link #apply} to two vectors at once (w of twice the width): each load of Y then feeds
+         * two FMAs, which matters because loads bound these kernels.
+         */
+        void apply(double[] c0, double[] c1, boolean transposed, double[] w) {
+            int width = width(), m = c0.length, p = 0;
+            double[] dots = new double[8];
+            for (; p + 4 <= width; p += 4) {
+                Level1.dot2x4(c0, c1, y[p], y[p + 1], y[p + 2], y[p + 3], row, m, dots, 0);
+                System.arraycopy(dots, 0, w, p, 4);
+                System.arraycopy(dots, 4, w, width + p, 4);
+            }
+            for (; p < width; p++) {
+                w[p] = Level1.dot(y[p], c0, row, m);
+                w[width + p] = Level1.dot(y[p], c1, row, m);
+            }
+            multiplyT(w, 0, transposed);
+            multiplyT(w, width, transposed);
+            p = 0;
+            for (; p + 4 <= width; p += 4) {
+                Level1.axpy4(w, p, y[p], y[p + 1], y[p + 2], y[p + 3], c0, row, m);
+                Level1.axpy4(w, width + p, y[p], y[p + 1], y[p + 2], y[p + 3], c1, row, m);
+            }
+            for (; p < width; p++) {
+                Level1.axpy(w[p], y[p], c0, row, m);
+                Level1.axpy(w[width + p], y[p], c1, row, m);
+            }
+        }
+
+        /** w[at..at+width) := -T w, or -T^T w when {@code transposed}, in place. */
+        private void multiplyT(double[] w, int at, boolean transposed) {
+            int width = width();
+            if (transposed) { // lower triangular: from the bottom up
+                for (int i = width - 1; i >= 0; i--) {
+                    double sum = 0;
+                    for (int l = 0; l <= i; l++) sum += t[l][i] * w[at + l];
+                    w[at + i] = -sum;
+                }
+            } else { // upper triangular: from the top down
+                for (int i = 0; i < width; i++) {
+                    double sum = 0;
+                    for (int l = i; l < width; l++) sum += t[i][l] * w[at + l];
+                    w[at + i] = -sum;
+                }
+            }
         }
     }
 }

@@ -119,6 +119,93 @@ class SvdTest {
     }
 
     @Test
+    void gradedMatricesKeepRelativeAccuracy() {
+        // A = B D: B upper bidiagonal and well conditioned, D grading the columns from 1 to 1e-12.
+        // Jacobi finds each singular value to a few ulps of itself, however small (Demmel and
+        // Veselic); the reference is bisection on the Golub-Kahan matrix, accurate in the same sense.
+        int n = 40;
+        var rng = new java.util.Random(5);
+        float[] a = new float[n * n];
+        double[] diagonal = new double[n], superDiagonal = new double[n - 1];
+        for (int j = 0; j < n; j++) {
+            double scale = Math.pow(10, -12.0 * j / (n - 1));
+            a[j * n + j] = (float) ((1 + rng.nextDouble()) * scale);
+            diagonal[j] = a[j * n + j];
+            if (j > 0) superDiagonal[j - 1] = a[(j - 1) * n + j] = (float) (0.5 * rng.nextDouble() * scale);
+        }
+        double[] expected = bidiagonalSingularValues(diagonal, superDiagonal);
+        Tensor m = Tensor.of(a, n, n);
+        for (Tensor x : new Tensor[] {m, m.mT()}) {
+            float[] s = Svd.of(x).s().toArray();
+            for (int j = 0; j < n; j++)
+                assertEquals(expected[j], s[j], 1e-5 * expected[j], "s_" + j + " of " + n);
+        }
+    }
+
+    @Test
+    void denseGradedMatricesKeepPlainJacobisRelativeAccuracy() {
+        // A = B D with B Gaussian (dense, well conditioned) and D grading the columns from 1 to 1e-10
+        // in a scrambled order:
+        // plain one-sided Jacobi in double finds every singular value to a few ulps of itself, and
+        // the SVD, whatever shortcut it takes, must match it.
+        int n = 48;
+        Tensor b = new Rng(9).normal(0f, 1f, n, n);
+        float[] d = new float[n];
+        for (int j = 0; j < n; j++) d[j] = (float) Math.pow(10, -10.0 * ((j * 7) % n) / (n - 1));
+        Tensor a = b.mul(Tensor.of(d, n)).contiguous();
+        float[] x = a.contiguousData();
+        double[][] columns = new double[n][n];
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < n; i++) columns[j][i] = x[i * n + j];
+        OneSidedJacobi.orthogonalize(columns, 1e-15);
+        float[] s = Svd.of(a).s().toArray();
+        for (int j = 0; j < n; j++) {
+            double expected = Math.sqrt(Level1.dot(columns[j], columns[j], 0, n));
+            assertEquals(expected, s[j], 1e-5 * expected, "s_" + j);
+        }
+    }
+
+    /**
+     * Singular values (descending) of the upper bidiagonal matrix by bisection on the Sturm counts of
+     * the Golub-Kahan matrix (zero diagonal, off-diagonal d_0, e_0, d_1, e_1, ...), whose positive
+     * eigenvalues they are: accurate relative to each value.
+     */
+    private static double[] bidiagonalSingularValues(double[] d, double[] e) {
+        int n = d.length;
+        double[] off = new double[2 * n - 1];
+        for (int i = 0; i < n; i++) {
+            off[2 * i] = d[i];
+            if (i < n - 1) off[2 * i + 1] = e[i];
+        }
+        double upper = 0;
+        for (double x : off) upper += 2 * Math.abs(x);
+        double[] s = new double[n];
+        for (int k = 0; k < n; k++) { // the k-th smallest: the least x with more than k values below it
+            double lo = 0, hi = upper;
+            for (int it = 0; it < 400 && hi - lo > 1e-15 * hi; it++) {
+                double mid = lo > 0 ? Math.sqrt(lo * hi) : hi / 4;
+                if (valuesBelow(off, mid) > k) hi = mid;
+                else lo = mid;
+            }
+            s[n - 1 - k] = hi;
+        }
+        return s;
+    }
+
+    /** Singular values below x: eigenvalues of the Golub-Kahan matrix below x, less the n negative ones. */
+    private static int valuesBelow(double[] off, double x) {
+        int negative = 0;
+        double q = -x;
+        for (int i = 0; ; i++) {
+            if (q == 0) q = -Double.MIN_NORMAL;
+            if (q < 0) negative++;
+            if (i == off.length) break;
+            q = -x - off[i] * off[i] / q;
+        }
+        return negative - (off.length + 1) / 2;
+    }
+
+    @Test
     void singularValuesMatchPyTorch() throws IOException, URISyntaxException {
         // svd_golden.safetensors: a 48x32 float32 matrix with a graded spectrum, and the singular
         // values torch.linalg.svd gives for it in float64 (make_svd_golden.py).
