@@ -20,8 +20,8 @@ public final class Functional {
 
     /** GELU, erf form (PyTorch's default). */
     public static Variable gelu(Variable x) {
-        Tensor in = x.data();
-        return Variable.result("gelu", in.gelu(), g -> new Tensor[] {be().gelu().backward(in, g)}, x);
+        Tensor in = x.data(), y = in.gelu();
+        return Variable.result("gelu", y, g -> new Tensor[] {be().gelu().backward(in, y, g)}, x);
     }
 
     /**
@@ -120,7 +120,7 @@ public final class Functional {
         };
     }
 
-    /** {@code x w^T + b} over any leading axes of x, as one matrix product; {@code op} names the caller in errors. */
+    /** {@code x w^T + b} over any leading axes of x, as one matrix product with the bias in its output pass; {@code op} names the caller in errors. */
     private static Tensor affine(String op, Variable x, Tensor w, Variable bias) {
         int in = w.size(1), out = w.size(0);
         if (x.size(-1) != in)
@@ -129,9 +129,7 @@ public final class Functional {
             throw new IllegalArgumentException(op + ": bias " + Shape.str(bias.shape()) + " does not match weight " + Shape.str(w.shape()));
         int[] outShape = x.shape();
         outShape[outShape.length - 1] = out;
-        Tensor y = x.data().reshape(-1, in).matmul(w.mT());
-        if (bias != null) y.addInPlace(bias.data());
-        return y.reshape(outShape);
+        return be().linear(x.data().reshape(-1, in), w, bias == null ? null : bias.data()).reshape(outShape);
     }
 
     /**

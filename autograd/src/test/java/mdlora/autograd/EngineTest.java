@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
 class EngineTest {
     private final Rng rng = new Rng(11);
 
-    /** Runs {@code body} with a backend that counts matrix products, and returns the count. */
+    /** Runs {@code body} with a backend that counts matrix products (plain and linear layers'), and returns the count. */
     private static int countMatmuls(Runnable body) {
         Backend real = Backend.current();
         AtomicInteger count = new AtomicInteger();
         InvocationHandler h = (proxy, method, args) -> {
-            if (method.getName().equals("matmul")) count.incrementAndGet();
+            if (method.getName().equals("matmul") || method.getName().equals("linear")) count.incrementAndGet();
             try {
                 return method.invoke(real, args);
             } catch (java.lang.reflect.InvocationTargetException e) {

@@ -37,6 +37,13 @@ public interface Backend {
      */
     void matmulInto(Tensor a, Tensor b, Tensor out, float alpha, float beta);
 
+    /**
+     * A linear layer's product {@code x w^T + bias} for x [rows, in], w [out, in] and bias [out] (or null):
+     * the bias is added as the product's output is written, not in a second pass over it, with the same
+     * rounding as {@code matmul} followed by that pass.
+     */
+    Tensor linear(Tensor x, Tensor w, Tensor bias);
+
     /** {@code op(x)} for every element. */
     Tensor unary(UnaryOp op, Tensor x);
 
@@ -86,8 +93,11 @@ public interface Backend {
         /** GELU of every element. */
         Tensor forward(Tensor x);
 
-        /** Gradient at {@code x} for output gradient {@code g}: {@code g * (Phi(x) + x phi(x))}. */
-        Tensor backward(Tensor x, Tensor g);
+        /**
+         * Gradient at {@code x} for output gradient {@code g}: {@code g * (Phi(x) + x phi(x))}, where {@code y}
+         * is the forward's output {@code x Phi(x)}, from which Phi(x) is read back rather than recomputed.
+         */
+        Tensor backward(Tensor x, Tensor y, Tensor g);
     }
 
     /** Softmax, or log-softmax when {@code log}, along an axis. */

@@ -90,6 +90,21 @@ class MatmulTest {
     }
 
     @Test
+    void linearEqualsTheProductThenTheBiasBitForBit() {
+        // a weight read transposed in place, a sliced input and a strided bias view all go through the one product
+        Tensor x = rng.normal(0, 1, 70, 40), w = rng.normal(0, 1, 90, 40), b = rng.normal(0, 1, 2, 90);
+        Backend be = Backend.current();
+        for (Tensor in : new Tensor[] {x, x.slice(1, 3, 33)}) {
+            Tensor weight = w.slice(1, 0, in.size(1)), bias = b.select(0, 1);
+            Tensor apart = in.matmul(weight.mT()).addInPlace(bias);
+            assertArrayEquals(apart.toArray(), be.linear(in, weight, bias).toArray(), 0f);
+            assertArrayEquals(in.matmul(weight.mT()).toArray(), be.linear(in, weight, null).toArray(), 0f);
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> be.linear(x, w, Tensor.zeros(4)));
+        assertTrue(e.getMessage().contains("bias [4]"), e.getMessage());
+    }
+
+    @Test
     void mismatchedShapesNameBoth() {
         var e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).matmul(Tensor.zeros(4, 5)));
         assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[4, 5]"), e.getMessage());

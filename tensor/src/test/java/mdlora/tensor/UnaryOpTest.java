@@ -84,6 +84,25 @@ class UnaryOpTest {
     }
 
     @Test
+    void geluSlopeFromTheOutputMatchesTheDerivative() {
+        // a grid over [-10, 10] (vector lanes and a scalar tail), exact zeros, and inputs so small that y / x would lose digits
+        int n = 2003;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = -10f + i * 0.01f;
+        float[] special = {0f, -0f, Float.MIN_VALUE, -1e-30f, 1e-9f, -1e-7f, 1e-3f, 20f, -14f};
+        System.arraycopy(special, 0, x, 0, special.length);
+        System.arraycopy(special, 0, x, n - special.length, special.length);
+        double[] expected = new double[n];
+        for (int i = 0; i < n; i++) {
+            double v = x[i];
+            expected[i] = 0.5 * Reference.erfc(-v / Math.sqrt(2)) + v * Math.exp(-0.5 * v * v) / Math.sqrt(2 * Math.PI);
+        }
+        Tensor in = Tensor.of(x, n);
+        Tensor slope = Backend.current().gelu().backward(in, in.gelu(), Tensor.ones(n));
+        assertClose(expected, slope, new int[] {n}, 1e-6, 3e-7, "gelu slope on [-10, 10]");
+    }
+
+    @Test
     void erfIsRelativelyAccurateNearZero() {
         float[] x = {1e-20f, -1e-12f, 1e-6f, 3e-4f, -0.01f, 0.1f, 0.3f, -0.49f, 0.51f, 0.7f, 1e-20f, 2e-3f, -5e-5f, 0.25f, 0.05f, 0.6f, -0.2f};
         double[] expected = new double[x.length];

@@ -51,7 +51,7 @@ final class BlockedGemm {
      * thread slowed by a busy core does less of the work instead of holding up the end.
      */
     static void multiply(boolean packA, Operand a, Operand b, int m, int n, int k, float alpha, float beta,
-                         float[] c, int cOff, int ldc, int threads) {
+                         float[] c, int cOff, int ldc, float[] bias, int biasOff, int threads) {
         int kBlocks = Math.ceilDiv(k, KC), aBlocks = Math.ceilDiv(m, MC);
         int kcMax = Math.ceilDiv(k, kBlocks);
         Buffers buf = BUFFERS.get();
@@ -65,6 +65,8 @@ final class BlockedGemm {
             for (int kb = 0; kb < kBlocks; kb++) {
                 int p0 = (int) ((long) k * kb / kBlocks), kc = (int) ((long) k * (kb + 1) / kBlocks) - p0;
                 float betaK = kb == 0 ? beta : 1f;
+                // the bias joins the last k-block's stores, when each element of C is final
+                float[] biasK = kb == kBlocks - 1 ? bias : null;
                 Operand bBlock = b.at(p0, jc);
                 Parallel.range(strips, threads == 1 ? strips : 1, (s, e) -> Packing.packB(bBlock, kc, nc, s, e, panels));
                 if (sharedA != null)
@@ -76,7 +78,8 @@ final class BlockedGemm {
                     int ic = u / groups * MC, g = u % groups, mc = Math.min(MC, m - ic);
                     Operand block = sharedA != null ? new Operand(sharedA, ic * kc, kc, 1)
                             : packA ? Packing.packA(a.at(ic, p0), mc, kc, BUFFERS.get().a(mc * kc), 0) : a.at(ic, p0);
-                    sweep(block, mc, kc, panels, strips * g / groups, strips * (g + 1) / groups, nc, alpha, betaK, c, cOff + ic * ldc + col, ldc);
+                    sweep(block, mc, kc, panels, strips * g / groups, strips * (g + 1) / groups, nc, alpha, betaK,
+                            c, cOff + ic * ldc + col, ldc, biasK, biasOff + col);
                 };
                 if (threads == 1) {
                     for (int u = 0; u < pieces; u++) piece.accept(u);
@@ -90,15 +93,22 @@ final class BlockedGemm {
         }
     }
 
-    /** The micro-kernel over one {@code mc x kc} block of A (row-major) and the packed B panels {@code [from, to)}. */
+    /**
+     * The micro-kernel over one {@code mc x kc} block of A (row-major) and the packed B panels {@code [from, to)};
+     * {@code bias} (or null) holds the block's column biases from {@code biasOff}.
+     */
     private static void sweep(Operand block, int mc, int kc, float[] panels, int from, int to, int nc,
-                              float alpha, float beta, float[] c, int cOff, int ldc) {
+                              float alpha, float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff) {
         float[] tile = BUFFERS.get().tile;
         for (int s = from; s < to; s++) {
-            int jr = s * NR;
-            for (int ir = 0; ir < mc; ir += MR)
+            int jr = s * NR, nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int ci = cOff + ir * ldc + jr, mr = Math.min(MR, mc - ir);
                 MicroKernel.multiply(kc, block.data(), block.index(ir, 0), block.rowStride(), panels, s * kc * NR,
-                        alpha, beta, c, cOff + ir * ldc + jr, ldc, Math.min(MR, mc - ir), Math.min(NR, nc - jr), tile);
+                        alpha, beta, c, ci, ldc, mr, nr, tile);
+                // the tile is still in L1: the bias costs no pass over C (the same axpy a separate pass would run)
+                if (bias != null) for (int r = 0; r < mr; r++) Elementwise.axpy(nr, 1f, bias, biasOff + jr, 1, c, ci + r * ldc, 1);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package mdlora.tensor.cpu;
 import static mdlora.tensor.cpu.VectorMath.F;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import mdlora.tensor.Backend;
 import mdlora.tensor.Parallel;
 import mdlora.tensor.Shape;
@@ -13,8 +14,8 @@ final class GeluKernels implements Backend.Gelu {
     static final GeluKernels INSTANCE = new GeluKernels();
     private static final int L = F.length();
     private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
-    /** Elements per block of the backward's two loops: input, gradient and output stay in L1. */
-    private static final int BLOCK = 1024;
+    /** Below this |x|, Phi(x) = 1/2 + x N(0) rounds to 1/2. */
+    private static final float PHI_HALF = 1e-8f;
 
     private GeluKernels() {}
 
@@ -32,41 +33,33 @@ final class GeluKernels implements Backend.Gelu {
     }
 
     @Override
-    public Tensor backward(Tensor x, Tensor g) {
+    public Tensor backward(Tensor x, Tensor y, Tensor g) {
         Shape.requireSame("gelu backward", x.shape(), g.shape());
-        Tensor xc = x.contiguous(), gc = g.contiguous();
-        float[] xd = xc.storage(), gd = gc.storage(), out = new float[x.numel()];
-        int xo = xc.offset(), go = gc.offset();
+        Shape.requireSame("gelu backward (output)", x.shape(), y.shape());
+        Tensor xc = x.contiguous(), yc = y.contiguous(), gc = g.contiguous();
+        float[] xd = xc.storage(), yd = yc.storage(), gd = gc.storage(), out = new float[x.numel()];
+        int xo = xc.offset(), yo = yc.offset(), go = gc.offset();
         Parallel.range(out.length, StridedLoop.GRAIN, (s, e) -> {
-            // Phi and the rest in two loops over cache-sized blocks: fused into one loop with both
-            // exponentials, C2 compiles it a third slower than the two apart.
-            for (int b = s; b < e; b += BLOCK) {
-                int end = Math.min(e, b + BLOCK);
-                phi(xd, xo, out, b, end);
-                geluSlope(xd, xo, gd, go, out, b, end);
-            }
+            int i = s;
+            for (int up = s + F.loopBound(e - s); i < up; i += L)
+                slope(FloatVector.fromArray(F, xd, xo + i), FloatVector.fromArray(F, yd, yo + i)).mul(FloatVector.fromArray(F, gd, go + i)).intoArray(out, i);
+            for (; i < e; i++) out[i] = slope(xd[xo + i], yd[yo + i]) * gd[go + i];
         });
         return Tensor.of(out, x.shape());
     }
 
-    /** out[i] = Phi(x[xo + i]) for i in [from, to). */
-    private static void phi(float[] x, int xo, float[] out, int from, int to) {
-        int i = from;
-        for (int up = from + F.loopBound(to - from); i < up; i += L) VectorMath.phi(FloatVector.fromArray(F, x, xo + i)).intoArray(out, i);
-        for (; i < to; i++) out[i] = VectorMath.phi(x[xo + i]);
+    /**
+     * GELU's slope Phi(x) + x N(x) at x, N the standard normal density, with Phi(x) = y / x from the output
+     * {@code y = x Phi(x)}: one exp instead of the erfc and exp of computing Phi again (a third of W3's GELU
+     * time). Near zero, where the quotient would lose digits (or be 0/0), Phi(x) is 1/2 to float precision.
+     */
+    private static FloatVector slope(FloatVector x, FloatVector y) {
+        FloatVector phi = y.div(x).blend(0.5f, x.abs().compare(VectorOperators.LT, PHI_HALF));
+        return x.mul(VectorMath.exp(x.mul(x).mul(-0.5f)).mul(INV_SQRT_2PI)).add(phi);
     }
 
-    /** out[i] = (out[i] + x N(x)) g for i in [from, to), N the standard normal density: GELU's slope is Phi(x) + x N(x). */
-    private static void geluSlope(float[] x, int xo, float[] g, int go, float[] out, int from, int to) {
-        int i = from;
-        for (int up = from + F.loopBound(to - from); i < up; i += L) {
-            FloatVector v = FloatVector.fromArray(F, x, xo + i);
-            FloatVector pdf = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
-            FloatVector.fromArray(F, out, i).add(v.mul(pdf)).mul(FloatVector.fromArray(F, g, go + i)).intoArray(out, i);
-        }
-        for (; i < to; i++) {
-            float v = x[xo + i];
-            out[i] = (out[i] + v * INV_SQRT_2PI * (float) Math.exp(-0.5f * v * v)) * g[go + i];
-        }
+    private static float slope(float x, float y) {
+        float phi = Math.abs(x) < PHI_HALF ? 0.5f : y / x;
+        return x * (INV_SQRT_2PI * (float) Math.exp(-0.5f * x * x)) + phi;
     }
 }

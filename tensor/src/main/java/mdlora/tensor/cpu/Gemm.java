@@ -27,8 +27,21 @@ public final class Gemm {
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
-        sgemmBatched(1, transA, transB, m, n, k, alpha, a, new int[] {aOff}, lda, b, new int[] {bOff}, ldb,
-                beta, c, new int[] {cOff}, ldc);
+        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, 0);
+    }
+
+    /**
+     * One product with a bias row added to every row of C, {@code C = alpha * op(A) op(B) + beta * C + bias}
+     * ({@code bias[biasOff + j]} to column j; null for none): a linear layer. The bias is added as the
+     * product's tiles are stored, not in a second pass over C, and rounds exactly as that second pass would.
+     */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff) {
+        if (bias != null && (biasOff < 0 || (long) biasOff + n > bias.length))
+            throw new IllegalArgumentException("sgemm: a bias of " + n + " floats at offset " + biasOff + " does not fit its array of " + bias.length + " floats");
+        multiply(1, transA, transB, m, n, k, alpha, a, new int[] {aOff}, lda, b, new int[] {bOff}, ldb,
+                beta, c, new int[] {cOff}, ldc, bias, biasOff);
     }
 
     /**
@@ -39,6 +52,12 @@ public final class Gemm {
     public static void sgemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k, float alpha,
                                     float[] a, int[] aOffs, int lda, float[] b, int[] bOffs, int ldb,
                                     float beta, float[] c, int[] cOffs, int ldc) {
+        multiply(batch, transA, transB, m, n, k, alpha, a, aOffs, lda, b, bOffs, ldb, beta, c, cOffs, ldc, null, 0);
+    }
+
+    private static void multiply(int batch, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                 float[] a, int[] aOffs, int lda, float[] b, int[] bOffs, int ldb,
+                                 float beta, float[] c, int[] cOffs, int ldc, float[] bias, int biasOff) {
         if (batch < 0 || m < 0 || n < 0 || k < 0)
             throw new IllegalArgumentException("sgemm: negative size (batch " + batch + ", m " + m + ", n " + n + ", k " + k + ")");
         checkExtent("A", a, aOffs, batch, transA ? k : m, transA ? m : k, lda);
@@ -46,12 +65,12 @@ public final class Gemm {
         checkExtent("C", c, cOffs, batch, m, n, ldc);
         if (batch == 0 || m == 0 || n == 0) return;
         if (k == 0 || alpha == 0f) {
-            for (int p = 0; p < batch; p++) scale(beta, c, cOffs[p], m, n, ldc);
+            for (int p = 0; p < batch; p++) scale(beta, c, cOffs[p], m, n, ldc, bias, biasOff);
             return;
         }
         boolean packA = BlockedGemm.packsA(n, Operand.of(a, 0, lda, transA));
         Item item = (p, threads) -> BlockedGemm.multiply(packA, Operand.of(a, aOffs[p], lda, transA), Operand.of(b, bOffs[p], ldb, transB),
-                m, n, k, alpha, beta, c, cOffs[p], ldc, threads);
+                m, n, k, alpha, beta, c, cOffs[p], ldc, bias, biasOff, threads);
         long flops = 2L * m * n * k;
         int threads = flops * batch < PARALLEL_FLOPS ? 1 : Parallel.threads();
         if (threads > 1 && batch > 1 && (batch >= 4 * threads || flops < SPLIT_FLOPS)) {
@@ -71,12 +90,13 @@ public final class Gemm {
         void run(int p, int threads);
     }
 
-    /** {@code C = beta * C}, with {@code beta == 0} clearing C whatever it held. */
-    private static void scale(float beta, float[] c, int cOff, int m, int n, int ldc) {
+    /** {@code C = beta * C (+ bias)}, with {@code beta == 0} clearing C whatever it held. */
+    private static void scale(float beta, float[] c, int cOff, int m, int n, int ldc, float[] bias, int biasOff) {
         for (int i = 0; i < m; i++) {
             int row = cOff + i * ldc;
             if (beta == 0f) Arrays.fill(c, row, row + n, 0f);
             else for (int j = row; j < row + n; j++) c[j] *= beta;
+            if (bias != null) for (int j = 0; j < n; j++) c[row + j] += bias[biasOff + j];
         }
     }
 

@@ -69,6 +69,19 @@ public final class VectorBackend implements Backend {
         }
     }
 
+    @Override
+    public Tensor linear(Tensor x, Tensor w, Tensor bias) {
+        if (x.rank() != 2 || w.rank() != 2 || x.size(1) != w.size(1) || (bias != null && (bias.rank() != 1 || bias.size(0) != w.size(0))))
+            throw new IllegalArgumentException("linear: input " + Shape.str(x.shape()) + ", weight " + Shape.str(w.shape())
+                    + (bias == null ? "" : " and bias " + Shape.str(bias.shape())) + " do not fit [rows, in], [out, in], [out]");
+        int m = x.size(0), k = x.size(1), n = w.size(0);
+        Tensor out = Tensor.zeros(m, n), b = bias == null ? null : bias.contiguous();
+        MatrixLayout la = MatrixLayout.of(x), lb = MatrixLayout.of(w.mT());
+        Gemm.sgemm(la.transposed, lb.transposed, m, n, k, 1f, la.t.storage(), la.t.offset(), la.ld, lb.t.storage(), lb.t.offset(), lb.ld,
+                0f, out.storage(), 0, n, b == null ? null : b.storage(), b == null ? 0 : b.offset());
+        return out;
+    }
+
     /** How a matrix (the last two axes) sits in storage: row-major or transposed, with its leading dimension. */
     private record MatrixLayout(Tensor t, boolean transposed, int ld) {
         static MatrixLayout of(Tensor t) {

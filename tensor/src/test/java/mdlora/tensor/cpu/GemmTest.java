@@ -181,6 +181,34 @@ class GemmTest {
     }
 
     @Test
+    void biasInTheOutputPassEqualsAddingItAfterwards() {
+        // every tile path: full and edge tiles, several k-blocks (the bias joins only the last), packed and direct A,
+        // beta both 0 (C not read) and not, and the k == 0 path that never reaches the kernel
+        SplittableRandom rng = new SplittableRandom(8);
+        int[][] shapes = {{9, 7, 5}, {17, 33, 1100}, {70, 150, 64}, {5, 2100, 20}, {4, 16, 0}};
+        for (int[] s : shapes)
+            for (boolean ta : new boolean[] {false, true})
+                for (boolean tb : new boolean[] {false, true})
+                    for (float beta : new float[] {0f, 0.5f}) {
+                        Case t = Case.random(rng, ta, tb, s[0], s[1], s[2], 1.25f, beta);
+                        float[] bias = fill(rng, t.n() + 3), fused = t.c().clone(), apart = t.run();
+                        Gemm.sgemm(ta, tb, t.m(), t.n(), t.k(), t.alpha(), t.a(), t.aOff(), t.lda(), t.b(), t.bOff(), t.ldb(),
+                                beta, fused, t.cOff(), t.ldc(), bias, 3);
+                        for (int i = 0; i < t.m(); i++)
+                            for (int j = 0; j < t.n(); j++) apart[t.cOff() + i * t.ldc() + j] += bias[3 + j];
+                        assertArrayEquals(apart, fused, t.toString());
+                    }
+    }
+
+    @Test
+    void rejectsABiasShorterThanTheRows() {
+        float[] x = new float[4];
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, false, 2, 2, 2, 1f, x, 0, 2, x, 0, 2, 0f, new float[4], 0, 2, new float[2], 1));
+        assertTrue(e.getMessage().contains("bias of 2 floats at offset 1"), e.getMessage());
+    }
+
+    @Test
     void rejectsOperandsThatDoNotFitTheirArrays() {
         float[] x = new float[6];
         var e = assertThrows(IllegalArgumentException.class,
