@@ -39,6 +39,7 @@ public final class Autograd {
         detectAnomalies = on;
     }
 
+    /** Whether anomaly detection is on (see {@link #setAnomalyDetection}). */
     public static boolean anomalyDetection() {
         return detectAnomalies;
     }

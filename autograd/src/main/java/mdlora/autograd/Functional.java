@@ -33,12 +33,14 @@ public final class Functional {
         return Variable.result(op, map.apply(x.data()), g -> new Tensor[] {map.apply(g)}, x);
     }
 
+    /** Softmax along {@code axis}, with its fused backward kernel. */
     public static Variable softmax(Variable x, int axis) {
         int a = Shape.axis(axis, x.rank());
         Tensor y = x.data().softmax(a);
         return Variable.result("softmax", y, g -> new Tensor[] {be().softmax().backward(y, g, a, false)}, x);
     }
 
+    /** Log-softmax along {@code axis}, with its fused backward kernel. */
     public static Variable logSoftmax(Variable x, int axis) {
         int a = Shape.axis(axis, x.rank());
         Tensor y = x.data().logSoftmax(a);

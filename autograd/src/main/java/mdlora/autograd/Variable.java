@@ -71,10 +71,12 @@ public final class Variable {
         grad = g;
     }
 
+    /** Drops the accumulated gradient. */
     public void zeroGrad() {
         grad = null;
     }
 
+    /** Whether gradients flow to this variable (a leaf's flag, or true for a result of one that does). */
     public boolean requiresGrad() {
         return requiresGrad;
     }
@@ -86,6 +88,7 @@ public final class Variable {
         return this;
     }
 
+    /** True for a variable made directly, not by an operation. */
     public boolean isLeaf() {
         return node == null;
     }
@@ -105,14 +108,17 @@ public final class Variable {
         return constant(data);
     }
 
+    /** The value's shape. */
     public int[] shape() {
         return data.shape();
     }
 
+    /** The value's size along {@code axis} (negative counts from the end). */
     public int size(int axis) {
         return data.size(axis);
     }
 
+    /** The value's number of axes. */
     public int rank() {
         return data.rank();
     }
@@ -208,44 +214,53 @@ public final class Variable {
         return s.reshape(shape);
     }
 
+    /** this + o, broadcast; the gradient is summed back over broadcast axes. */
     public Variable add(Variable o) {
         int[] sa = shape(), sb = o.shape();
         return result("add", data.add(o.data), g -> new Tensor[] {unbroadcast(g, sa), unbroadcast(g, sb)}, this, o);
     }
 
+    /** this - o, broadcast. */
     public Variable sub(Variable o) {
         int[] sa = shape(), sb = o.shape();
         return result("sub", data.sub(o.data), g -> new Tensor[] {unbroadcast(g, sa), o.requiresGrad ? unbroadcast(g.neg(), sb) : null}, this, o);
     }
 
+    /** this * o, elementwise, broadcast. */
     public Variable mul(Variable o) {
         return result("mul", data.mul(o.data), g -> new Tensor[] {
                 requiresGrad ? unbroadcast(g.mul(o.data), shape()) : null,
                 o.requiresGrad ? unbroadcast(g.mul(data), o.shape()) : null}, this, o);
     }
 
+    /** this / o, broadcast. */
     public Variable div(Variable o) {
         return result("div", data.div(o.data), g -> new Tensor[] {
                 requiresGrad ? unbroadcast(g.div(o.data), shape()) : null,
                 o.requiresGrad ? unbroadcast(g.mul(data).div(o.data.square()).neg(), o.shape()) : null}, this, o);
     }
 
+    /** this + s. */
     public Variable add(float s) {
         return result("add_scalar", data.add(s), g -> new Tensor[] {g}, this);
     }
 
+    /** this - s. */
     public Variable sub(float s) {
         return add(-s);
     }
 
+    /** this * s. */
     public Variable mul(float s) {
         return result("mul_scalar", data.mul(s), g -> new Tensor[] {g.mul(s)}, this);
     }
 
+    /** this / s. */
     public Variable div(float s) {
         return mul(1f / s);
     }
 
+    /** -this. */
     public Variable neg() {
         return mul(-1f);
     }
@@ -255,34 +270,41 @@ public final class Variable {
         return result("pow", data.pow(p), g -> new Tensor[] {g.mul(data.pow(p - 1)).mul(p)}, this);
     }
 
+    /** this * this. */
     public Variable square() {
         return result("square", data.square(), g -> new Tensor[] {g.mul(data).mul(2f)}, this);
     }
 
+    /** The square root, elementwise. */
     public Variable sqrt() {
         Tensor y = data.sqrt();
         return result("sqrt", y, g -> new Tensor[] {g.div(y).mul(0.5f)}, this);
     }
 
+    /** e to the this, elementwise. */
     public Variable exp() {
         Tensor y = data.exp();
         return result("exp", y, g -> new Tensor[] {g.mul(y)}, this);
     }
 
+    /** The natural logarithm, elementwise. */
     public Variable log() {
         return result("log", data.log(), g -> new Tensor[] {g.div(data)}, this);
     }
 
+    /** tanh, elementwise. */
     public Variable tanh() {
         Tensor y = data.tanh();
         return result("tanh", y, g -> new Tensor[] {g.mul(y.square().neg().add(1f))}, this);
     }
 
+    /** The logistic sigmoid, elementwise. */
     public Variable sigmoid() {
         Tensor y = data.sigmoid();
         return result("sigmoid", y, g -> new Tensor[] {g.mul(y).mul(y.neg().add(1f))}, this);
     }
 
+    /** max(this, 0). */
     public Variable relu() {
         return result("relu", data.relu(), g -> new Tensor[] {g.mul(data.gt(0f))}, this);
     }
@@ -298,15 +320,18 @@ public final class Variable {
 
     // ---------------------------------------------------------------- reductions
 
+    /** Sum over {@code axes} (all when none given), kept as size 1 when {@code keepDims}. */
     public Variable sum(boolean keepDims, int... axes) {
         int[] ax = Shape.axes(axes, rank()), in = shape();
         return result("sum", data.sum(keepDims, ax), g -> new Tensor[] {expandBack(g, ax, in, keepDims)}, this);
     }
 
+    /** Sum over {@code axes} (all when none given), the axes removed. */
     public Variable sum(int... axes) {
         return sum(false, axes);
     }
 
+    /** Mean over {@code axes} (all when none given), kept as size 1 when {@code keepDims}. */
     public Variable mean(boolean keepDims, int... axes) {
         int[] ax = Shape.axes(axes, rank()), in = shape();
         int count = 1;
@@ -315,6 +340,7 @@ public final class Variable {
         return result("mean", data.mean(keepDims, ax), g -> new Tensor[] {expandBack(g.mul(inv), ax, in, keepDims)}, this);
     }
 
+    /** Mean over {@code axes} (all when none given), the axes removed. */
     public Variable mean(int... axes) {
         return mean(false, axes);
     }
@@ -328,35 +354,42 @@ public final class Variable {
 
     // ---------------------------------------------------------------- shapes
 
+    /** The same elements in {@code shape} (one size may be -1). */
     public Variable reshape(int... shape) {
         int[] in = shape();
         return result("reshape", data.reshape(shape), g -> new Tensor[] {g.reshape(in)}, this);
     }
 
+    /** Axes {@code start} to {@code end} (inclusive) merged into one. */
     public Variable flatten(int start, int end) {
         int[] in = shape();
         return result("flatten", data.flatten(start, end), g -> new Tensor[] {g.reshape(in)}, this);
     }
 
+    /** The axes in {@code order} (PyTorch's {@code permute}). */
     public Variable permute(int... order) {
         int[] inverse = new int[order.length];
         for (int i = 0; i < order.length; i++) inverse[Shape.axis(order[i], order.length)] = i;
         return result("permute", data.permute(order), g -> new Tensor[] {g.permute(inverse)}, this);
     }
 
+    /** Axes {@code a} and {@code b} swapped. */
     public Variable transpose(int a, int b) {
         return result("transpose", data.transpose(a, b), g -> new Tensor[] {g.transpose(a, b)}, this);
     }
 
+    /** The last two axes swapped (PyTorch's {@code mT}). */
     public Variable mT() {
         return transpose(-2, -1);
     }
 
+    /** A new axis of size 1 at {@code axis}. */
     public Variable unsqueeze(int axis) {
         int[] in = shape();
         return result("unsqueeze", data.unsqueeze(axis), g -> new Tensor[] {g.reshape(in)}, this);
     }
 
+    /** Axis {@code axis}, of size 1, removed. */
     public Variable squeeze(int axis) {
         int[] in = shape();
         return result("squeeze", data.squeeze(axis), g -> new Tensor[] {g.reshape(in)}, this);

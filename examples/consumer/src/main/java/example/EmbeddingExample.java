@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import mdlora.autograd.Autograd;
 import mdlora.autograd.Variable;
+import mdlora.backbone.ShippedBackbone;
 import mdlora.lora.LoraConfig;
 import mdlora.lora.MultiDomainLora;
 import mdlora.lora.Placement;
@@ -14,11 +15,13 @@ import mdlora.nn.optim.AdamW;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
 
-/** Usage: EmbeddingExample VIT.safetensors ADAPTER_DIR */
+/** Usage: EmbeddingExample ADAPTER_DIR [VIT.safetensors] */
 public class EmbeddingExample {
     public static void main(String[] args) throws Exception {
-        // Any timm or Hugging Face ViT checkpoint; a config.json beside it gives the attention heads.
-        ViTCheckpoint checkpoint = ViTCheckpoint.read(Path.of(args[0]));
+        // Any timm or Hugging Face ViT checkpoint (a config.json beside it gives the attention heads), or the
+        // small one mdlora ships (mdlora-backbone).
+        Path vit = args.length > 1 ? Path.of(args[1]) : ShippedBackbone.extract();
+        ViTCheckpoint checkpoint = ViTCheckpoint.read(vit);
         VisionTransformer backbone = new VisionTransformer(checkpoint.config().withNumClasses(0), new Rng(0));
         checkpoint.loadInto(backbone, ViTCheckpoint.Mode.BACKBONE);
 
@@ -45,6 +48,6 @@ public class EmbeddingExample {
             System.out.println("hmdb51 classes of the two clips: " + logits.argmax(1));
         }
         lora.unmerge();
-        lora.saveAdapters(Path.of(args[1]));
+        lora.saveAdapters(Path.of(args[0]));
     }
 }

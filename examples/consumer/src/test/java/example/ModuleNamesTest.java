@@ -6,6 +6,7 @@ import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
 import java.nio.file.Path;
 import mdlora.autograd.Variable;
+import mdlora.backbone.ShippedBackbone;
 import mdlora.lora.MultiDomainLora;
 import mdlora.nn.Module;
 import mdlora.tensor.Tensor;
@@ -24,5 +25,6 @@ class ModuleNamesTest {
         assertEquals("mdlora.autograd", moduleName(Variable.class));
         assertEquals("mdlora.nn", moduleName(Module.class));
         assertEquals("mdlora.lora", moduleName(MultiDomainLora.class));
+        assertEquals("mdlora.backbone", moduleName(ShippedBackbone.class));
     }
 }

@@ -17,7 +17,7 @@ import mdlora.tensor.Tensor;
 public final class BaseFingerprint {
     private BaseFingerprint() {}
 
-    /** "sha256:<hex>" of {@code weights} (name to tensor, hashed in the map's order). */
+    /** {@code "sha256:<hex>"} of {@code weights} (name to tensor, hashed in the map's order). */
     public static String of(Map<String, Tensor> weights) {
         MessageDigest sha = sha256();
         ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);

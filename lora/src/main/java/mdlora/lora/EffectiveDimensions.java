@@ -31,6 +31,7 @@ public record EffectiveDimensions(List<Curve> curves) {
         }
     }
 
+    /** Copies the curves. */
     public EffectiveDimensions {
         curves = List.copyOf(curves);
     }

@@ -49,6 +49,7 @@ public record LoraConfig(
         boolean unfreezePatchEmbed,
         boolean unfreezePosEmbed) {
 
+    /** Checks every component; the messages name the one out of range. */
     public LoraConfig {
         domainRanks = Map.copyOf(domainRanks);
         positive("sharedRank", sharedRank);
@@ -71,10 +72,10 @@ public record LoraConfig(
         if (!Float.isFinite(v)) throw new IllegalArgumentException(what + " must be finite, got " + v);
     }
 
-    /** A builder starting from the paper's settings. */
     /** The paper's settings, those of {@link #builder()}: the defaults every front end (the launcher's knobs included) starts from. */
     public static final LoraConfig DEFAULTS = builder().build();
 
+    /** A builder starting from the paper's settings. */
     public static Builder builder() {
         return new Builder();
     }
@@ -127,33 +128,54 @@ public record LoraConfig(
             unfreezePosEmbed = c.unfreezePosEmbed;
         }
 
+        /** Which layers get which kinds of LoRA. */
         public Builder placement(Placement p) { placement = p; return this; }
         /** Sets the shared and the default domain rank, and both alphas to the same value (scale 1). */
         public Builder rank(int r) { sharedRank = r; domainRank = r; sharedAlpha = r; domainAlpha = r; return this; }
+        /** The shared LoRA's rank. */
         public Builder sharedRank(int r) { sharedRank = r; return this; }
+        /** The domain LoRAs' rank, for domains {@code domainRanks} does not name. */
         public Builder domainRank(int r) { domainRank = r; return this; }
+        /** Ranks of particular domains, by name. */
         public Builder domainRanks(Map<String, Integer> ranks) { domainRanks = ranks; return this; }
         /** Sets both alphas. */
         public Builder alpha(float a) { sharedAlpha = a; domainAlpha = a; return this; }
+        /** The shared LoRA's alpha (scale alpha / r). */
         public Builder sharedAlpha(float a) { sharedAlpha = a; return this; }
+        /** The domain LoRAs' alpha (scale alpha / r). */
         public Builder domainAlpha(float a) { domainAlpha = a; return this; }
+        /** rsLoRA's scale alpha / sqrt r instead of alpha / r. */
         public Builder rsLora(boolean on) { rsLora = on; return this; }
+        /** Whether the scales train along with the factors. */
         public Builder trainableScales(boolean on) { trainableScales = on; return this; }
+        /** Dropout on each LoRA's input, in [0, 1). */
         public Builder dropout(float p) { dropout = p; return this; }
         /** Turns both subspace constraints on or off. */
         public Builder subspaceConstraints(boolean on) { constrainShared = on; constrainDomains = on; return this; }
+        /** Whether the shared LoRA is held to col(W) (in layers with domain LoRAs too). */
         public Builder constrainShared(boolean on) { constrainShared = on; return this; }
+        /** Whether the domain LoRAs are held to the left null space of W. */
         public Builder constrainDomains(boolean on) { constrainDomains = on; return this; }
+        /** The cumulative energy that fixes the dimension of col(W), in (0, 1]. */
         public Builder tau(double t) { tau = t; return this; }
+        /** Whether the domains' subspace is all of I - U_m U_m^T rather than the remaining singular vectors. */
         public Builder fullNullSpace(boolean on) { fullNullSpace = on; return this; }
+        /** How A and B start. */
         public Builder init(LoraInit i) { init = i; return this; }
+        /** Whether each LoRA has a MoSLoRA mixer, and how it starts. */
         public Builder mixer(MixerInit m) { mixer = m; return this; }
+        /** The weight of L_orth (0: off). */
         public Builder lambdaOrth(float l) { lambdaOrth = l; return this; }
+        /** The weight of L_ss (0: off). */
         public Builder lambdaSeparation(float l) { lambdaSeparation = l; return this; }
+        /** Whether the layer norms train too. */
         public Builder unfreezeNorms(boolean on) { unfreezeNorms = on; return this; }
+        /** Whether the patch embedding trains too. */
         public Builder unfreezePatchEmbed(boolean on) { unfreezePatchEmbed = on; return this; }
+        /** Whether the position embedding trains too. */
         public Builder unfreezePosEmbed(boolean on) { unfreezePosEmbed = on; return this; }
 
+        /** The configuration, every component checked (see {@link LoraConfig#LoraConfig}). */
         public LoraConfig build() {
             return new LoraConfig(placement, sharedRank, domainRank, domainRanks, sharedAlpha, domainAlpha, rsLora, trainableScales,
                     dropout, constrainShared, constrainDomains, tau, fullNullSpace, init, mixer, lambdaOrth, lambdaSeparation,

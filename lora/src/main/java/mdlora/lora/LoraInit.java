@@ -1,7 +1,7 @@
 package mdlora.lora;
 
 /** How the LoRA factors start. */
-public enum LoraInit {
+public enum LoraInit implements ConfigWord {
     /** LoRA's own: A Kaiming uniform, B zero, so the model starts as the frozen backbone. */
     LORA("lora"),
     /**
@@ -17,6 +17,7 @@ public enum LoraInit {
     }
 
     /** The word for this choice in config files and on the command line: {@code lora} or {@code paper}. */
+    @Override
     public String word() {
         return word;
     }
@@ -25,11 +26,5 @@ public enum LoraInit {
     @Override
     public String toString() {
         return word;
-    }
-
-    /** The choice named {@code word} (see {@link #word()}). */
-    public static LoraInit ofWord(String word) {
-        for (LoraInit i : values()) if (i.word.equals(word)) return i;
-        throw new IllegalArgumentException("unknown LoRA init '" + word + "'");
     }
 }

@@ -1,7 +1,8 @@
 package mdlora.lora;
 
 /** The MoSLoRA r x r mixer between A and B, and how it starts (NONE: no mixer, plain LoRA). */
-public enum MixerInit {
+public enum MixerInit implements ConfigWord {
+    /** No mixer: plain LoRA. */
     NONE("none"),
     /** PyTorch's default for a linear weight: uniform in +-1/sqrt(r). */
     KAIMING_UNIFORM("kaiming"),
@@ -17,6 +18,7 @@ public enum MixerInit {
     }
 
     /** The word for this choice in config files and on the command line, e.g. {@code kaiming}. */
+    @Override
     public String word() {
         return word;
     }
@@ -25,11 +27,5 @@ public enum MixerInit {
     @Override
     public String toString() {
         return word;
-    }
-
-    /** The choice named {@code word} (see {@link #word()}). */
-    public static MixerInit ofWord(String word) {
-        for (MixerInit m : values()) if (m.word.equals(word)) return m;
-        throw new IllegalArgumentException("unknown mixer '" + word + "'");
     }
 }

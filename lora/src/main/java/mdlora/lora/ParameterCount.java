@@ -13,6 +13,7 @@ import java.util.Map;
  * @param perDomain each domain's LoRA parameters, by domain name
  */
 public record ParameterCount(long total, long trainable, long shared, Map<String, Long> perDomain) {
+    /** Copies {@code perDomain}, keeping its order. */
     public ParameterCount {
         perDomain = Collections.unmodifiableMap(new LinkedHashMap<>(perDomain));
     }

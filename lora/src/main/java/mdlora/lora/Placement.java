@@ -24,16 +24,19 @@ public record Placement(String name, List<Rule> rules) {
 
     /** A glob over dotted module paths and the kinds of LoRA a matching layer gets (empty: none). */
     public record Rule(String pattern, Set<LoraKind> kinds) {
+        /** Checks the pattern; the kinds are copied. */
         public Rule {
             if (pattern == null || pattern.isBlank()) throw new IllegalArgumentException("a placement rule needs a pattern");
             kinds = kinds.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(kinds));
         }
 
+        /** The rule giving layers that match {@code pattern} the {@code kinds} of LoRA (none: no LoRA). */
         public static Rule of(String pattern, LoraKind... kinds) {
             return new Rule(pattern, kinds.length == 0 ? Set.of() : EnumSet.of(kinds[0], kinds));
         }
     }
 
+    /** Checks that there is at least one rule; the list is copied. */
     public Placement {
         rules = List.copyOf(rules);
         if (rules.isEmpty()) throw new IllegalArgumentException("placement '" + name + "' has no rules");

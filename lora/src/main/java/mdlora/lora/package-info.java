@@ -14,7 +14,7 @@
  *     pair (A, B) trains on every batch, the pair (A_i, B_i) only on domain i's rows. Ranks and scales may
  *     differ per domain, and the scales may train. A {@link mdlora.lora.Placement} says which layers get which
  *     kinds.</li>
- * <li><b>Subspace constraints.</b> Thin SVD W = U S V^T; with C_k = sum_{j<=k} s_j^2 / sum_j s_j^2, k is the
+ * <li><b>Subspace constraints.</b> Thin SVD W = U S V^T; with C_k = sum_{j&lt;=k} s_j^2 / sum_j s_j^2, k is the
  *     smallest index with C_k >= tau. U_m = U[:, :k] spans the column space, U_n = U[:, k:min(d, d')] the
  *     (truncated) left null space, or optionally all of I - U_m U_m^T; P_m = U_m U_m^T, P_n = U_n U_n^T. Then
  *     h = W x + s P_m B A^T x + s_i P_n B_i A_i^T x, the shared LoRA constrained only in layers that also have
@@ -23,7 +23,7 @@
  *     that product, so the update stays in its subspace whatever the optimiser does
  *     ({@link mdlora.lora.WeightSubspaces}, {@link mdlora.lora.Subspace}).</li>
  * <li><b>Separation losses</b> on the effective B_i of one layer: L_orth = sum_i ||B_i^T B_i - I_r||_F^2 and
- *     L_ss = -(1 / sqrt 2) sum_{i<j} ||B_i B_i^T - B_j B_j^T||_F, added as lambda1 L_orth + lambda2 L_ss (the
+ *     L_ss = -(1 / sqrt 2) sum_{i&lt;j} ||B_i B_i^T - B_j B_j^T||_F, added as lambda1 L_orth + lambda2 L_ss (the
  *     paper: lambda1 = 1, lambda2 = 1e-7). Since ||B_i B_i^T - B_j B_j^T||_F^2 = ||B_i^T B_i||^2 +
  *     ||B_j^T B_j||^2 - 2 ||B_i^T B_j||^2, only r x r products are formed ({@link mdlora.lora.SeparationLoss}).</li>
  * <li><b>Initialisation.</b> LoRA's own (A Kaiming uniform, B zero), or Takama et al.'s (both random, B's

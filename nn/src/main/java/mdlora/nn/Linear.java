@@ -21,6 +21,7 @@ public class Linear extends Module implements Layer {
         return Functional.linear(x, weight, bias);
     }
 
+    /** The weight [out, in] (PyTorch's layout). */
     public Variable weight() {
         return weight;
     }
@@ -30,10 +31,12 @@ public class Linear extends Module implements Layer {
         return bias;
     }
 
+    /** The input width. */
     public int inFeatures() {
         return weight.size(1);
     }
 
+    /** The output width. */
     public int outFeatures() {
         return weight.size(0);
     }

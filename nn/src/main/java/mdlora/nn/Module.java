@@ -23,6 +23,9 @@ public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
 
+    /** An empty module in training mode; the subclass's constructor registers what it owns. */
+    protected Module() {}
+
     /** Registers a trainable parameter initialised to {@code value} (not copied). */
     protected Variable registerParameter(String name, Tensor value) {
         checkName(name);
@@ -121,6 +124,7 @@ public abstract class Module {
         children.forEach((n, c) -> c.visit(prefix + n + ".", v));
     }
 
+    /** Every parameter here and below, in registration order (the state dict's order). */
     public List<Variable> parameters() {
         return new ArrayList<>(namedParameters().values());
     }
@@ -132,18 +136,21 @@ public abstract class Module {
         return out;
     }
 
+    /** The number of parameter elements here and below. */
     public long parameterCount() {
         long n = 0;
         for (Variable p : namedParameters().values()) n += p.data().numel();
         return n;
     }
 
+    /** The number of elements of the parameters that require gradients. */
     public long trainableParameterCount() {
         long n = 0;
         for (Variable p : trainableParameters()) n += p.data().numel();
         return n;
     }
 
+    /** Drops every parameter's gradient. */
     public void zeroGrad() {
         for (Variable p : namedParameters().values()) p.zeroGrad();
     }
@@ -156,10 +163,12 @@ public abstract class Module {
         return this;
     }
 
+    /** Sets evaluation mode here and below: {@code train(false)}. */
     public Module eval() {
         return train(false);
     }
 
+    /** Whether this module is in training mode. */
     public boolean isTraining() {
         return training;
     }

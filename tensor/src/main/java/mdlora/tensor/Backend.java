@@ -16,7 +16,10 @@ public interface Backend {
         return b != null ? b : Holder.vectorBackend();
     }
 
-    /** Makes {@code backend} the one every operation runs on. */
+    /**
+     * Makes {@code backend} the one every operation runs on, process-wide: the hook for another implementation
+     * of this interface (or a test's instrumented one), not a setting for everyday use. The default needs no call.
+     */
     static void use(Backend backend) {
         Holder.current = java.util.Objects.requireNonNull(backend, "backend");
     }
@@ -41,6 +44,7 @@ public interface Backend {
      */
     Tensor linear(Tensor x, Tensor w, Tensor bias);
 
+    /** {@code op(x)} for every element. */
     Tensor unary(UnaryOp op, Tensor x);
 
     /** {@code op(a, b)} with NumPy broadcasting. */
@@ -61,6 +65,7 @@ public interface Backend {
     /** Writes {@code src}, broadcast to {@code dst}'s shape, into {@code dst}. */
     void copy(Tensor src, Tensor dst);
 
+    /** Sets every element of {@code dst} to {@code value}. */
     void fill(Tensor dst, float value);
 
     /** {@code y += alpha * x}, x broadcast to y's shape. */
@@ -85,6 +90,7 @@ public interface Backend {
 
     /** GELU, erf form (PyTorch's default): {@code x Phi(x)}. */
     interface Gelu {
+        /** GELU of every element. */
         Tensor forward(Tensor x);
 
         /**
@@ -96,6 +102,7 @@ public interface Backend {
 
     /** Softmax, or log-softmax when {@code log}, along an axis. */
     interface Softmax {
+        /** Softmax (log-softmax when {@code log}) of {@code x} along {@code axis}. */
         Tensor forward(Tensor x, int axis, boolean log);
 
         /**
@@ -129,6 +136,7 @@ public interface Backend {
         /** The context and the attention probabilities [B, heads, N, N], which are all the backward pass needs. */
         record Result(Tensor out, Tensor probs) {}
 
+        /** The heads' contexts and their attention probabilities. */
         Result forward(Tensor qkv, int heads, float scale);
 
         /** Gradient of qkv [B, N, 3D] for the context's gradient {@code g} [B, N, D]. */

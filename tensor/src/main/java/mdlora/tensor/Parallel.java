@@ -12,6 +12,7 @@ public final class Parallel {
     /** Work on the half-open range {@code [start, end)}. */
     @FunctionalInterface
     public interface RangeBody {
+        /** Does the work for indices {@code start} (inclusive) to {@code end} (exclusive). */
         void run(int start, int end);
     }
 

@@ -2,5 +2,12 @@ package mdlora.tensor;
 
 /** Reductions over axes. */
 public enum ReduceOp {
-    SUM, MEAN, MAX, MIN
+    /** The sum. */
+    SUM,
+    /** The arithmetic mean. */
+    MEAN,
+    /** The largest element. */
+    MAX,
+    /** The smallest element. */
+    MIN
 }

@@ -8,6 +8,7 @@ public final class Rng {
     private int s0, s1, s2, s3;
     private double spareNormal = Double.NaN;
 
+    /** A generator whose whole sequence is fixed by {@code seed}. */
     public Rng(long seed) {
         long z = seed;
         long a = splitMix(z += 0x9E3779B97F4A7C15L), b = splitMix(z += 0x9E3779B97F4A7C15L);

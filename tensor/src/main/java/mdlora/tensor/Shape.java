@@ -77,6 +77,7 @@ public final class Shape {
         if (!java.util.Arrays.equals(a, b)) throw new IllegalArgumentException(op + ": shapes " + str(a) + " and " + str(b) + " differ");
     }
 
+    /** {@code shape} as {@code [2, 3]}, for messages. */
     public static String str(int... shape) {
         return Arrays.toString(shape);
     }

@@ -48,16 +48,19 @@ public final class Tensor {
         return new Tensor(data, offset, shape.clone(), strides.clone());
     }
 
+    /** A new tensor of zeros with the given shape. */
     public static Tensor zeros(int... shape) {
         return of(new float[Shape.numel(shape)], shape);
     }
 
+    /** A new tensor with every element {@code value}. */
     public static Tensor full(float value, int... shape) {
         float[] d = new float[Shape.numel(shape)];
         Arrays.fill(d, value);
         return of(d, shape);
     }
 
+    /** A new tensor of ones with the given shape. */
     public static Tensor ones(int... shape) {
         return full(1f, shape);
     }
@@ -83,6 +86,7 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- layout
 
+    /** The size along each axis (a copy). */
     public int[] shape() {
         return shape.clone();
     }
@@ -92,22 +96,27 @@ public final class Tensor {
         return shape[Shape.axis(axis, shape.length)];
     }
 
+    /** The storage step of each axis, in elements (a copy); a transposed or sliced view has non-row-major strides. */
     public int[] strides() {
         return strides.clone();
     }
 
+    /** The storage step along {@code axis} (negative counts from the end). */
     public int stride(int axis) {
         return strides[Shape.axis(axis, shape.length)];
     }
 
+    /** Where element [0, ..., 0] lies in {@link #storage()}. */
     public int offset() {
         return offset;
     }
 
+    /** The number of axes (0 for a scalar). */
     public int rank() {
         return shape.length;
     }
 
+    /** The number of elements. */
     public int numel() {
         return Shape.numel(shape);
     }
@@ -128,6 +137,7 @@ public final class Tensor {
         return true;
     }
 
+    /** True when {@code other} has the same shape (strides may differ). */
     public boolean sameShape(Tensor other) {
         return Arrays.equals(shape, other.shape);
     }
@@ -146,10 +156,12 @@ public final class Tensor {
         return p;
     }
 
+    /** The element at {@code idx} (one index per axis). */
     public float get(int... idx) {
         return data[index(idx)];
     }
 
+    /** Sets the element at {@code idx} (one index per axis) to {@code value}, in the shared storage. */
     public void set(float value, int... idx) {
         data[index(idx)] = value;
     }
@@ -380,37 +392,63 @@ public final class Tensor {
         return Backend.current();
     }
 
+    /** this + o, broadcast. */
     public Tensor add(Tensor o) { return be().binary(BinaryOp.ADD, this, o); }
+    /** this - o, broadcast. */
     public Tensor sub(Tensor o) { return be().binary(BinaryOp.SUB, this, o); }
+    /** this * o, elementwise, broadcast. */
     public Tensor mul(Tensor o) { return be().binary(BinaryOp.MUL, this, o); }
+    /** this / o, broadcast. */
     public Tensor div(Tensor o) { return be().binary(BinaryOp.DIV, this, o); }
+    /** The elementwise larger of this and o, broadcast. */
     public Tensor maximum(Tensor o) { return be().binary(BinaryOp.MAX, this, o); }
+    /** The elementwise smaller of this and o, broadcast. */
     public Tensor minimum(Tensor o) { return be().binary(BinaryOp.MIN, this, o); }
+    /** this to the power o, broadcast. */
     public Tensor pow(Tensor o) { return be().binary(BinaryOp.POW, this, o); }
     /** 1 where this &gt; o, else 0. */
     public Tensor gt(Tensor o) { return be().binary(BinaryOp.GT, this, o); }
     /** 1 where this == o, else 0. */
     public Tensor eq(Tensor o) { return be().binary(BinaryOp.EQ, this, o); }
 
+    /** this + s. */
     public Tensor add(float s) { return be().binaryScalar(BinaryOp.ADD, this, s); }
+    /** this - s. */
     public Tensor sub(float s) { return be().binaryScalar(BinaryOp.SUB, this, s); }
+    /** this * s. */
     public Tensor mul(float s) { return be().binaryScalar(BinaryOp.MUL, this, s); }
+    /** this / s. */
     public Tensor div(float s) { return be().binaryScalar(BinaryOp.DIV, this, s); }
+    /** this to the power s. */
     public Tensor pow(float s) { return be().binaryScalar(BinaryOp.POW, this, s); }
+    /** The elementwise larger of this and s. */
     public Tensor maximum(float s) { return be().binaryScalar(BinaryOp.MAX, this, s); }
+    /** The elementwise smaller of this and s. */
     public Tensor minimum(float s) { return be().binaryScalar(BinaryOp.MIN, this, s); }
+    /** 1 where this &gt; s, else 0. */
     public Tensor gt(float s) { return be().binaryScalar(BinaryOp.GT, this, s); }
+    /** 1 where this == s, else 0. */
     public Tensor eq(float s) { return be().binaryScalar(BinaryOp.EQ, this, s); }
 
+    /** -this. */
     public Tensor neg() { return be().unary(UnaryOp.NEG, this); }
+    /** |this|. */
     public Tensor abs() { return be().unary(UnaryOp.ABS, this); }
+    /** e to the this, elementwise. */
     public Tensor exp() { return be().unary(UnaryOp.EXP, this); }
+    /** The natural logarithm, elementwise. */
     public Tensor log() { return be().unary(UnaryOp.LOG, this); }
+    /** tanh, elementwise. */
     public Tensor tanh() { return be().unary(UnaryOp.TANH, this); }
+    /** The square root, elementwise. */
     public Tensor sqrt() { return be().unary(UnaryOp.SQRT, this); }
+    /** this * this. */
     public Tensor square() { return be().unary(UnaryOp.SQUARE, this); }
+    /** 1 / this. */
     public Tensor reciprocal() { return be().unary(UnaryOp.RECIPROCAL, this); }
+    /** The logistic sigmoid, elementwise. */
     public Tensor sigmoid() { return be().unary(UnaryOp.SIGMOID, this); }
+    /** max(this, 0). */
     public Tensor relu() { return be().unary(UnaryOp.RELU, this); }
     /** GELU, erf form (PyTorch's default). */
     public Tensor gelu() { return be().gelu().forward(this); }
@@ -422,12 +460,19 @@ public final class Tensor {
 
     /** Sum over {@code axes} (all when none given). */
     public Tensor sum(boolean keepDims, int... axes) { return be().reduce(ReduceOp.SUM, this, Shape.axes(axes, rank()), keepDims); }
+    /** Sum over {@code axes} (all when none given), the axes removed. */
     public Tensor sum(int... axes) { return sum(false, axes); }
+    /** Mean over {@code axes} (all when none given), kept as size 1 when {@code keepDims}. */
     public Tensor mean(boolean keepDims, int... axes) { return be().reduce(ReduceOp.MEAN, this, Shape.axes(axes, rank()), keepDims); }
+    /** Mean over {@code axes} (all when none given), the axes removed. */
     public Tensor mean(int... axes) { return mean(false, axes); }
+    /** Maximum over {@code axes} (all when none given), kept as size 1 when {@code keepDims}. */
     public Tensor max(boolean keepDims, int... axes) { return be().reduce(ReduceOp.MAX, this, Shape.axes(axes, rank()), keepDims); }
+    /** Maximum over {@code axes} (all when none given), the axes removed. */
     public Tensor max(int... axes) { return max(false, axes); }
+    /** Minimum over {@code axes} (all when none given), kept as size 1 when {@code keepDims}. */
     public Tensor min(boolean keepDims, int... axes) { return be().reduce(ReduceOp.MIN, this, Shape.axes(axes, rank()), keepDims); }
+    /** Minimum over {@code axes} (all when none given), the axes removed. */
     public Tensor min(int... axes) { return min(false, axes); }
     /** Index of the largest element along {@code axis} (first on ties), as floats. */
     public Tensor argmax(int axis) { return be().argmax(this, Shape.axis(axis, rank())); }
@@ -453,6 +498,7 @@ public final class Tensor {
         return this;
     }
 
+    /** Sets every element to {@code value}; returns this. */
     public Tensor fillInPlace(float value) {
         be().fill(this, value);
         return this;
@@ -464,6 +510,7 @@ public final class Tensor {
         return this;
     }
 
+    /** this += x (x broadcast to this shape); returns this. */
     public Tensor addInPlace(Tensor x) {
         return addInPlace(x, 1f);
     }

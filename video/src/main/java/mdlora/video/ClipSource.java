@@ -24,6 +24,8 @@ public final class ClipSource {
     private final FrameCache cache;
 
     /**
+     * Reads clips with {@code sampler}'s frames, transformed by {@code transform}.
+     *
      * @param cache where to keep decoded frames between epochs, or null to decode every time
      */
     public ClipSource(FrameSampler sampler, ClipTransform transform, FrameCache cache) {

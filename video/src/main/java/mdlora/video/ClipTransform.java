@@ -17,6 +17,8 @@ public final class ClipTransform {
     private final float[] mean, std;
 
     /**
+     * A transform resizing, cropping and normalising frames.
+     *
      * @param resize shorter side after resizing, at least {@code crop}
      * @param crop   side of the square crop
      * @param mean   per-channel (R, G, B) mean of the [0, 1] pixels

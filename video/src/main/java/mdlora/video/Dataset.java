@@ -16,6 +16,7 @@ import java.util.Set;
  * @param clips   the clips, in the order listed
  */
 public record Dataset(String name, List<String> classes, List<ClipRecord> clips) {
+    /** Copies the lists; every clip's label must index {@code classes}. */
     public Dataset {
         classes = List.copyOf(classes);
         clips = List.copyOf(clips);

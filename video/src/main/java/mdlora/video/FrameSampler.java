@@ -45,6 +45,7 @@ public sealed interface FrameSampler {
      * {@code frames} has segments shorter than a frame, so frames repeat.
      */
     record Uniform(int frames) implements FrameSampler {
+        /** Checks that {@code frames} is positive. */
         public Uniform {
             if (frames <= 0) throw new IllegalArgumentException("frames per sample must be positive, got " + frames);
         }
@@ -81,6 +82,7 @@ public sealed interface FrameSampler {
      * shorter than the window is read as if it looped.
      */
     record Dense(int frames, int stride) implements FrameSampler {
+        /** Checks that {@code frames} and {@code stride} are positive. */
         public Dense {
             if (frames <= 0 || stride <= 0)
                 throw new IllegalArgumentException("frames and stride must be positive, got " + frames + " and " + stride);

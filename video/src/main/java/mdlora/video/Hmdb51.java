@@ -19,6 +19,8 @@ public final class Hmdb51 {
     private Hmdb51() {}
 
     /**
+     * The training or test clips of one of HMDB51's official splits.
+     *
      * @param root     folder holding one folder per class
      * @param splitDir folder holding the CLASS_test_splitN.txt files
      * @param split    1, 2 or 3

@@ -36,6 +36,8 @@ public final class Loader implements AutoCloseable {
     }
 
     /**
+     * How a {@link Loader} batches and reads.
+     *
      * @param batchSize clips per batch
      * @param workers   decoding threads
      * @param prefetch  batches decoded ahead of the consumer
@@ -45,6 +47,7 @@ public final class Loader implements AutoCloseable {
      * @param mixing    per-domain or mixed batches
      */
     public record Options(int batchSize, int workers, int prefetch, long seed, boolean train, Mixing mixing) {
+        /** Checks that the counts are positive. */
         public Options {
             if (batchSize < 1 || workers < 1 || prefetch < 1)
                 throw new IllegalArgumentException("batch size, workers and prefetch must be positive, got " + batchSize + ", " + workers + ", " + prefetch);
@@ -66,6 +69,8 @@ public final class Loader implements AutoCloseable {
     private final Set<Path> unreadable = ConcurrentHashMap.newKeySet();
 
     /**
+     * A loader over the datasets of every domain; nothing is read until {@link #epoch} is called.
+     *
      * @param domains one dataset per domain; a batch's domain indices refer to this list
      * @param log     receives one line per unreadable clip, the first time it fails
      */

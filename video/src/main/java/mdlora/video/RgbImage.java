@@ -5,6 +5,7 @@ package mdlora.video;
  * to right (ffmpeg's {@code rgb24}, NumPy's {@code [H, W, 3] uint8}).
  */
 public record RgbImage(int width, int height, byte[] pixels) {
+    /** Checks that the size is positive and {@code pixels} holds 3 bytes per pixel. */
     public RgbImage {
         if (width <= 0 || height <= 0)
             throw new IllegalArgumentException("image size must be positive, got " + width + "x" + height);

@@ -74,6 +74,7 @@ public final class SyntheticVideos {
      * @param testPerClass  test clips per class
      */
     public record Config(long seed, int width, int height, int frames, int trainPerClass, int testPerClass) {
+        /** Checks the sizes and counts. */
         public Config {
             if (width < 16 || height < 16 || width % 2 != 0 || height % 2 != 0)
                 throw new IllegalArgumentException("frame size must be even and at least 16x16, got " + width + "x" + height);

@@ -15,6 +15,7 @@ public record TestViews(int clips, int crops) implements java.io.Serializable {
     /** One centred clip, one centre crop: the evaluation view of {@link ClipSource#eval(java.nio.file.Path)}. */
     public static final TestViews SINGLE = new TestViews(1, 1);
 
+    /** Checks that there is at least one clip and that crops is 1 or 3. */
     public TestViews {
         if (clips < 1) throw new IllegalArgumentException("test clips per video must be at least 1, got " + clips);
         if (crops != 1 && crops != 3) throw new IllegalArgumentException("test crops must be 1 (centre) or 3 (three crops along the longer side), got " + crops);

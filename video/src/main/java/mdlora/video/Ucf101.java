@@ -18,6 +18,8 @@ public final class Ucf101 {
     private Ucf101() {}
 
     /**
+     * The training or test clips of one of UCF101's official splits.
+     *
      * @param root     folder holding one folder per class
      * @param splitDir folder holding classInd.txt and the split lists
      * @param split    1, 2 or 3

@@ -8,6 +8,7 @@ import java.nio.file.Path;
  * it, and what to do about it, so that a user who sees only the message can fix the input.
  */
 public final class VideoFormatException extends IOException {
+    /** The video file at fault. */
     private final Path file;
 
     /** A file holding {@code found}, which the user can fix by {@code remedy}. */

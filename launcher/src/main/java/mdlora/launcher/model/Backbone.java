@@ -1,14 +1,13 @@
 package mdlora.launcher.model;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
+import mdlora.backbone.ShippedBackbone;
 import mdlora.launcher.config.ConfigException;
 import mdlora.nn.ViTCheckpoint;
 import mdlora.nn.ViTConfig;
@@ -16,8 +15,8 @@ import mdlora.nn.VisionTransformer;
 import mdlora.tensor.Rng;
 
 /**
- * The image-pretrained ViT a run starts from: the one shipped in the jar ({@code builtin}, made by
- * {@code mdlora pretrain}), a timm or Hugging Face ViT checkpoint file, or a model folder (a hub download:
+ * The image-pretrained ViT a run starts from: the one shipped in mdlora-backbone ({@code builtin}: {@link ShippedBackbone},
+ * made by {@code mdlora pretrain}), a timm or Hugging Face ViT checkpoint file, or a model folder (a hub download:
  * model.safetensors with config.json and preprocessor_config.json). The kinds read are those of
  * {@link ViTCheckpoint}: plain, CLIP-style, average-pooled, layer-scaled and DeiT (distilled) ViTs. Sizes and the
  * kind come from the tensors; attention heads, layer-norm eps, pooling and normalisation from the hub files, or
@@ -27,8 +26,6 @@ import mdlora.tensor.Rng;
 public final class Backbone {
     /** The spec that names the shipped backbone. */
     public static final String BUILTIN = "builtin";
-    private static final String RESOURCE_DIR = "/mdlora/backbone/";
-    private static final String[] RESOURCE_FILES = {"model.safetensors", "config.json", "preprocessor_config.json"};
 
     private final ViTCheckpoint checkpoint;
     private final ViTConfig config;
@@ -55,20 +52,10 @@ public final class Backbone {
         }
     }
 
-    /** The shipped files copied out of the jar into a temporary folder (the reader maps files, not streams). */
+    /** The shipped backbone copied out of its jar (the reader maps files, not streams). */
     private static Path extractBuiltin() {
         try {
-            Path dir = Files.createTempDirectory("mdlora-backbone");
-            for (String name : RESOURCE_FILES) {
-                try (InputStream in = Backbone.class.getResourceAsStream(RESOURCE_DIR + name)) {
-                    if (in == null) throw new IllegalStateException("the launcher jar lacks " + RESOURCE_DIR + name + "; rebuild it (./mdlora build)");
-                    Path target = dir.resolve(name);
-                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                    target.toFile().deleteOnExit();
-                }
-            }
-            dir.toFile().deleteOnExit();
-            return dir.resolve(RESOURCE_FILES[0]);
+            return ShippedBackbone.extract();
         } catch (IOException e) {
             throw new IllegalStateException("cannot extract the shipped backbone: " + e.getMessage(), e);
         }

@@ -44,6 +44,8 @@ public final class VideoClassifier extends Module {
     private final ModuleList heads;
 
     /**
+     * A classifier with a new head per domain on {@code backbone}'s averaged frame features.
+     *
      * @param backbone    a ViT without head (numClasses 0)
      * @param headDropout dropout on the averaged features before the heads while training (0 for none)
      * @param rng         initialises the heads (PyTorch's Linear init) and draws dropout masks

@@ -21,11 +21,13 @@ public final class AtomicFile {
     /** Writes the complete content into the file it is given, which does not exist yet. */
     @FunctionalInterface
     public interface Writer {
+        /** Writes the content into {@code file}; an exception leaves the target as it was. */
         void writeTo(Path file) throws IOException;
     }
 
     private AtomicFile() {}
 
+    /** Replaces {@code target} with what {@code writer} writes, atomically (see above). */
     public static void write(Path target, Writer writer) throws IOException {
         Path file = target.toAbsolutePath();
         Path dir = file.getParent();
@@ -56,10 +58,12 @@ public final class AtomicFile {
         syncDirectory(file.getParent());
     }
 
+    /** Replaces {@code target} with {@code text} in UTF-8, atomically. */
     public static void writeString(Path target, String text) throws IOException {
         write(target, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
     }
 
+    /** Replaces {@code target} with {@code bytes}, atomically. */
     public static void writeBytes(Path target, byte[] bytes) throws IOException {
         write(target, tmp -> Files.write(tmp, bytes));
     }

@@ -2,9 +2,31 @@ package mdlora.tensor.io;
 
 /** Element types of the safetensors format, named as in its header; all little-endian. */
 public enum DType {
-    F64(8), F32(4), F16(2), BF16(2),
-    I64(8), I32(4), I16(2), I8(1),
-    U64(8), U32(4), U16(2), U8(1),
+    /** IEEE 754 double. */
+    F64(8),
+    /** IEEE 754 single: mdlora's own type. */
+    F32(4),
+    /** IEEE 754 half. */
+    F16(2),
+    /** bfloat16: a float's upper 16 bits. */
+    BF16(2),
+    /** Signed 64-bit integer. */
+    I64(8),
+    /** Signed 32-bit integer. */
+    I32(4),
+    /** Signed 16-bit integer. */
+    I16(2),
+    /** Signed byte. */
+    I8(1),
+    /** Unsigned 64-bit integer. */
+    U64(8),
+    /** Unsigned 32-bit integer. */
+    U32(4),
+    /** Unsigned 16-bit integer. */
+    U16(2),
+    /** Unsigned byte. */
+    U8(1),
+    /** A byte holding 0 or 1. */
     BOOL(1);
 
     private final int size;

@@ -2,6 +2,7 @@ package mdlora.tensor.io;
 
 /** Malformed JSON text; the message says where (line, column) and what was expected there. */
 public final class JsonException extends IllegalArgumentException {
+    /** Where in the text the defect was found. */
     private final int offset;
 
     JsonException(String message, int offset) {

@@ -78,6 +78,7 @@ public final class SafetensorsFile implements AutoCloseable {
         return buffer.flip();
     }
 
+    /** The file read. */
     public Path path() {
         return path;
     }
@@ -87,14 +88,17 @@ public final class SafetensorsFile implements AutoCloseable {
         return List.copyOf(header.tensors().keySet());
     }
 
+    /** Whether the file holds a tensor named {@code name}. */
     public boolean contains(String name) {
         return header.tensors().containsKey(name);
     }
 
+    /** The stored element type of tensor {@code name}. */
     public DType dtype(String name) {
         return entry(name).dtype();
     }
 
+    /** The shape of tensor {@code name}. */
     public int[] shape(String name) {
         return entry(name).shape().clone();
     }

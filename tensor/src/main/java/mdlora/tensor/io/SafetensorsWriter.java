@@ -38,6 +38,9 @@ public final class SafetensorsWriter {
 
     private record Pending(DType dtype, int[] shape, Encoder encoder) {}
 
+    /** An empty file to be: add tensors and metadata, then {@link #write}. */
+    public SafetensorsWriter() {}
+
     private final Map<String, Pending> tensors = new HashMap<>();
     private final Map<String, String> metadata = new LinkedHashMap<>();
 
