@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import mdlora.launcher.analysis.Analysis;
 import mdlora.launcher.report.RunReport;
 import mdlora.launcher.run.RunDir;
+import mdlora.launcher.run.RunLock;
 import mdlora.launcher.train.TrainedRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,8 +30,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         TrainedRun trained = TrainedRun.load(dir);
         if (trained.model().lora() == null) throw new UserError(dir.path() + " trained only the heads (head-only): it has no LoRAs to analyse");
         Map<String, Object> analysis = Analysis.of(trained.model().lora(), trained.config().lora.tau);
-        dir.writeJson("analysis.json", analysis);
-        RunReport.write(dir, "train");
+        RunLock.whenFree(dir, "analysis.json", () -> {
+            dir.writeJson("analysis.json", analysis);
+            RunReport.write(dir, "train");
+        });
         print(analysis);
         System.out.println("report: " + dir.file("report.html"));
         return 0;

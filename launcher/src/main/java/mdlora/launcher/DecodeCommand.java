@@ -3,6 +3,7 @@ package mdlora.launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import mdlora.launcher.config.Settings.Range;
@@ -40,6 +41,9 @@ final class DecodeCommand implements Callable<Integer> {
         Range.NON_NEGATIVE.check("--size", size);
         try (Clip c = Clip.open(clip)) {
             int[] indices = FrameSampler.uniform(frames).eval(c.frameCount());
+            if (frames > c.frameCount()) // as training and evaluation sample such a clip: frames repeat
+                System.err.println("mdlora decode: " + clip + " has only " + c.frameCount() + " frames; the " + frames + " sampled repeat them ("
+                        + Arrays.stream(indices).distinct().count() + " distinct)");
             List<RgbImage> images = c.read(indices);
             if (size > 0) images = images.stream().map(f -> Resize.shorterSideTo(f, size)).toList();
             try {

@@ -80,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
     /** One run of the pair, with {@code train}'s own code; its final top-1 per domain, or null when stopped. */
     private static Map<String, Double> train(Path out, Settings settings, int stopAfter) throws IOException {
         RunFlags.Session session = RunFlags.fresh(out, "demo", settings);
-        FineTuning fineTuning = FineTuning.prepare(session.settings());
+        FineTuning fineTuning = session.fineTuning();
         RunDir run = session.open();
         System.err.println("mdlora demo: " + label(session.settings()) + " -> " + run.path());
         try (StopSignal stop = StopSignal.install()) {

@@ -12,6 +12,7 @@ import mdlora.launcher.data.ClipPipeline;
 import mdlora.launcher.data.DomainData;
 import mdlora.launcher.report.RunReport;
 import mdlora.launcher.run.RunDir;
+import mdlora.launcher.run.RunLock;
 import mdlora.launcher.train.Diverged;
 import mdlora.launcher.train.Evaluator;
 import mdlora.launcher.train.Scores;
@@ -69,8 +70,11 @@ final class EvalCommand implements Callable<Integer> {
         } catch (Diverged e) {
             throw new UserError(dir.checkpoint() + " (step " + trained.steps() + "): " + e.getMessage() + "; eval.json not written");
         }
-        Scores.write(dir, trained.steps(), views, scores, data);
-        RunReport.write(dir, "train");
+        Map<String, Evaluator.Score> scored = scores;
+        RunLock.whenFree(dir, "eval.json", () -> {
+            Scores.write(dir, trained.steps(), views, scored, data);
+            RunReport.write(dir, "train");
+        });
         System.out.println("after " + trained.steps() + " steps; " + Scores.protocol(views) + ":");
         System.out.print(Scores.table(scores).toText());
         return 0;

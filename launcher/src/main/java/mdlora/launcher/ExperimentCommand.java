@@ -140,7 +140,7 @@ final class ExperimentCommand implements Callable<Integer> {
     private static Map<String, Double> runCell(Path out, Settings settings, int stopAfter) throws IOException {
         if (Files.exists(out.resolve("eval.json"))) return Scores.readTop1(RunDir.open(out));
         RunFlags.Session session = Files.exists(out.resolve("config.json")) ? RunFlags.resume(RunDir.open(out)) : RunFlags.fresh(out, "cell", settings);
-        FineTuning fineTuning = FineTuning.prepare(session.settings());
+        FineTuning fineTuning = session.fineTuning();
         RunDir run = session.open();
         System.err.println("mdlora experiment: " + run.path());
         try (StopSignal stop = StopSignal.install()) {

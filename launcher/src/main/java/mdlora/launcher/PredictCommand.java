@@ -22,6 +22,7 @@ import mdlora.tensor.Tensor;
 import mdlora.tensor.io.SafetensorsFile;
 import mdlora.tensor.io.SafetensorsWriter;
 import mdlora.video.ClipSource;
+import mdlora.video.VideoFormatException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -75,9 +76,16 @@ final class PredictCommand implements Callable<Integer> {
         if (trained.model().lora() != null) trained.model().lora().merge(domain);
         model.eval();
         ClipSource source = ClipPipeline.source(trained.config(), trained.model().backboneConfig());
+        List<String> unreadable = new ArrayList<>();
         try (var noGrad = Autograd.noGrad()) {
             for (Path clip : clips) {
-                Tensor input = source.eval(clip).unsqueeze(0);
+                Tensor input;
+                try {
+                    input = source.eval(clip).unsqueeze(0);
+                } catch (IOException e) { // one bad clip among many: predict the rest, then fail naming it
+                    unreadable.add(e instanceof VideoFormatException ? e.getMessage() : clip + ": " + Main.describe(e));
+                    continue;
+                }
                 Tensor logits = model.forward(Variable.constant(input), new int[] {d}).groups().getFirst().logits().data();
                 for (int c = 0; c < logits.size(1); c++)
                     if (!Float.isFinite(logits.get(0, c)))
@@ -89,6 +97,9 @@ final class PredictCommand implements Callable<Integer> {
                     System.out.printf(Locale.ROOT, "  %6.2f%%  %s%n", 100 * probabilities.get(0, c), classes.get(c));
             }
         }
+        if (!unreadable.isEmpty())
+            throw new UserError(unreadable.size() + " of " + clips.size() + " clips could not be read" + (unreadable.size() < clips.size()
+                    ? " (the others are predicted above)" : "") + ": " + String.join("; ", unreadable));
         return 0;
     }
 

@@ -14,6 +14,7 @@ import mdlora.launcher.model.HubConfig;
 import mdlora.launcher.pretrain.PretrainJob;
 import mdlora.launcher.report.RunReport;
 import mdlora.launcher.run.RunDir;
+import mdlora.launcher.run.RunLock;
 import mdlora.launcher.train.Optimization;
 import mdlora.launcher.train.StopSignal;
 import mdlora.launcher.train.Trainer;
@@ -63,15 +64,16 @@ final class PretrainCommand implements Callable<Integer> {
         var trainer = new Trainer.Settings(steps, config.train.evalEvery, config.train.checkpointEvery, config.train.gradClip, run.stopAfter());
         System.err.println("mdlora pretrain: " + describe(job.model().config()) + " -> " + dir.path());
         Trainer.Result result;
-        try (StopSignal stop = StopSignal.install()) {
-            result = new Trainer(dir, trainer, job, optimization.optimizer(), optimization.scheduler(), stop).run();
+        Path backbone;
+        try (RunLock lock = RunLock.acquire(dir); StopSignal stop = StopSignal.install()) {
+            result = new Trainer(dir, trainer, job, optimization.optimizer(), optimization.scheduler(), stop).run(step -> dir.recordChanges(config, session.changes(), step));
             if (result.stopped()) {
                 System.out.println("stopped after step " + result.steps() + "; checkpoint saved. Continue with: mdlora pretrain --resume " + dir.path());
                 return stop.requested() ? 130 : 0;
             }
+            backbone = writeBackbone(job.model(), dir.file("backbone"));
+            RunReport.write(dir, "pretrain");
         }
-        Path backbone = writeBackbone(job.model(), dir.file("backbone"));
-        RunReport.write(dir, "pretrain");
         System.out.printf(Locale.ROOT, "held-out shape accuracy %.1f%% after %d steps%nbackbone: %s%n",
                 100 * result.accuracy().get("shapes"), result.steps(), backbone);
         return 0;

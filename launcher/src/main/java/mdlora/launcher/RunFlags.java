@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,8 +13,7 @@ import mdlora.launcher.config.DomainSpec;
 import mdlora.launcher.config.Preset;
 import mdlora.launcher.config.Settings;
 import mdlora.launcher.run.RunDir;
-import mdlora.launcher.run.RunLock;
-import mdlora.launcher.train.Checkpoint;
+import mdlora.launcher.train.FineTuning;
 import mdlora.tensor.Parallel;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -140,28 +138,21 @@ final class RunFlags {
 
     /**
      * A run's settings and where it lives: an existing run folder, or the folder a new run will get; and
-     * the learning-rate settings a resume changes (config key without section: value).
+     * the learning-rate settings a resume changes (config key without section: value), which
+     * {@link FineTuning} records once the checkpoint has loaded.
      */
     record Session(Settings settings, RunDir resumed, Path out, String name, Map<String, Object> changes) {
-        /**
-         * The run folder: the resumed one (its config.json updated with the changes, which metrics.jsonl
-         * records at the checkpoint's step), or a new one with the settings written into it.
-         */
+        /** The run folder: the resumed one, untouched, or a new one with the settings written into it. */
         RunDir open() throws IOException {
-            if (resumed != null) {
-                if (!changes.isEmpty()) {
-                    try (RunLock lock = RunLock.acquire(resumed)) {
-                        int step = Checkpoint.exists(resumed.checkpoint()) ? Checkpoint.step(resumed.checkpoint()) : 0;
-                        resumed.metrics().truncateAfter(step);
-                        resumed.metrics().append(new LinkedHashMap<>(Map.of("step", step, "kind", "settings", "train", changes)));
-                        resumed.writeSettings(settings);
-                    }
-                }
-                return resumed;
-            }
+            if (resumed != null) return resumed;
             RunDir run = RunDir.create(out, name);
             run.writeSettings(settings);
             return run;
+        }
+
+        /** The fine-tuning of this session's settings, which records a resume's changes once its checkpoint has loaded. */
+        FineTuning fineTuning() {
+            return FineTuning.prepare(settings, changes);
         }
     }
 }

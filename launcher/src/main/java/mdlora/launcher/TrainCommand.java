@@ -37,7 +37,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RunFlags.Session session = run.session(settings);
-        FineTuning fineTuning = FineTuning.prepare(session.settings());
+        FineTuning fineTuning = session.fineTuning();
         RunDir dir = session.open();
         if (session.resumed() == null) System.err.println("mdlora train: run folder " + dir.path());
         try (StopSignal stop = StopSignal.install(); StepCompute steps = compute.apply(session.settings(), stop)) {

@@ -245,4 +245,43 @@ class FaultInjectionTest {
         assertOneLine(Launcher.run(line("train", flags, "--out", run.toString())), "after step 1", "is not finite", "no checkpoint was written");
         assertFalse(Files.exists(run.resolve("checkpoint.safetensors")));
     }
+
+    @Test
+    void aResumeThatFailsWritesNothingEvenWithANewLearningRate() throws Exception {
+        Path run = copy("refusedlr");
+        Path lists = run.resolve("datasets.json");
+        Files.writeString(lists, Files.readString(lists).replaceFirst("sha256 [0-9a-f]+", "sha256 0000000000000000"));
+        String config = Files.readString(run.resolve("config.json")), metrics = Files.readString(run.resolve("metrics.jsonl"));
+        assertOneLine(Launcher.run("train", "--resume", run.toString(), "--lr", "1e-4"), "dataset changed");
+        assertEquals(config, Files.readString(run.resolve("config.json")), "a failed resume rewrote config.json");
+        assertEquals(metrics, Files.readString(run.resolve("metrics.jsonl")), "a failed resume logged its settings");
+    }
+
+    @Test
+    void aChangedOrDamagedBackboneIsRefusedNamingIt() throws Exception {
+        Path run = copy("backbone");
+        byte[] good = Files.readAllBytes(backbone);
+        byte[] flipped = good.clone();
+        flipped[flipped.length - 4] ^= 0x01; // the lowest bit of the last weight: still a finite, plausible number
+        Files.write(backbone, flipped);
+        try {
+            assertOneLine(Launcher.run("eval", "--run", run.toString()), "the backbone changed since the run started", backbone.toString(), "fingerprint (was sha256 ");
+            assertOneLine(Launcher.run("train", "--resume", run.toString()), "the backbone changed since the run started", backbone.toString());
+        } finally {
+            Files.write(backbone, good);
+        }
+        ok("eval", "--run", run.toString());
+    }
+
+    @Test
+    void aFrameCacheFilledByAnotherSeedChangesNoLoss() throws Exception {
+        List<String> flags = Launcher.tinyTraining(data, backbone, "--steps", "3", "--eval-every", "0");
+        Path shared = dir.resolve("cache-shared"), fresh = dir.resolve("cache-fresh");
+        ok(line("train", flags, "--seed", "2", "--cache", shared.toString(), "--out", dir.resolve("seed2").toString()));
+        ok(line("train", flags, "--seed", "1", "--cache", shared.toString(), "--out", dir.resolve("seed1-shared").toString()));
+        ok(line("train", flags, "--seed", "1", "--cache", fresh.toString(), "--out", dir.resolve("seed1-fresh").toString()));
+        String losses = Files.readString(dir.resolve("seed1-fresh/metrics.jsonl"));
+        assertTrue(losses.contains("\"loss\""), losses);
+        assertEquals(losses, Files.readString(dir.resolve("seed1-shared/metrics.jsonl")));
+    }
 }

@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import mdlora.tensor.Tensor;
 import mdlora.tensor.io.SafetensorsWriter;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,6 +108,8 @@ class UserErrorTest {
     @Test
     void runFolderIsNotReused() {
         fails("already holds a run", line("train", Launcher.tinyTraining(data, backbone), "--out", run.toString()));
+        Path file = run.resolve("config.json");
+        fails(file + " is a file; --out names the folder the run goes into", line("train", Launcher.tinyTraining(data, backbone), "--out", file.toString()));
     }
 
     @Test
@@ -112,5 +117,63 @@ class UserErrorTest {
         Launcher.Result r = Launcher.run("train", "--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("--rank-shared") && r.out().contains("--tau") && r.out().contains("Default: 0.95"), r.out());
+    }
+
+    /** A list-layout domain of two training clips (labels 0, 1) and one test clip, in {@code folder}; the files are written by the caller. */
+    private static Path listDomain(String folder) throws Exception {
+        Path root = Files.createDirectories(dir.resolve(folder).resolve("c"));
+        Files.copy(data.resolve("street/walk/test_000.mp4"), root.resolve("a.mp4"));
+        Files.copy(data.resolve("street/walk/train_000.mp4"), root.resolve("b.mp4"));
+        return root.getParent();
+    }
+
+    @Test
+    void datasetMistakesAreFoundBeforeTraining() throws Exception {
+        Path list = listDomain("list");
+        Files.writeString(list.resolve("test.txt"), "c/a.mp4 0\n");
+        Files.writeString(list.resolve("train.txt"), "");
+        fails(list.resolve("train.txt") + " lists no clips", line("train", Launcher.tinyTraining(data, backbone), "--domain", "l=list:" + list, "--out", dir.resolve("empty").toString()));
+        Files.writeString(list.resolve("train.txt"), "c/a.mp4 0\nc/b.mp4 1\n");
+        Files.writeString(list.resolve("test.txt"), "c/a.mp4 5\n");
+        fails("has label 5, but the training classes are 0..1 (list every class in classes.txt)",
+                line("train", Launcher.tinyTraining(data, backbone), "--domain", "l=list:" + list, "--out", dir.resolve("label").toString()));
+        assertFalse(Files.exists(dir.resolve("label")), "found before a run folder was made");
+        Files.delete(list.resolve("train.txt"));
+        Files.createDirectory(list.resolve("train.txt"));
+        fails(list.resolve("train.txt") + " is a folder", line("train", Launcher.tinyTraining(data, backbone), "--domain", "l=list:" + list, "--out", dir.resolve("folder").toString()));
+        fails("--image-size 33 is not a multiple of the backbone's patch size 8", line("train", Launcher.tinyTraining(data, backbone, "--image-size", "33"), "--out", dir.resolve("33").toString()));
+    }
+
+    @Test
+    void anUnreadableTrainingClipIsLoggedOnceAndCounted() throws Exception {
+        Path list = listDomain("broken");
+        Files.write(list.resolve("c/bad.mp4"), Arrays.copyOf(Files.readAllBytes(list.resolve("c/b.mp4")), 700));
+        Files.writeString(list.resolve("train.txt"), "c/a.mp4 0\nc/b.mp4 1\nc/bad.mp4 1\nc/a.mp4 0\n");
+        Files.writeString(list.resolve("test.txt"), "c/a.mp4 0\n");
+        List<String> flags = new ArrayList<>(Launcher.tinyTraining(data, backbone));
+        flags.subList(flags.indexOf("--domain"), flags.size()).clear(); // the list domain alone: 4 epochs of 2 batches
+        Launcher.Result r = ok(line("train", flags, "--batch", "2", "--steps", "8", "--eval-every", "0", "--domain", "l=list:" + list,
+                "--out", dir.resolve("broken-run").toString()));
+        assertEquals(1, r.err().lines().filter(l -> l.contains("skipped") && l.contains("bad.mp4")).count(), r.err());
+        assertTrue(r.err().contains("1 training clip was unreadable and left out of training: " + list.resolve("c/bad.mp4")), r.err());
+    }
+
+    @Test
+    void predictReadsEveryClipAndNamesTheBadOnes() throws Exception {
+        Path good = data.resolve("street/walk/test_000.mp4"), other = data.resolve("street/jump/test_000.mp4");
+        Path bad = Files.write(dir.resolve("bad.mp4"), Arrays.copyOf(Files.readAllBytes(good), 700));
+        Launcher.Result r = Launcher.run("predict", "--run", run.toString(), "--domain", "street", good.toString(), bad.toString(), other.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.out().contains(good.toString()) && r.out().contains(other.toString()), "the good clips are predicted: " + r.out());
+        String err = r.err().strip();
+        assertFalse(err.contains("\n") || err.contains("\tat "), err);
+        assertTrue(err.contains("1 of 3 clips could not be read (the others are predicted above): " + bad), err);
+    }
+
+    @Test
+    void decodingMoreFramesThanAClipHasSaysSo() {
+        Path clip = data.resolve("street/walk/test_000.mp4");
+        Launcher.Result r = ok("decode", clip.toString(), "--frames", "10", "--out", dir.resolve("f.safetensors").toString());
+        assertTrue(r.err().contains(clip + " has only 4 frames; the 10 sampled repeat them (4 distinct)"), r.err());
     }
 }

@@ -24,6 +24,7 @@ public final class ClipList {
      */
     public static Dataset load(Path listFile, Path root, String name, List<String> classes) throws IOException {
         List<ClipRecord> clips = new ArrayList<>();
+        if (Files.isDirectory(listFile)) throw new IOException(listFile + " is a folder, not a list of clips");
         List<String> lines = Files.readAllLines(listFile);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -33,6 +34,7 @@ public final class ClipList {
                 throw new IOException(listFile + ":" + (i + 1) + ": expected 'relative/path label', got '" + line + "'");
             clips.add(new ClipRecord(root.resolve(f[0]), parseLabel(listFile, i + 1, f[f.length - 1])));
         }
+        if (clips.isEmpty()) throw new IOException(listFile + " lists no clips");
         if (classes == null) {
             int max = clips.stream().mapToInt(ClipRecord::label).max().orElse(-1);
             classes = IntStream.rangeClosed(0, max).mapToObj(Integer::toString).toList();

@@ -2,16 +2,21 @@ package mdlora.video;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 import mdlora.tensor.Rng;
 import mdlora.tensor.Tensor;
 
 /**
  * Turns a clip into the model's input: sample frame indices ({@link FrameSampler}), decode those
  * frames ({@link Clip}), resize and crop and normalise them ({@link ClipTransform}) into a
- * {@code [T, 3, crop, crop]} tensor. With a {@link FrameCache}, the sampled, resized frames of a clip
- * are decoded once and read from the cache afterwards; for training that fixes each clip's frame
- * indices to those of its first draw (crops and flips stay random). Thread-safe.
+ * {@code [T, 3, crop, crop]} tensor. With a {@link FrameCache}, every frame of a clip is decoded and
+ * resized once and read from the cache afterwards; the cache holds only what does not depend on a
+ * seed (the decoded, resized frames), and the random choices (frames, crop, flip) are drawn after it,
+ * so a cache never changes a sample: warm, cold, filled by another seed or absent, the tensors are the
+ * same. Thread-safe.
  */
 public final class ClipSource {
     private final FrameSampler sampler;
@@ -41,14 +46,14 @@ public final class ClipSource {
 
     /** A training sample of {@code clip}: random frames, random crop and flip, all drawn from {@code rng}. */
     public Tensor train(Path clip, Rng rng) throws IOException {
-        // Frame draws get their own stream, so crops and flips are the same whether the cache is warm or cold.
-        List<RgbImage> frames = frames(clip, rng.fork(), null);
+        Rng frameDraws = rng.fork(); // its own stream, so that crops and flips do not depend on the clip's length
+        List<RgbImage> frames = frames(clip, n -> sampler.train(n, frameDraws), transform.resizeSize());
         return transform.train(frames, rng);
     }
 
     /** The evaluation sample of {@code clip}: centred frames and crop, the same every time. */
     public Tensor eval(Path clip) throws IOException {
-        return transform.eval(frames(clip, null, TestViews.SINGLE));
+        return transform.eval(frames(clip, n -> evalIndices(n, 1), transform.evalResizeSize(TestViews.SINGLE.crops())));
     }
 
     /**
@@ -56,7 +61,7 @@ public final class ClipSource {
      * the same every time; the frames of all its temporal clips are decoded in one pass.
      */
     public Tensor eval(Path clip, TestViews views) throws IOException {
-        List<RgbImage> frames = frames(clip, null, views);
+        List<RgbImage> frames = frames(clip, n -> evalIndices(n, views.clips()), transform.evalResizeSize(views.crops()));
         int t = sampler.frames();
         Tensor[] out = new Tensor[views.count()];
         for (int k = 0; k < views.clips(); k++) {
@@ -67,25 +72,53 @@ public final class ClipSource {
     }
 
     /**
-     * The sampled frames of {@code clip}, resized: training draws (rng given), or the frames of every
-     * temporal view of {@code views} one after another (rng null).
+     * Decodes and resizes every frame of {@code clip} (shorter side {@link ClipTransform#resizeSize()}, what
+     * training and single-view evaluation read) into the cache, unless it holds them already; without a cache, nothing.
      */
-    private List<RgbImage> frames(Path clip, Rng rng, TestViews views) throws IOException {
-        int shorter = rng == null ? transform.evalResizeSize(views.crops()) : transform.resizeSize();
-        String key = null;
-        if (cache != null) {
-            String sampling = rng != null ? "train-" : views.clips() == 1 ? "eval-" : "eval" + views.clips() + "-";
-            key = FrameCache.key(clip, sampling + sampler.id() + "-short" + shorter);
-            List<RgbImage> cached = cache.get(key);
-            if (cached != null) return cached;
+    public void fill(Path clip) throws IOException {
+        if (cache == null) return;
+        String key = key(clip, transform.resizeSize());
+        if (cache.open(key) == null) decodeInto(clip, key, transform.resizeSize());
+    }
+
+    /**
+     * The frames {@code choose} picks (given the clip's frame count) from {@code clip}, their shorter side resized
+     * to {@code shorter}: from the cache entry (reading only those frames), or decoded when it has none or a
+     * damaged one (then stored there).
+     */
+    private List<RgbImage> frames(Path clip, IntFunction<int[]> choose, int shorter) throws IOException {
+        if (cache == null) {
+            try (Clip c = Clip.open(clip)) {
+                return transform.resize(c.read(choose.apply(c.frameCount())), shorter);
+            }
         }
-        List<RgbImage> frames;
+        String key = key(clip, shorter);
+        FrameCache.Entry entry = cache.open(key);
+        if (entry == null) {
+            List<RgbImage> all = decodeInto(clip, key, shorter);
+            return pick(all, choose.apply(all.size()));
+        }
+        int[] indices = choose.apply(entry.frameCount()); // drawn once: a damaged frame is decoded afresh at the same index
+        List<RgbImage> frames = cache.read(entry, indices);
+        return frames != null ? frames : pick(decodeInto(clip, key, shorter), indices);
+    }
+
+    private static String key(Path clip, int shorter) throws IOException {
+        return FrameCache.key(clip, "all-short" + shorter);
+    }
+
+    /** Every frame of {@code clip}, decoded and resized to {@code shorter}, and stored in the cache under {@code key}. */
+    private List<RgbImage> decodeInto(Path clip, String key, int shorter) throws IOException {
+        List<RgbImage> all;
         try (Clip c = Clip.open(clip)) {
-            int[] indices = rng != null ? sampler.train(c.frameCount(), rng) : evalIndices(c.frameCount(), views.clips());
-            frames = transform.resize(c.read(indices), shorter);
+            all = transform.resize(c.read(IntStream.range(0, c.frameCount()).toArray()), shorter);
         }
-        if (cache != null) cache.put(key, frames);
-        return frames;
+        cache.put(key, all);
+        return all;
+    }
+
+    private static List<RgbImage> pick(List<RgbImage> frames, int[] indices) {
+        return Arrays.stream(indices).mapToObj(frames::get).toList();
     }
 
     /** The frame indices of {@code clips} temporal evaluation views, one view after another. */

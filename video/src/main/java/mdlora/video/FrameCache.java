@@ -2,10 +2,12 @@ package mdlora.video;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,49 +15,112 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.zip.CRC32;
 import mdlora.tensor.io.AtomicFile;
 
 /**
- * Sampled, resized frames of clips kept on disk, so that only the first epoch pays for decoding.
- * One file per key: magic, the key itself, frame count and size, the RGB bytes, and a CRC32 of all
- * of it. Files are written to a temporary name and renamed into place, so a crash mid-write leaves
- * no half entry; an entry that fails any check reads as missing and is rewritten. Keys name the
+ * The decoded, resized frames of clips kept on disk, so that each clip is decoded once; the entries
+ * hold nothing a seed chooses (see {@link ClipSource}), so runs of any seed share them. One file per
+ * key: magic, the key itself, frame count and size, a CRC32 of each frame, a CRC32 of this header, then
+ * the RGB bytes of every frame. A sample reads the header and only the frames it draws, each checked
+ * against its CRC. Files are written to a temporary name and renamed into place, so a crash mid-write
+ * leaves no half entry; an entry that fails any check reads as missing and is rewritten. Keys name the
  * clip by path, size and modification time ({@link #key}), so a changed clip is decoded afresh.
  * Safe for concurrent use by threads and processes sharing the folder.
  */
 public final class FrameCache {
-    private static final byte[] MAGIC = "MDLFRM01".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "MDLFRM02".getBytes(StandardCharsets.US_ASCII);
 
     private final Path dir;
+
+    /** An intact entry's header: where its frames are and what their CRCs must be. */
+    public static final class Entry {
+        private final Path file;
+        private final int width, height;
+        private final long dataStart;
+        private final int[] crcs;
+
+        private Entry(Path file, int width, int height, long dataStart, int[] crcs) {
+            this.file = file;
+            this.width = width;
+            this.height = height;
+            this.dataStart = dataStart;
+            this.crcs = crcs;
+        }
+
+        /** Frames in the entry: the clip's frame count. */
+        public int frameCount() {
+            return crcs.length;
+        }
+    }
 
     /** A cache in {@code dir}, created if needed. */
     public FrameCache(Path dir) throws IOException {
         this.dir = Files.createDirectories(dir);
     }
 
-    /** The key of {@code clip} sampled as {@code sampling} (any text that names the frames and size chosen). */
+    /** The key of {@code clip} read as {@code sampling} (any text that names the frames and size kept). */
     public static String key(Path clip, String sampling) throws IOException {
         BasicFileAttributes a = Files.readAttributes(clip, BasicFileAttributes.class);
         return clip.toAbsolutePath().normalize() + "|" + a.size() + "|" + a.lastModifiedTime().toMillis() + "|" + sampling;
     }
 
-    /** The frames stored under {@code key}, or null when there is no intact entry. */
-    public List<RgbImage> get(String key) throws IOException {
+    /** The header of the entry stored under {@code key}, or null when there is no intact one. */
+    public Entry open(String key) throws IOException {
         Path file = fileFor(key);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+            int fixed = MAGIC.length + 4 + keyBytes.length + 12;
+            ByteBuffer head = ByteBuffer.allocate(fixed);
+            if (ch.read(head, 0) != fixed) return null;
+            byte[] h = head.array();
+            if (!Arrays.equals(h, 0, MAGIC.length, MAGIC, 0, MAGIC.length) || head.getInt(MAGIC.length) != keyBytes.length
+                    || !Arrays.equals(h, MAGIC.length + 4, MAGIC.length + 4 + keyBytes.length, keyBytes, 0, keyBytes.length))
+                return null;
+            int n = head.getInt(fixed - 12), w = head.getInt(fixed - 8), hgt = head.getInt(fixed - 4);
+            if (n < 1 || w < 1 || hgt < 1 || n > (1 << 20)) return null;
+            ByteBuffer table = ByteBuffer.allocate(4 * n + 8);
+            if (ch.read(table, fixed) != table.capacity()) return null;
+            CRC32 crc = new CRC32();
+            crc.update(h);
+            crc.update(table.array(), 0, 4 * n);
+            if (table.getLong(4 * n) != crc.getValue()) return null;
+            long dataStart = fixed + 4L * n + 8;
+            if (ch.size() != dataStart + (long) n * 3 * w * hgt) return null;
+            int[] crcs = new int[n];
+            for (int i = 0; i < n; i++) crcs[i] = table.getInt(4 * i);
+            return new Entry(file, w, hgt, dataStart, crcs);
         } catch (NoSuchFileException e) {
             return null;
         }
-        return decode(bytes, key);
+    }
+
+    /** The frames at {@code indices} (each below {@link Entry#frameCount()}) of {@code entry}, or null when one fails its CRC. */
+    public List<RgbImage> read(Entry entry, int... indices) throws IOException {
+        int size = 3 * entry.width * entry.height;
+        List<RgbImage> frames = new ArrayList<>(indices.length);
+        try (FileChannel ch = FileChannel.open(entry.file, StandardOpenOption.READ)) {
+            for (int i : indices) {
+                ByteBuffer px = ByteBuffer.allocate(size);
+                if (ch.read(px, entry.dataStart + (long) i * size) != size || (int) crc(px.array(), size) != entry.crcs[i]) return null;
+                frames.add(new RgbImage(entry.width, entry.height, px.array()));
+            }
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        return frames;
+    }
+
+    /** Every frame stored under {@code key}, or null when there is no intact entry. */
+    public List<RgbImage> get(String key) throws IOException {
+        Entry entry = open(key);
+        return entry == null ? null : read(entry, IntStream.range(0, entry.frameCount()).toArray());
     }
 
     /** Stores {@code frames} (all of one size) under {@code key}, replacing any earlier entry. */
     public void put(String key, List<RgbImage> frames) throws IOException {
-        byte[] bytes = encode(key, frames);
-        AtomicFile.writeBytes(fileFor(key), bytes);
+        AtomicFile.writeBytes(fileFor(key), encode(key, frames));
     }
 
     private Path fileFor(String key) {
@@ -68,39 +133,19 @@ public final class FrameCache {
     }
 
     private static byte[] encode(String key, List<RgbImage> frames) {
-        int w = frames.getFirst().width(), h = frames.getFirst().height();
+        int n = frames.size(), w = frames.getFirst().width(), h = frames.getFirst().height(), size = 3 * w * h;
         byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer out = ByteBuffer.allocate(MAGIC.length + 4 + keyBytes.length + 12 + frames.size() * 3 * w * h + 8);
-        out.put(MAGIC).putInt(keyBytes.length).put(keyBytes).putInt(frames.size()).putInt(w).putInt(h);
+        int fixed = MAGIC.length + 4 + keyBytes.length + 12;
+        ByteBuffer out = ByteBuffer.allocate(fixed + 4 * n + 8 + n * size);
+        out.put(MAGIC).putInt(keyBytes.length).put(keyBytes).putInt(n).putInt(w).putInt(h);
         for (RgbImage f : frames) {
             if (f.width() != w || f.height() != h)
                 throw new IllegalArgumentException("frames of one cache entry must share a size: " + f.width() + "x" + f.height() + " vs " + w + "x" + h);
-            out.put(f.pixels());
+            out.putInt((int) crc(f.pixels(), size));
         }
         out.putLong(crc(out.array(), out.position()));
+        for (RgbImage f : frames) out.put(f.pixels());
         return out.array();
-    }
-
-    /** The frames in {@code bytes}, or null when they are not an intact entry for {@code key}. */
-    private static List<RgbImage> decode(byte[] bytes, String key) {
-        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-        int header = MAGIC.length + 4 + keyBytes.length + 12;
-        if (bytes.length < header + 8) return null;
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        if (in.getLong(bytes.length - 8) != crc(bytes, bytes.length - 8)) return null;
-        if (!Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length) || in.getInt(MAGIC.length) != keyBytes.length
-                || !Arrays.equals(bytes, MAGIC.length + 4, MAGIC.length + 4 + keyBytes.length, keyBytes, 0, keyBytes.length))
-            return null;
-        in.position(MAGIC.length + 4 + keyBytes.length);
-        int n = in.getInt(), w = in.getInt(), h = in.getInt();
-        if (n < 1 || w < 1 || h < 1 || (long) n * 3 * w * h != bytes.length - 8 - header) return null;
-        List<RgbImage> frames = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            byte[] px = new byte[3 * w * h];
-            in.get(px);
-            frames.add(new RgbImage(w, h, px));
-        }
-        return frames;
     }
 
     private static long crc(byte[] bytes, int length) {

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,8 +23,8 @@ import mdlora.tensor.Tensor;
  * batches, their clips and every random draw are fixed by the seed and epoch when the epoch starts,
  * each clip with its own random stream, so the batches are the same whatever the number of workers.
  * Workers fill at most {@code prefetch} batches ahead of the consumer. A clip that cannot be read
- * ({@link IOException}, e.g. a {@link VideoFormatException}) is logged with its file and cause,
- * counted in {@link #skipped()}, and left out of its batch; the epoch goes on.
+ * ({@link IOException}, e.g. a {@link VideoFormatException}) is left out of its batch and the epoch
+ * goes on; it is logged with its file and cause the first time only, and listed in {@link #unreadable()}.
  */
 public final class Loader implements AutoCloseable {
     /** How batches draw on domains. */
@@ -64,12 +66,13 @@ public final class Loader implements AutoCloseable {
     private final Consumer<String> log;
     private final ExecutorService workers;
     private final AtomicInteger skipped = new AtomicInteger();
+    private final Set<Path> unreadable = ConcurrentHashMap.newKeySet();
 
     /**
      * A loader over the datasets of every domain; nothing is read until {@link #epoch} is called.
      *
      * @param domains one dataset per domain; a batch's domain indices refer to this list
-     * @param log     receives one line per skipped clip
+     * @param log     receives one line per unreadable clip, the first time it fails
      */
     public Loader(List<Dataset> domains, ClipSource source, Options options, Consumer<String> log) {
         if (domains.isEmpty()) throw new IllegalArgumentException("a loader needs at least one dataset");
@@ -88,6 +91,11 @@ public final class Loader implements AutoCloseable {
     /** Clips skipped as unreadable so far, over all epochs. */
     public int skipped() {
         return skipped.get();
+    }
+
+    /** The clips that could not be read so far, each once, in path order. */
+    public List<Path> unreadable() {
+        return unreadable.stream().sorted().toList();
     }
 
     /** Batches one epoch plans (fewer come out when every clip of a batch is skipped). */
@@ -208,7 +216,9 @@ public final class Loader implements AutoCloseable {
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof IOException cause)) throw new IllegalStateException("loading " + slot.clip().path() + " failed", e.getCause());
                     skipped.incrementAndGet();
-                    log.accept("skipped " + (cause instanceof VideoFormatException ? cause.getMessage() : slot.clip().path() + ": " + cause));
+                    if (unreadable.add(slot.clip().path()))
+                        log.accept("skipped " + (cause instanceof VideoFormatException ? cause.getMessage() : slot.clip().path() + ": " + cause)
+                                + " (left out of every epoch; logged once)");
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while waiting for clip " + slot.clip().path(), e);

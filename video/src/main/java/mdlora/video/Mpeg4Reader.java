@@ -5,10 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 import org.jcodec.common.model.Picture;
 
 /**
@@ -27,7 +24,7 @@ import org.jcodec.common.model.Picture;
  * to the GOP before) and the wanted B-VOPs themselves, never the B-VOPs in between, which no frame
  * refers to. Not thread-safe: one reader per thread.
  */
-final class Mpeg4Reader implements VideoFile {
+final class Mpeg4Reader extends DecodingReader {
     /** The compressed frames of a stream in file (decode) order, read on demand. */
     interface Packets extends AutoCloseable {
         int count();
@@ -158,31 +155,13 @@ final class Mpeg4Reader implements VideoFile {
     public void verify() {}
 
     @Override
-    public List<RgbImage> read(int... frames) throws IOException {
-        return read(frames, Bt601::toRgb);
-    }
-
-    /** The luma planes of the given frames; tests compare them with ffmpeg's. */
-    List<byte[]> readLuma(int... frames) throws IOException {
-        return read(frames, Bt601::luma);
-    }
-
-    private <T> List<T> read(int[] frames, Function<Picture, T> convert) throws IOException {
-        int[] wanted = new int[frames.length];
-        for (int i = 0; i < frames.length; i++) {
-            if (frames[i] < 0 || frames[i] >= frameCount())
-                throw new IndexOutOfBoundsException(file + ": frame " + frames[i] + " asked, the clip has frames 0.." + (frameCount() - 1));
-            wanted[i] = presentationToDecode[frames[i]];
-        }
-        Map<Integer, T> decoded = new HashMap<>();
-        for (int target : Arrays.stream(wanted).distinct().sorted().toArray()) decoded.put(target, convert.apply(picture(target)));
-        List<T> out = new ArrayList<>(frames.length);
-        for (int d : wanted) out.add(decoded.get(d));
-        return out;
+    int decodeIndex(int frame) {
+        return presentationToDecode[frame];
     }
 
     /** The picture of decode index {@code target}, decoding the anchors it needs first. */
-    private Picture picture(int target) throws IOException {
+    @Override
+    Picture picture(int target) throws IOException {
         Entry e = entries.get(target);
         int reference = e.anchor() ? target : previousAnchor(target); // the last anchor to decode
         int needsFrom = e.anchor() ? target : Math.max(0, previousAnchor(reference)); // the earliest anchor needed

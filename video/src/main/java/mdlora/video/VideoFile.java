@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * (Xvid, DivX) in AVI or MP4 ({@link Mpeg4Reader}). Anything else is refused on open with a
  * {@link VideoFormatException} naming the file, what it holds and what to do.
  */
-public sealed interface VideoFile extends Clip permits VideoReader, Mpeg4Reader {
+public sealed interface VideoFile extends Clip permits DecodingReader {
     /** Container, codec, profile, features, size, frame count and frame rate. */
     VideoInfo info();
 

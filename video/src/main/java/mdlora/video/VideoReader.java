@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
@@ -41,7 +40,7 @@ import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
  * frames come out in the order asked. Anything jcodec cannot read exactly is refused up front with
  * a {@link VideoFormatException} (see {@link H264Support}). Not thread-safe: one reader per thread.
  */
-public final class VideoReader implements VideoFile {
+public final class VideoReader extends DecodingReader {
     private static final Field THREADED = decoderThreadingSwitch();
     private static final Pattern MATROSKA_CODEC_ID = Pattern.compile("V_[A-Z0-9/_.]+");
 
@@ -259,38 +258,21 @@ public final class VideoReader implements VideoFile {
     }
 
     @Override
-    public List<RgbImage> read(int... frames) throws IOException {
-        return read(frames, Bt601::toRgb);
+    int decodeIndex(int frame) {
+        return samples.decodeIndex(frame);
     }
 
-    /** The luma planes of the given frames (see {@link Bt601#luma}); tests compare them with ffmpeg's. */
-    List<byte[]> readLuma(int... frames) throws IOException {
-        return read(frames, Bt601::luma);
-    }
-
-    private <T> List<T> read(int[] frames, Function<Picture, T> convert) throws IOException {
-        int[] wanted = new int[frames.length];
-        for (int i = 0; i < frames.length; i++) {
-            if (frames[i] < 0 || frames[i] >= frameCount())
-                throw new IndexOutOfBoundsException(file + ": frame " + frames[i] + " asked, the clip has frames 0.." + (frameCount() - 1));
-            wanted[i] = samples.decodeIndex(frames[i]);
+    /** Decodes forward from where the decoder stands, or from the last IDR frame at or before {@code target} when it stands past it or too far back. */
+    @Override
+    Picture picture(int target) throws IOException {
+        int start = seekPoint(target);
+        if (next < 0 || start > next || next > target) {
+            seek(start);
+            next = start;
         }
-        int[] inFileOrder = Arrays.stream(wanted).distinct().sorted().toArray();
-        Map<Integer, T> decoded = new HashMap<>();
-        for (int target : inFileOrder) {
-            int start = seekPoint(target);
-            if (next < 0 || start > next || next > target) {
-                seek(start);
-                next = start;
-            }
-            for (; next <= target; next++) {
-                Picture picture = decode(next);
-                if (Arrays.binarySearch(inFileOrder, next) >= 0) decoded.put(next, convert.apply(picture));
-            }
-        }
-        List<T> out = new ArrayList<>(frames.length);
-        for (int d : wanted) out.add(decoded.get(d));
-        return out;
+        Picture picture = null;
+        for (; next <= target; next++) picture = decode(next);
+        return picture;
     }
 
     /** The last key frame at or before {@code target} that is an IDR picture: only there does no later frame refer back past it. */

@@ -86,4 +86,49 @@ class FrameCacheTest {
         Files.setLastModifiedTime(clip, time);
         assertArrayEquals(first.toArray(), source.eval(clip).toArray());
     }
+
+    @Test
+    void aCacheFilledByOtherDrawsChangesNoTrainingSample() throws IOException {
+        Path clip = Files.copy(TestClips.clip("high.mp4"), dir.resolve("high.mp4"));
+        ClipTransform transform = new ClipTransform(32, 28, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f});
+        ClipSource uncached = new ClipSource(FrameSampler.uniform(4), transform, null);
+        ClipSource cached = new ClipSource(FrameSampler.uniform(4), transform, new FrameCache(dir.resolve("cache")));
+        cached.train(clip, new mdlora.tensor.Rng(1)); // seed 1 fills the cache
+        for (long seed : new long[] {2, 3, 1})
+            assertArrayEquals(uncached.train(clip, new mdlora.tensor.Rng(seed)).toArray(), cached.train(clip, new mdlora.tensor.Rng(seed)).toArray(),
+                    "seed " + seed + " read through a cache seed 1 filled");
+        assertArrayEquals(uncached.eval(clip).toArray(), cached.eval(clip).toArray());
+    }
+
+    @Test
+    void aSampleReadsOnlyItsFramesAndADamagedFrameIsDecodedAfresh() throws IOException {
+        FrameCache cache = new FrameCache(dir.resolve("cache"));
+        cache.put("k", frames());
+        Path entry;
+        try (Stream<Path> files = Files.list(dir.resolve("cache"))) {
+            entry = files.findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(entry);
+        bytes[bytes.length - 1] ^= 1; // in the last frame
+        Files.write(entry, bytes);
+        FrameCache.Entry e = cache.open("k");
+        assertEquals(2, e.frameCount(), "the header is intact");
+        assertSameFrames(frames().subList(0, 1), cache.read(e, 0));
+        assertNull(cache.read(e, 0, 1), "the damaged frame fails its CRC");
+
+        Path clip = Files.copy(TestClips.clip("high.mp4"), dir.resolve("high.mp4"));
+        ClipTransform transform = new ClipTransform(32, 28, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f});
+        ClipSource cached = new ClipSource(FrameSampler.uniform(4), transform, new FrameCache(dir.resolve("clips")));
+        cached.fill(clip);
+        Path clipEntry;
+        try (Stream<Path> files = Files.list(dir.resolve("clips"))) {
+            clipEntry = files.findFirst().orElseThrow();
+        }
+        byte[] clipBytes = Files.readAllBytes(clipEntry);
+        for (int i = clipBytes.length / 2; i < clipBytes.length; i += 997) clipBytes[i] ^= 1;
+        Files.write(clipEntry, clipBytes);
+        Tensor expected = new ClipSource(FrameSampler.uniform(4), transform, null).train(clip, new mdlora.tensor.Rng(5));
+        assertArrayEquals(expected.toArray(), cached.train(clip, new mdlora.tensor.Rng(5)).toArray(), "decoded afresh, same draws");
+        assertArrayEquals(expected.toArray(), cached.train(clip, new mdlora.tensor.Rng(5)).toArray(), "and rewritten");
+    }
 }

@@ -87,7 +87,7 @@ class LoaderTest {
     }
 
     @Test
-    void brokenClipsAreSkippedCountedAndLoggedWhileTheRestLoad() throws IOException {
+    void brokenClipsAreSkippedListedAndLoggedOnceWhileTheRestLoad() throws IOException {
         List<ClipRecord> clips = new ArrayList<>(domains.get(1).clips());
         List<String> broken = List.of("truncated.mp4", "random.mp4", "empty.mp4", "gmc.avi", "temporal.mp4", "truncated.avi");
         for (String name : broken.subList(0, broken.size() - 1)) clips.add(new ClipRecord(Files.copy(TestClips.clip(name), dir.resolve(name)), 0));
@@ -101,9 +101,14 @@ class LoaderTest {
             loaded = 0;
             while (batches.hasNext()) loaded += batches.next().size();
             assertEquals(broken.size(), loader.skipped());
+            try (Loader.Epoch again = loader.epoch(1)) {
+                while (again.hasNext()) again.next();
+            }
+            assertEquals(2 * broken.size(), loader.skipped(), "every epoch leaves them out");
+            assertEquals(broken.size(), loader.unreadable().size());
         }
         assertEquals(clips.size() - broken.size(), loaded);
-        assertEquals(broken.size(), log.size());
+        assertEquals(broken.size(), log.size(), "each broken clip is logged once, not every epoch");
         for (String name : broken) assertTrue(log.stream().anyMatch(l -> l.contains(name)), name + " not in " + log);
     }
 

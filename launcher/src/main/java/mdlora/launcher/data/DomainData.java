@@ -66,8 +66,11 @@ public record DomainData(List<DomainSpec> domains, List<Dataset> train, List<Dat
             if (!Files.isDirectory(path) && !d.layout().equals("synthetic"))
                 throw new ConfigException("domain '" + d.name() + "': no such folder " + path);
             try {
-                train.add(present(d, renamed(read(d, path, split, true), d.name()), "train", maxMissing, missing));
-                test.add(present(d, renamed(read(d, path, split, false), d.name()), "test", maxMissing, missing));
+                Dataset trainClips = present(d, renamed(read(d, path, split, true), d.name()), "train", maxMissing, missing);
+                Dataset testClips = present(d, renamed(read(d, path, split, false), d.name()), "test", maxMissing, missing);
+                requireUsable(trainClips, testClips);
+                train.add(trainClips);
+                test.add(testClips);
             } catch (IOException | IllegalArgumentException e) {
                 throw new ConfigException("domain '" + d.name() + "' (" + d.layout() + " at " + path + "): " + e.getMessage());
             }
@@ -105,6 +108,21 @@ public record DomainData(List<DomainSpec> domains, List<Dataset> train, List<Dat
         long listed = train.stream().mapToLong(Dataset::size).sum() + test.stream().mapToLong(Dataset::size).sum() + missing.size();
         return missing.size() + " of " + listed + " listed clips are missing and left out (" + counts.entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + "): list in " + listFile;
+    }
+
+    /**
+     * Clips to train and test on, and test labels the model has heads for: a test label beyond the training
+     * classes (a list layout without classes.txt names classes by the largest training label) would otherwise
+     * surface only at the final evaluation, after all the training.
+     */
+    private static void requireUsable(Dataset train, Dataset test) throws IOException {
+        if (train.clips().isEmpty()) throw new IOException("no training clips (an empty training list)");
+        if (test.clips().isEmpty()) throw new IOException("no test clips (an empty test list)");
+        int classes = train.classes().size();
+        for (var clip : test.clips())
+            if (clip.label() >= classes)
+                throw new IOException("test clip " + clip.path() + " has label " + clip.label() + ", but the training classes are 0.." + (classes - 1)
+                        + " (list every class in classes.txt)");
     }
 
     private static Dataset read(DomainSpec d, Path path, int split, boolean train) throws IOException {

@@ -1,7 +1,9 @@
 package mdlora.launcher.data;
 
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import mdlora.video.Batch;
 import mdlora.video.Loader;
@@ -83,6 +85,11 @@ public final class StepBatches implements AutoCloseable {
     private void cancelAhead() {
         for (Ahead a : ahead) a.pending().cancel();
         ahead.clear();
+    }
+
+    /** The training clips that could not be read so far. */
+    public List<Path> unreadable() {
+        return loader.unreadable();
     }
 
     /** Clips in one step's planned batch. */

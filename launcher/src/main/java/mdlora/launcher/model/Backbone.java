@@ -3,6 +3,9 @@ package mdlora.launcher.model;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Optional;
 import mdlora.backbone.ShippedBackbone;
 import mdlora.launcher.config.ConfigException;
@@ -27,11 +30,13 @@ public final class Backbone {
     private final ViTCheckpoint checkpoint;
     private final ViTConfig config;
     private final String source;
+    private final Path file;
 
-    private Backbone(ViTCheckpoint checkpoint, ViTConfig config, String source) {
+    private Backbone(ViTCheckpoint checkpoint, ViTConfig config, String source, Path file) {
         this.checkpoint = checkpoint;
         this.config = config;
         this.source = source;
+        this.file = file;
     }
 
     /** Reads {@code spec} ({@value #BUILTIN}, a .safetensors file or a model folder); {@code heads} > 0 overrides what the hub files say. */
@@ -41,7 +46,7 @@ public final class Backbone {
         try {
             ViTCheckpoint checkpoint = ViTCheckpoint.read(file);
             ViTConfig c = heads > 0 ? checkpoint.config().withHeads(heads) : checkpoint.config();
-            return new Backbone(checkpoint, c, spec);
+            return new Backbone(checkpoint, c, spec, Files.isDirectory(file) ? file.resolve(ViTCheckpoint.MODEL_FILE) : file);
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException("not a usable ViT backbone: " + e.getMessage());
         }
@@ -59,6 +64,23 @@ public final class Backbone {
     /** The checkpoint's configuration (its own image size, its head if it has one). */
     public ViTConfig config() {
         return config;
+    }
+
+    /**
+     * A SHA-256 of the weights file's bytes, which a run records so that a backbone changed or damaged after
+     * it started is refused on resume and evaluation (timm and Hugging Face files carry no checksum of their own).
+     */
+    public String fingerprint() {
+        try (var in = Files.newInputStream(file)) {
+            var sha = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) sha.update(buffer, 0, n);
+            return "sha256 " + HexFormat.of().formatHex(sha.digest(), 0, 8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read backbone " + file + ": " + e.getMessage());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** What the run's config named: {@value #BUILTIN}, the file or the folder. */
@@ -79,9 +101,8 @@ public final class Backbone {
      * backbone's own): the model's config carries them to whatever reads or exports it.
      */
     public VisionTransformer create(int imageSize, ViTConfig.Rgb mean, ViTConfig.Rgb std) {
+        requirePatchMultiple(imageSize);
         ViTConfig c = config().withNumClasses(0).withImageSize(imageSize).withNormalization(mean, std);
-        if (imageSize % c.patchSize() != 0)
-            throw new ConfigException("image size " + imageSize + " is not a multiple of the backbone's patch size " + c.patchSize());
         VisionTransformer vit = new VisionTransformer(c, new Rng(0));
         try {
             checkpoint.loadInto(vit, ViTCheckpoint.Mode.BACKBONE);
@@ -97,8 +118,17 @@ public final class Backbone {
      */
     public Optional<String> resampling(int imageSize) {
         if (imageSize == config.imageSize()) return Optional.empty();
+        requirePatchMultiple(imageSize);
         int from = config.gridSize(), to = imageSize / config.patchSize();
         return Optional.of("backbone " + source + " was trained on " + config.imageSize() + " px; at " + imageSize + " px its position embedding is resampled from "
                 + from + "x" + from + " to " + to + "x" + to + " patches (bicubic, antialiased, as timm)");
+    }
+
+    /** A frame size the backbone's patches tile; else an error naming the two nearest that do. */
+    private void requirePatchMultiple(int imageSize) {
+        int patch = config.patchSize();
+        if (imageSize % patch != 0)
+            throw new ConfigException("--image-size " + imageSize + " is not a multiple of the backbone's patch size " + patch + " (" + source + "); use "
+                    + Math.max(patch, imageSize / patch * patch) + " or " + (imageSize / patch + 1) * patch);
     }
 }

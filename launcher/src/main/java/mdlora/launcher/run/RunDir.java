@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import mdlora.launcher.config.ConfigException;
 import mdlora.launcher.config.Settings;
@@ -22,6 +23,7 @@ import mdlora.tensor.io.Json;
  *   adapters/                LoRA adapters and heads in PEFT's layout, one folder per domain
  *   domains.json             each domain's class names
  *   datasets.json            each domain's train and test list fingerprint (a resume refuses changed data)
+ *   backbone.json            the backbone's SHA-256 (resume, eval, predict and export refuse a changed backbone)
  *   eval.json                final per-domain accuracy
  *   analysis.json            effective dimensions, subspace sizes, domain overlaps ({@code analyze})
  *   report.html, plots/      the report and its SVG plots
@@ -47,6 +49,8 @@ public final class RunDir {
 
     /** {@code out} when given, else a fresh {@code runs/NAME-yyyyMMdd-HHmmss}; created. */
     public static Path folder(Path out, String name) throws IOException {
+        if (out != null && Files.exists(out) && !Files.isDirectory(out))
+            throw new ConfigException(out + " is a file; --out names the folder the run goes into");
         return Files.createDirectories(out != null ? out : fresh(Path.of("runs"), name));
     }
 
@@ -74,6 +78,17 @@ public final class RunDir {
 
     public void writeSettings(Settings settings) throws IOException {
         AtomicFile.writeString(file("config.json"), Json.writePretty(settings.toJson()) + "\n");
+    }
+
+    /**
+     * A resume's changed settings ({@code changes}: config key without section to new value; {@code settings}
+     * holds them): a {@code settings} line in metrics.jsonl at {@code step}, the checkpoint's, and config.json
+     * rewritten. Nothing when there are none.
+     */
+    public void recordChanges(Settings settings, Map<String, Object> changes, int step) throws IOException {
+        if (changes.isEmpty()) return;
+        metrics().append(new LinkedHashMap<>(Map.of("step", step, "kind", "settings", "train", changes)));
+        writeSettings(settings);
     }
 
     public Settings readSettings() {

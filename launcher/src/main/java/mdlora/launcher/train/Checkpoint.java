@@ -47,6 +47,7 @@ public final class Checkpoint {
         var writer = new SafetensorsWriter().metadata("format", "mdlora-checkpoint").metadata("step", Integer.toString(step));
         tensors.forEach((name, t) -> writer.put(name, t).metadata(CRC + name, crc(t)));
         if (Files.exists(file)) Files.move(file, previous(file), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        FaultPoint.reach("checkpoint", step);
         writer.write(file);
     }
 

@@ -3,6 +3,7 @@ package mdlora.launcher.train;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -49,13 +50,18 @@ public final class FineTuning {
     private final MultiDomainModel model;
     private final StepPlan plan;
     private final ClipSource source;
+    private final Map<String, Object> changes;
+    private final Map<String, Object> backbone;
 
-    private FineTuning(Settings config, DomainData data, MultiDomainModel model, StepPlan plan, ClipSource source) {
+    private FineTuning(Settings config, DomainData data, MultiDomainModel model, StepPlan plan, ClipSource source, Map<String, Object> changes,
+                       Map<String, Object> backbone) {
+        this.backbone = backbone;
         this.config = config;
         this.data = data;
         this.model = model;
         this.plan = plan;
         this.source = source;
+        this.changes = changes;
     }
 
     /**
@@ -63,6 +69,16 @@ public final class FineTuning {
      * here, before a run folder is made.
      */
     public static FineTuning prepare(Settings config) {
+        return prepare(config, Map.of());
+    }
+
+    /**
+     * As {@link #prepare(Settings)} for a resume that changes the learning-rate settings named in
+     * {@code changes} (config key without section: new value; {@code config} holds them already). They
+     * are written (config.json, and a {@code settings} line in metrics.jsonl at the checkpoint's step)
+     * only once the run's data and checkpoint have proved usable, so a resume that fails changes nothing.
+     */
+    public static FineTuning prepare(Settings config, Map<String, Object> changes) {
         DomainData data = DomainData.load(config.data.domains, config.data.split, config.data.maxMissing);
         ClipPipeline.testViews(config.train.testClips, config.train.testCrops); // a bad protocol fails here, not after training
         StepPlan plan = StepPlan.of(config.train, data.train(), data.names());
@@ -72,7 +88,7 @@ public final class FineTuning {
         Backbone backbone = Backbone.load(config.model.backbone, config.model.heads);
         takeFromBackbone(config, backbone);
         MultiDomainModel model = MultiDomainModel.create(config, backbone, domains);
-        return new FineTuning(config, data, model, plan, ClipPipeline.source(config, model.backboneConfig()));
+        return new FineTuning(config, data, model, plan, ClipPipeline.source(config, model.backboneConfig()), changes, fingerprint(backbone));
     }
 
     /**
@@ -108,16 +124,17 @@ public final class FineTuning {
     }
 
     private Outcome trainLocked(RunDir run, int stopAfter, StopSignal stop, StepCompute compute) throws IOException {
-        writeDomains(run, data);
+        writeInputs(run);
         writeMissing(run, data);
         if (!data.missing().isEmpty()) System.err.println("mdlora train: " + missingNotice(run));
-        if (!config.data.cache.isEmpty()) CacheWarmer.warm(data, source, config.data.decodeThreads, config.train.seed);
+        if (!config.data.cache.isEmpty()) CacheWarmer.warm(data, source, config.data.decodeThreads);
         try (var job = job(compute)) {
             int steps = config.train.epochs > 0 ? config.train.epochs * job.batchesPerEpoch() : config.train.steps;
             var optimization = Optimization.of(config, job.trainable(), steps);
             var settings = new Trainer.Settings(steps, config.train.evalEvery, config.train.checkpointEvery,
                     config.train.gradClip, stopAfter);
-            Trainer.Result result = new Trainer(run, settings, job, optimization.optimizer(), optimization.scheduler(), stop).run();
+            Trainer.Result result = new Trainer(run, settings, job, optimization.optimizer(), optimization.scheduler(), stop).run(step -> run.recordChanges(config, changes, step));
+            reportUnreadable(job.unreadableClips());
             if (result.stopped()) return new Outcome(result, model, null);
             if (job.finalScores() == null && run.readJson("eval.json") == null) job.evaluate(result.steps(), true); // finished, eval.json lost
             Map<String, Evaluator.Score> scores = job.finalScores();
@@ -129,6 +146,14 @@ public final class FineTuning {
             RunReport.write(run, "train");
             return new Outcome(result, model, scores);
         }
+    }
+
+    /** One line counting the training clips left out as unreadable (each was logged once when it first failed). */
+    private static void reportUnreadable(List<Path> clips) {
+        if (clips.isEmpty()) return;
+        System.err.println("mdlora: " + clips.size() + " training clip" + (clips.size() == 1 ? " was" : "s were")
+                + " unreadable and left out of training: " + String.join(", ", clips.stream().limit(5).map(Object::toString).toList())
+                + (clips.size() > 5 ? " and " + (clips.size() - 5) + " more" : ""));
     }
 
     /** The one line saying how many listed clips are missing and where {@code run} lists them; empty when none is. */
@@ -153,11 +178,12 @@ public final class FineTuning {
     }
 
     /**
-     * {@code domains.json}: each domain's class names, so that predict and export need no dataset; and
-     * {@code datasets.json}: a fingerprint of each domain's train and test lists. A resumed run whose
-     * classes or lists changed is refused, naming what changed, before either file is rewritten.
+     * {@code domains.json}: each domain's class names, so that predict and export need no dataset;
+     * {@code datasets.json}: a fingerprint of each domain's train and test lists; {@code backbone.json}: the
+     * backbone's. A resumed run whose classes, lists or backbone changed is refused, naming what changed,
+     * before any file is rewritten.
      */
-    private static void writeDomains(RunDir run, DomainData data) throws IOException {
+    private void writeInputs(RunDir run) throws IOException {
         Map<String, Object> classes = new LinkedHashMap<>(), lists = new LinkedHashMap<>();
         for (int d = 0; d < data.domains().size(); d++) {
             String name = data.names().get(d);
@@ -165,19 +191,38 @@ public final class FineTuning {
             lists.put(name + " train", fingerprint(data.train().get(d)));
             lists.put(name + " test", fingerprint(data.test().get(d)));
         }
-        refuseChanges(run, "domains.json", "classes of domain", classes);
-        refuseChanges(run, "datasets.json", "clip list of", lists);
+        refuseChanges(run, "domains.json", "the dataset", "classes of domain", classes);
+        refuseChanges(run, "datasets.json", "the dataset", "clip list of", lists);
+        refuseChanges(run, BACKBONE_FILE, "the backbone", backbone.get("file") + ":", backbone);
         run.writeJson("domains.json", classes);
         run.writeJson("datasets.json", lists);
+        run.writeJson(BACKBONE_FILE, backbone);
     }
 
-    private static void refuseChanges(RunDir run, String file, String what, Map<String, Object> now) throws IOException {
+    /** Where a run records its backbone's fingerprint. */
+    private static final String BACKBONE_FILE = "backbone.json";
+
+    /** What a run records of its backbone: what its config names and the fingerprint of its bytes. */
+    private static Map<String, Object> fingerprint(Backbone backbone) {
+        return new LinkedHashMap<>(Map.of("file", backbone.source(), "fingerprint", backbone.fingerprint()));
+    }
+
+    /**
+     * Refuses {@code backbone} for {@code run} when it is not the backbone the run trained on (its bytes changed
+     * or were damaged since): the LoRAs were fitted to those weights. Runs from before backbone.json pass.
+     */
+    static void requireSameBackbone(RunDir run, Backbone backbone) throws IOException {
+        Map<String, Object> now = fingerprint(backbone);
+        refuseChanges(run, BACKBONE_FILE, "the backbone", now.get("file") + ":", now);
+    }
+
+    private static void refuseChanges(RunDir run, String file, String subject, String what, Map<String, Object> now) throws IOException {
         Map<String, Object> before = run.readJson(file);
         if (before == null || before.equals(now)) return;
         List<String> changed = new ArrayList<>();
         for (String key : now.keySet()) if (!now.get(key).equals(before.get(key))) changed.add(key + " (was " + before.get(key) + ", now " + now.get(key) + ")");
         for (String key : before.keySet()) if (!now.containsKey(key)) changed.add(key + " (gone)");
-        throw new ConfigException(run.path() + ": the dataset changed since the run started: " + what + " " + String.join("; ", changed)
+        throw new ConfigException(run.path() + ": " + subject + " changed since the run started: " + what + " " + String.join("; ", changed)
                 + "; restore it, or start a new run");
     }
 

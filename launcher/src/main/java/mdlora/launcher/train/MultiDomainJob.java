@@ -1,5 +1,6 @@
 package mdlora.launcher.train;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -175,6 +176,11 @@ public final class MultiDomainJob implements TrainingJob, AutoCloseable {
     /** The scores of the evaluation at the end of training, or null before it. */
     public Map<String, Evaluator.Score> finalScores() {
         return finalScores;
+    }
+
+    /** The training clips that could not be read (left out of their batches) in this process so far. */
+    public List<Path> unreadableClips() {
+        return batches.unreadable();
     }
 
     /** Steps in one epoch: as many as take as many clips as the training set holds. */

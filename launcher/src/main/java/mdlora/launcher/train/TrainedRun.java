@@ -26,7 +26,9 @@ public record TrainedRun(RunDir run, Settings config, Map<String, List<String>> 
         if (!Checkpoint.exists(run.checkpoint())) throw new ConfigException(run.path() + " has no checkpoint yet: it has not trained a step");
         List<VideoClassifier.Domain> domains = new ArrayList<>();
         classes.forEach((name, names) -> domains.add(new VideoClassifier.Domain(name, names.size())));
-        MultiDomainModel model = MultiDomainModel.create(config, Backbone.load(config.model.backbone, config.model.heads), domains);
+        Backbone backbone = Backbone.load(config.model.backbone, config.model.heads);
+        FineTuning.requireSameBackbone(run, backbone);
+        MultiDomainModel model = MultiDomainModel.create(config, backbone, domains);
         int steps = Checkpoint.loadWeights(run.checkpoint(), model.trainable());
         return new TrainedRun(run, config, classes, model, steps);
     }

@@ -57,12 +57,23 @@ public final class Trainer {
         this.params = new ArrayList<>(job.trainable().values());
     }
 
+    /** What to do before the first step, once the checkpoint (if any) has loaded: given the step training continues from. */
+    public interface OnResume {
+        void resumed(int step) throws IOException;
+    }
+
     /** Trains from the run's checkpoint if it has one, else from step 0, until the end or a stop. */
     public Result run() throws IOException {
+        return run(step -> {});
+    }
+
+    /** As {@link #run()}, calling {@code onResume} once the checkpoint (if any) has loaded and proved usable, before the first step. */
+    public Result run(OnResume onResume) throws IOException {
         boolean fresh = !Checkpoint.exists(run.checkpoint());
         int step = fresh ? 0 : Checkpoint.load(run.checkpoint(), job.trainable(), optimizer, scheduler);
         if (!fresh) saved = step;
-        metrics.truncateAfter(step);
+        metrics.truncateAfter(fresh ? -1 : step); // a run killed before its first checkpoint starts afresh: so does its log
+        onResume.resumed(step);
         if (step >= settings.steps()) return finished(step);
         // the accuracy before any update, so the curves start where training does
         if (fresh && settings.evalEvery() > 0) evaluate(0, false);
@@ -82,6 +93,7 @@ public final class Trainer {
         }
         // the final weights are safe before the final evaluation, which a crash or a bad clip may interrupt
         if (saved != step) save(step);
+        FaultPoint.reach("final-evaluation", step);
         return new Result(step, false, evaluate(step, true));
     }
 
@@ -117,6 +129,7 @@ public final class Trainer {
         double lr = optimizer.groups().getFirst().lr();
         TrainingJob.StepLoss loss = job.lossWithGradients(step);
         float total = loss.total().item();
+        FaultPoint.reach("step", step + 1);
         if (!Float.isFinite(total)) throw new Diverged("the loss is " + total + " at step " + (step + 1) + "; " + kept());
         if (settings.gradClip() > 0) GradClipping.clipGradNorm(params, settings.gradClip());
         optimizer.step();
