@@ -52,6 +52,8 @@ final class DemoCommand implements Callable<Integer> {
      */
     static Settings preset() {
         Settings s = Preset.named("demo").applyTo(new Settings(), Set.of());
+        // Off by default for train (a real dataset's whole clips would fill the disk); the demo's clips are tiny.
+        s.data.cache = Workspace.frames().toString();
         for (String name : SyntheticVideos.domainNames())
             s.data.domains.add(new DomainSpec(name, "synthetic", Workspace.cache().resolve("synthetic").toString()));
         return s;

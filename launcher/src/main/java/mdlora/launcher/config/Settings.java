@@ -94,8 +94,8 @@ public final class Settings {
         public List<Double> mean = new ArrayList<>();
         @Option(names = "--std", paramLabel = "R,G,B", split = ",", description = "per-channel standard deviation pixels are then divided by (none given: the backbone's own)")
         public List<Double> std = new ArrayList<>();
-        @Option(names = "--cache", paramLabel = "DIR", description = "folder that keeps decoded, resized frames between epochs and runs (empty: decode every time)")
-        public String cache = Workspace.frames().toString();
+        @Option(names = "--cache", paramLabel = "DIR", description = "folder that keeps every frame of each clip, decoded and resized, between epochs and runs (empty: decode every time; the demo uses .cache/frames). It holds whole clips: about 47 MB a UCF101 clip at 224 px")
+        public String cache = "";
         @Bound(Range.POSITIVE) @Option(names = "--decode-threads", paramLabel = "N", description = "decoding threads of the loader")
         public int decodeThreads = 2;
         @Option(names = "--split", paramLabel = "1|2|3", description = "official split of the ucf101 and hmdb51 domains (split 1 is the one papers report)")
