@@ -560,7 +560,7 @@ public final class Tensor {
      *
      * @param axis where the new axis goes in the result, negative counts from the end
      * @param parts the tensors, at least one
-     * @return a new tensor of rank {@code rank() + 1}
+     * @return a new tensor one rank above the parts
      */
     public static Tensor stack(int axis, Tensor... parts) {
         Tensor[] u = new Tensor[parts.length];
