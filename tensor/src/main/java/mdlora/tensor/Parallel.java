@@ -12,7 +12,12 @@ public final class Parallel {
     /** Work on the half-open range {@code [start, end)}. */
     @FunctionalInterface
     public interface RangeBody {
-        /** Does the work for indices {@code start} (inclusive) to {@code end} (exclusive). */
+        /**
+         * Does the work for indices {@code start} (inclusive) to {@code end} (exclusive).
+         *
+         * @param start the first index of the chunk
+         * @param end one past the last index of the chunk
+         */
         void run(int start, int end);
     }
 
@@ -45,12 +50,20 @@ public final class Parallel {
         }, null, false);
     }
 
-    /** Number of threads kernels run on. */
+    /**
+     * Number of threads kernels run on.
+     *
+     * @return the thread count, at least 1
+     */
     public static int threads() {
         return pool.getParallelism();
     }
 
-    /** Sets the number of threads kernels run on (at least 1). */
+    /**
+     * Sets the number of threads kernels run on (at least 1).
+     *
+     * @param threads the new thread count, at least 1
+     */
     public static synchronized void setThreads(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         if (threads == threads()) return;
@@ -62,6 +75,10 @@ public final class Parallel {
     /**
      * Runs {@code body} over {@code [0, n)} split into contiguous chunks of at least {@code grain} items,
      * on the pool. Small ranges, one thread, or a call from inside the pool run inline.
+     *
+     * @param n the number of items
+     * @param grain the smallest chunk worth a task
+     * @param body runs one chunk {@code [start, end)}
      */
     public static void range(int n, int grain, RangeBody body) {
         if (n <= 0) return;
@@ -74,7 +91,12 @@ public final class Parallel {
         pool.invoke(new Chunks(body, n, chunks, 0, chunks));
     }
 
-    /** Runs {@code body(i)} for every {@code i} in {@code [0, n)}, split as finely as the pool allows (for coarse items). */
+    /**
+     * Runs {@code body(i)} for every {@code i} in {@code [0, n)}, split as finely as the pool allows (for coarse items).
+     *
+     * @param n the number of items
+     * @param body runs item {@code i}
+     */
     public static void forEach(int n, java.util.function.IntConsumer body) {
         range(n, 1, (s, e) -> {
             for (int i = s; i < e; i++) body.accept(i);

@@ -21,13 +21,24 @@ public final class AtomicFile {
     /** Writes the complete content into the file it is given, which does not exist yet. */
     @FunctionalInterface
     public interface Writer {
-        /** Writes the content into {@code file}; an exception leaves the target as it was. */
+        /**
+         * Writes the content into {@code file}; an exception leaves the target as it was.
+         *
+         * @param file the temporary file to fill, beside the target
+         * @throws IOException if writing fails
+         */
         void writeTo(Path file) throws IOException;
     }
 
     private AtomicFile() {}
 
-    /** Replaces {@code target} with what {@code writer} writes, atomically (see above). */
+    /**
+     * Replaces {@code target} with what {@code writer} writes, atomically (see above).
+     *
+     * @param target the file replaced; its directory must exist
+     * @param writer writes the new content into a temporary file beside {@code target}
+     * @throws IOException if writing or the move fails; {@code target} is then unchanged
+     */
     public static void write(Path target, Writer writer) throws IOException {
         Path file = target.toAbsolutePath();
         Path dir = file.getParent();
@@ -58,12 +69,24 @@ public final class AtomicFile {
         syncDirectory(file.getParent());
     }
 
-    /** Replaces {@code target} with {@code text} in UTF-8, atomically. */
+    /**
+     * Replaces {@code target} with {@code text} in UTF-8, atomically.
+     *
+     * @param target the file replaced
+     * @param text the new content
+     * @throws IOException if writing or the move fails; {@code target} is then unchanged
+     */
     public static void writeString(Path target, String text) throws IOException {
         write(target, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
     }
 
-    /** Replaces {@code target} with {@code bytes}, atomically. */
+    /**
+     * Replaces {@code target} with {@code bytes}, atomically.
+     *
+     * @param target the file replaced
+     * @param bytes the new content
+     * @throws IOException if writing or the move fails; {@code target} is then unchanged
+     */
     public static void writeBytes(Path target, byte[] bytes) throws IOException {
         write(target, tmp -> Files.write(tmp, bytes));
     }

@@ -35,12 +35,20 @@ public enum DType {
         this.size = size;
     }
 
-    /** Bytes per element. */
+    /**
+     * Bytes per element.
+     *
+     * @return the element size in bytes
+     */
     public int size() {
         return size;
     }
 
-    /** True for the integer types (BOOL counts: it is stored as bytes 0 and 1). */
+    /**
+     * True for the integer types (BOOL counts: it is stored as bytes 0 and 1).
+     *
+     * @return whether this is an integer (or BOOL) type
+     */
     public boolean isInteger() {
         return this != F64 && this != F32 && this != F16 && this != BF16;
     }

@@ -24,7 +24,12 @@ public final class Json {
 
     private Json() {}
 
-    /** Parses one JSON value; surrounding whitespace is allowed, anything else after it is not. */
+    /**
+     * Parses one JSON value; surrounding whitespace is allowed, anything else after it is not.
+     *
+     * @param text the JSON text
+     * @return a Map, List, String, Long or Double, Boolean, or null (see above)
+     */
     public static Object parse(String text) {
         var parser = new Parser(text);
         parser.skipWhitespace();
@@ -34,7 +39,12 @@ public final class Json {
         return value;
     }
 
-    /** Parses text whose top-level value must be an object, as every configuration file is. */
+    /**
+     * Parses text whose top-level value must be an object, as every configuration file is.
+     *
+     * @param text the JSON text
+     * @return the top-level object, keys in file order
+     */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> parseObject(String text) {
         Object value = parse(text);
@@ -45,6 +55,9 @@ public final class Json {
     /**
      * Compact JSON for a value built of maps with string keys, collections, strings, numbers,
      * booleans and nulls. Non-finite numbers have no JSON form and are refused.
+     *
+     * @param value the tree to write
+     * @return JSON text on one line
      */
     public static String write(Object value) {
         var out = new StringBuilder();
@@ -55,6 +68,9 @@ public final class Json {
     /**
      * Indented JSON (two spaces a level) for people to read; arrays holding no object or array stay
      * on one line, so shapes and number lists do not run down the page.
+     *
+     * @param value the tree to write
+     * @return indented JSON text
      */
     public static String writePretty(Object value) {
         var out = new StringBuilder();
@@ -62,7 +78,12 @@ public final class Json {
         return out.toString();
     }
 
-    /** "an object", "an array", "a string", ... for error messages about parsed values. */
+    /**
+     * "an object", "an array", "a string", ... for error messages about parsed values.
+     *
+     * @param value a parsed JSON value, or null
+     * @return the value's kind with its article
+     */
     public static String typeName(Object value) {
         return switch (value) {
             case null -> "null";

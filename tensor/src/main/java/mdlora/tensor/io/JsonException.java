@@ -10,7 +10,11 @@ public final class JsonException extends IllegalArgumentException {
         this.offset = offset;
     }
 
-    /** Character index into the parsed text where the defect was found. */
+    /**
+     * Character index into the parsed text where the defect was found.
+     *
+     * @return the offset in characters, from 0
+     */
     public int offset() {
         return offset;
     }

@@ -49,6 +49,8 @@ public final class SafetensorsFile implements AutoCloseable {
     /**
      * Opens and validates a file.
      *
+     * @param path the .safetensors file
+     * @return the open file; close it to release the mapping
      * @throws SafetensorsFormatException when the file breaks the format (truncated, absurd or
      *         malformed header, bad dtype/shape/offsets, gaps or overlaps), naming the file and the defect
      */
@@ -78,32 +80,59 @@ public final class SafetensorsFile implements AutoCloseable {
         return buffer.flip();
     }
 
-    /** The file read. */
+    /**
+     * The file read.
+     *
+     * @return the path given to {@link #open(Path)}
+     */
     public Path path() {
         return path;
     }
 
-    /** Tensor names in the order their data lies in the file. */
+    /**
+     * Tensor names in the order their data lies in the file.
+     *
+     * @return the names, in file order
+     */
     public List<String> names() {
         return List.copyOf(header.tensors().keySet());
     }
 
-    /** Whether the file holds a tensor named {@code name}. */
+    /**
+     * Whether the file holds a tensor named {@code name}.
+     *
+     * @param name the tensor name
+     * @return true if the header lists {@code name}
+     */
     public boolean contains(String name) {
         return header.tensors().containsKey(name);
     }
 
-    /** The stored element type of tensor {@code name}. */
+    /**
+     * The stored element type of tensor {@code name}.
+     *
+     * @param name the tensor name, which must exist
+     * @return its dtype as stored
+     */
     public DType dtype(String name) {
         return entry(name).dtype();
     }
 
-    /** The shape of tensor {@code name}. */
+    /**
+     * The shape of tensor {@code name}.
+     *
+     * @param name the tensor name, which must exist
+     * @return a fresh copy of its shape
+     */
     public int[] shape(String name) {
         return entry(name).shape().clone();
     }
 
-    /** The {@code "__metadata__"} strings of the header, unmodifiable; empty when there are none. */
+    /**
+     * The {@code "__metadata__"} strings of the header, unmodifiable; empty when there are none.
+     *
+     * @return the metadata map
+     */
     public Map<String, String> metadata() {
         return header.metadata();
     }
@@ -111,6 +140,9 @@ public final class SafetensorsFile implements AutoCloseable {
     /**
      * The tensor as float32, whatever its dtype: F16 and BF16 widen exactly (subnormals, infinities
      * and NaN included), F64 and 64-bit integers round to the nearest float.
+     *
+     * @param name the tensor name, which must exist
+     * @return a new contiguous float32 tensor of the stored shape
      */
     public Tensor tensor(String name) {
         var e = entry(name);
@@ -127,7 +159,12 @@ public final class SafetensorsFile implements AutoCloseable {
         return Tensor.of(out, e.shape());
     }
 
-    /** The tensor's raw little-endian bytes, whatever its dtype: U8 image data comes out as stored. */
+    /**
+     * The tensor's raw little-endian bytes, whatever its dtype: U8 image data comes out as stored.
+     *
+     * @param name the tensor name, which must exist
+     * @return a fresh copy of its bytes
+     */
     public byte[] bytes(String name) {
         var e = entry(name);
         if (e.byteLength() > Integer.MAX_VALUE - 8)
@@ -135,7 +172,12 @@ public final class SafetensorsFile implements AutoCloseable {
         return segment(name, e).toArray(ValueLayout.JAVA_BYTE);
     }
 
-    /** The elements of an integer tensor of at most 32 signed bits (I32, I16, U16, I8, U8, BOOL) as ints. */
+    /**
+     * The elements of an integer tensor of at most 32 signed bits (I32, I16, U16, I8, U8, BOOL) as ints.
+     *
+     * @param name the tensor name, which must exist
+     * @return its elements in row-major order
+     */
     public int[] ints(String name) {
         var e = entry(name);
         DType t = e.dtype();
@@ -148,7 +190,12 @@ public final class SafetensorsFile implements AutoCloseable {
         return out;
     }
 
-    /** The elements of an integer tensor other than U64 (which may not fit) as longs. */
+    /**
+     * The elements of an integer tensor other than U64 (which may not fit) as longs.
+     *
+     * @param name the tensor name, which must exist
+     * @return its elements in row-major order
+     */
     public long[] longs(String name) {
         var e = entry(name);
         DType t = e.dtype();

@@ -44,29 +44,62 @@ public final class SafetensorsWriter {
     private final Map<String, Pending> tensors = new HashMap<>();
     private final Map<String, String> metadata = new LinkedHashMap<>();
 
-    /** Adds a float tensor, stored as F32 (a non-contiguous view is copied now, in row-major order). */
+    /**
+     * Adds a float tensor, stored as F32 (a non-contiguous view is copied now, in row-major order).
+     *
+     * @param name the tensor name, unique in the file
+     * @param tensor the values, of any layout
+     * @return this writer
+     */
     public SafetensorsWriter put(String name, Tensor tensor) {
         Tensor c = tensor.contiguous();
         return add(name, DType.F32, c.shape(), c.numel(),
                 (out, from, to) -> out.asFloatBuffer().put(c.storage(), c.offset() + from, to - from));
     }
 
-    /** Adds bytes as U8 (video frames [T,H,W,3], for instance); {@code data} holds numel(shape) elements. */
+    /**
+     * Adds bytes as U8 (video frames [T,H,W,3], for instance); {@code data} holds numel(shape) elements.
+     *
+     * @param name the tensor name, unique in the file
+     * @param data the elements in row-major order
+     * @param shape the tensor's shape
+     * @return this writer
+     */
     public SafetensorsWriter putBytes(String name, byte[] data, int... shape) {
         return add(name, DType.U8, shape, data.length, (out, from, to) -> out.put(data, from, to - from));
     }
 
-    /** Adds ints as I32; {@code data} holds numel(shape) elements. */
+    /**
+     * Adds ints as I32; {@code data} holds numel(shape) elements.
+     *
+     * @param name the tensor name, unique in the file
+     * @param data the elements in row-major order
+     * @param shape the tensor's shape
+     * @return this writer
+     */
     public SafetensorsWriter putInts(String name, int[] data, int... shape) {
         return add(name, DType.I32, shape, data.length, (out, from, to) -> out.asIntBuffer().put(data, from, to - from));
     }
 
-    /** Adds longs as I64; {@code data} holds numel(shape) elements. */
+    /**
+     * Adds longs as I64; {@code data} holds numel(shape) elements.
+     *
+     * @param name the tensor name, unique in the file
+     * @param data the elements in row-major order
+     * @param shape the tensor's shape
+     * @return this writer
+     */
     public SafetensorsWriter putLongs(String name, long[] data, int... shape) {
         return add(name, DType.I64, shape, data.length, (out, from, to) -> out.asLongBuffer().put(data, from, to - from));
     }
 
-    /** Adds a {@code "__metadata__"} entry. */
+    /**
+     * Adds a {@code "__metadata__"} entry.
+     *
+     * @param key the metadata key
+     * @param value its string value
+     * @return this writer
+     */
     public SafetensorsWriter metadata(String key, String value) {
         metadata.put(key, value);
         return this;
@@ -82,7 +115,12 @@ public final class SafetensorsWriter {
         return this;
     }
 
-    /** Writes every tensor added so far to {@code path}, atomically replacing any file there. */
+    /**
+     * Writes every tensor added so far to {@code path}, atomically replacing any file there.
+     *
+     * @param path the file written
+     * @throws IOException if writing fails; any earlier file at {@code path} is then unchanged
+     */
     public void write(Path path) throws IOException {
         var names = new ArrayList<>(tensors.keySet());
         names.sort(Comparator.comparingInt((String n) -> -tensors.get(n).dtype().size()).thenComparing(Comparator.naturalOrder()));

@@ -36,7 +36,12 @@ public record Svd(Tensor u, Tensor s, Tensor vt) {
      */
     private static final int PRECONDITIONED = 32;
 
-    /** Decomposes a matrix [m, n] (any strides); fails on NaN or infinite entries. */
+    /**
+     * Decomposes a matrix [m, n] (any strides); fails on NaN or infinite entries.
+     *
+     * @param a the matrix, of shape [m, n]
+     * @return its thin decomposition
+     */
     public static Svd of(Tensor a) {
         if (a.rank() != 2) throw new IllegalArgumentException("SVD needs a matrix, got shape " + Shape.str(a.shape()));
         if (a.hasNonFinite()) throw new IllegalArgumentException("SVD of a matrix with NaN or infinite entries " + Shape.str(a.shape()));
@@ -117,6 +122,7 @@ public record Svd(Tensor u, Tensor s, Tensor vt) {
      *
      * @param s   singular values, descending, as {@link #s()} returns them
      * @param tau energy fraction in (0, 1]
+     * @return k, from 0 (all zero) to the number of singular values
      */
     public static int effectiveRank(Tensor s, double tau) {
         if (s.rank() != 1) throw new IllegalArgumentException("singular values must be a vector, got shape " + Shape.str(s.shape()));
