@@ -10,7 +10,11 @@ public final class Autograd {
 
     private Autograd() {}
 
-    /** A scope in which no operation records a graph; close it (try-with-resources) to restore the previous state. */
+    /**
+     * A scope in which no operation records a graph; close it (try-with-resources) to restore the previous state.
+     *
+     * @return the scope to close
+     */
     public static NoGrad noGrad() {
         boolean[] flag = GRAD_ENABLED.get();
         boolean previous = flag[0];
@@ -18,7 +22,11 @@ public final class Autograd {
         return () -> flag[0] = previous;
     }
 
-    /** A scope in which operations record a graph again (inside a {@link #noGrad()} scope, or a backward pass that recomputes). */
+    /**
+     * A scope in which operations record a graph again (inside a {@link #noGrad()} scope, or a backward pass that recomputes).
+     *
+     * @return the scope; closing it restores the previous state
+     */
     public static NoGrad enableGrad() {
         boolean[] flag = GRAD_ENABLED.get();
         boolean previous = flag[0];
@@ -26,7 +34,11 @@ public final class Autograd {
         return () -> flag[0] = previous;
     }
 
-    /** Whether operations on this thread record a graph now. */
+    /**
+     * Whether operations on this thread record a graph now.
+     *
+     * @return true when operations record a graph
+     */
     public static boolean isGradEnabled() {
         return GRAD_ENABLED.get()[0];
     }
@@ -34,12 +46,18 @@ public final class Autograd {
     /**
      * When on, every operation's result and every gradient is checked for NaN or infinity, and the first one
      * found raises an {@link ArithmeticException} naming the operation. Costs a pass over each tensor.
+     *
+     * @param on true to check every result and gradient, false to stop
      */
     public static void setAnomalyDetection(boolean on) {
         detectAnomalies = on;
     }
 
-    /** Whether anomaly detection is on (see {@link #setAnomalyDetection}). */
+    /**
+     * Whether anomaly detection is on (see {@link #setAnomalyDetection}).
+     *
+     * @return true when anomaly detection is on
+     */
     public static boolean anomalyDetection() {
         return detectAnomalies;
     }

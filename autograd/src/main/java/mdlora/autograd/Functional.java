@@ -18,7 +18,12 @@ public final class Functional {
         return Backend.current();
     }
 
-    /** GELU, erf form (PyTorch's default). */
+    /**
+     * GELU, erf form (PyTorch's default).
+     *
+     * @param x the input, any shape
+     * @return GELU(x), shape of x
+     */
     public static Variable gelu(Variable x) {
         Tensor in = x.data(), y = in.gelu();
         return Variable.result("gelu", y, g -> new Tensor[] {be().gelu().backward(in, y, g)}, x);
@@ -28,26 +33,52 @@ public final class Functional {
      * {@code map(x)} for a linear map that is its own adjoint, such as an orthogonal projector: the
      * gradient is {@code map} applied to the incoming gradient, so backward needs nothing saved and no
      * transposed operands. {@code op} names the node in errors and anomaly reports.
+     *
+     * @param op the node's name
+     * @param x the input
+     * @param map the self-adjoint linear map, applied to x forward and to the gradient backward
+     * @return map(x)
      */
     public static Variable selfAdjoint(String op, Variable x, UnaryOperator<Tensor> map) {
         return Variable.result(op, map.apply(x.data()), g -> new Tensor[] {map.apply(g)}, x);
     }
 
-    /** Softmax along {@code axis}, with its fused backward kernel. */
+    /**
+     * Softmax along {@code axis}, with its fused backward kernel.
+     *
+     * @param x the input
+     * @param axis the axis to normalise along (negative counts from the end)
+     * @return the probabilities, shape of x
+     */
     public static Variable softmax(Variable x, int axis) {
         int a = Shape.axis(axis, x.rank());
         Tensor y = x.data().softmax(a);
         return Variable.result("softmax", y, g -> new Tensor[] {be().softmax().backward(y, g, a, false)}, x);
     }
 
-    /** Log-softmax along {@code axis}, with its fused backward kernel. */
+    /**
+     * Log-softmax along {@code axis}, with its fused backward kernel.
+     *
+     * @param x the input
+     * @param axis the axis to normalise along (negative counts from the end)
+     * @return the log-probabilities, shape of x
+     */
     public static Variable logSoftmax(Variable x, int axis) {
         int a = Shape.axis(axis, x.rank());
         Tensor y = x.data().logSoftmax(a);
         return Variable.result("log_softmax", y, g -> new Tensor[] {be().softmax().backward(y, g, a, true)}, x);
     }
 
-    /** Layer norm over the last axis; {@code weight} and {@code bias} ([D]) may be null (a bias needs a weight). */
+    /**
+     * Layer norm over the last axis; {@code weight} and {@code bias} ([D]) may be null (a bias needs a weight).
+     *
+     * @param x the input [..., D]
+     * @param weight the scale [D], or null
+     * @param bias the shift [D], or null
+     * @param eps added to the variance
+     * @return the normalised input, shape of x
+     * @throws IllegalArgumentException if {@code bias} is given without {@code weight}
+     */
     public static Variable layerNorm(Variable x, Variable weight, Variable bias, float eps) {
         if (weight == null && bias != null) throw new IllegalArgumentException("layerNorm: a bias needs a weight");
         Tensor in = x.data();
@@ -64,6 +95,12 @@ public final class Functional {
     /**
      * {@code x W^T + b} for {@code weight} [out, in] and optional {@code bias} [out], over any leading axes of x,
      * as one matrix product. A frozen weight costs no weight-gradient product.
+     *
+     * @param x the input [..., in]
+     * @param weight the weight [out, in]
+     * @param bias the bias [out], or null
+     * @return the output [..., out]
+     * @throws IllegalArgumentException if x's last axis or the bias does not fit the weight
      */
     public static Variable linear(Variable x, Variable weight, Variable bias) {
         Tensor y = affine("linear", x, weight.data(), bias);
@@ -77,6 +114,14 @@ public final class Functional {
      * one more; the backward pass recomputes {@code x down^T} for the factors' gradients rather than keeping
      * it. Equal to {@code linear(x, W, b) + linear(linear(x, down), up)} up to float rounding, and two thin
      * products over the rows (and two row-sized sums) cheaper.
+     *
+     * @param x the input [..., in]
+     * @param weight the base weight W [out, in], usually frozen
+     * @param bias the bias [out], or null
+     * @param down the down factor [r, in]
+     * @param up the up factor [out, r]
+     * @return the output [..., out]
+     * @throws IllegalArgumentException if the factors, x or the bias do not fit the weight
      */
     public static Variable loraLinear(Variable x, Variable weight, Variable bias, Variable down, Variable up) {
         int in = weight.size(1), out = weight.size(0);
@@ -135,6 +180,12 @@ public final class Functional {
     /**
      * Mean cross-entropy of {@code logits} [B, C] against class indices, with optional label smoothing
      * (PyTorch's definition: the target is (1 - s) one-hot + s / C).
+     *
+     * @param logits the unnormalised scores [B, C]
+     * @param targets the class of each row, B indices in [0, C)
+     * @param labelSmoothing s in [0, 1]; 0 for plain cross-entropy
+     * @return the mean loss over the batch, a scalar
+     * @throws IllegalArgumentException if logits are not [B, C], targets are not B indices in range, or s is outside [0, 1]
      */
     public static Variable crossEntropy(Variable logits, int[] targets, float labelSmoothing) {
         if (logits.rank() != 2)
@@ -165,7 +216,16 @@ public final class Functional {
         }, logits);
     }
 
-    /** Inverted dropout: zeroes each element with probability {@code p} and scales the rest by 1/(1-p); identity when not training. */
+    /**
+     * Inverted dropout: zeroes each element with probability {@code p} and scales the rest by 1/(1-p); identity when not training.
+     *
+     * @param x the input
+     * @param p the drop probability, in [0, 1)
+     * @param training false for the identity (evaluation)
+     * @param rng the source of the mask
+     * @return x masked and scaled, or x itself when not training or p is 0
+     * @throws IllegalArgumentException if p is outside [0, 1)
+     */
     public static Variable dropout(Variable x, float p, boolean training, Rng rng) {
         if (p < 0 || p >= 1) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         if (!training || p == 0) return x;
@@ -181,6 +241,11 @@ public final class Functional {
      * each token's queries, keys and values (timm's layout: [q | k | v], each split into {@code heads} heads of
      * D/heads), the result [B, N, D] the heads' contexts side by side, ready for the output projection.
      * The backend's kernels read the operands in place and save only the probabilities ({@link Backend.SelfAttention}).
+     *
+     * @param qkv the fused projections [B, N, 3D]
+     * @param heads the number of heads, dividing D
+     * @param scale the factor on the scores q.k, usually 1/sqrt(D/heads)
+     * @return the contexts [B, N, D]
      */
     public static Variable selfAttention(Variable qkv, int heads, float scale) {
         Tensor in = qkv.data();
@@ -196,6 +261,12 @@ public final class Functional {
      * deterministic (no dropout), at the cost of a second forward of {@code f}. {@code parameters} are the
      * trainable leaves {@code f} reads besides {@code x}: their gradients are accumulated by the inner
      * backward pass. When nothing needs a gradient this is just {@code f(x)}.
+     *
+     * @param op the node's name
+     * @param f the function, deterministic
+     * @param x its input
+     * @param parameters the trainable leaves f reads besides x (may be empty)
+     * @return f(x)
      */
     public static Variable recompute(String op, UnaryOperator<Variable> f, Variable x, java.util.List<Variable> parameters) {
         boolean trainable = x.requiresGrad() || parameters.stream().anyMatch(Variable::requiresGrad);
