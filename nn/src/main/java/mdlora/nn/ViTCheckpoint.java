@@ -70,7 +70,7 @@ public final class ViTCheckpoint {
      * NaN or infinity is refused. Errors name the file, the tensor and the cause.
      * @param path a {@code .safetensors} file or a model folder
      * @return the checkpoint
-     * @throws IOException if the files cannot be read or are not a ViT checkpoint
+     * @throws IOException if a file cannot be read
      */
     public static ViTCheckpoint read(Path path) throws IOException {
         Path file = Files.isDirectory(path) ? modelFileIn(path) : path;
