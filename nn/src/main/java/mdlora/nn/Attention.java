@@ -13,7 +13,12 @@ public final class Attention extends Module implements Layer {
     private final int heads;
     private final float scale;
 
-    /** {@code width} split over {@code heads} heads; the projections get PyTorch's default Linear init from {@code rng}. */
+    /**
+     * {@code width} split over {@code heads} heads; the projections get PyTorch's default Linear init from {@code rng}.
+     * @param width token width; divisible by {@code heads}
+     * @param heads attention heads
+     * @param rng initialises the projections
+     */
     public Attention(int width, int heads, Rng rng) {
         if (width % heads != 0) throw new IllegalArgumentException("width " + width + " is not divisible by " + heads + " heads");
         this.heads = heads;

@@ -13,12 +13,27 @@ public final class Block extends Module implements Layer {
 
     private final boolean layerScale;
 
-    /** A block of the given sizes without layer scale; {@code rng} initialises its linear layers. */
+    /**
+     * A block of the given sizes without layer scale; {@code rng} initialises its linear layers.
+     * @param width token width
+     * @param heads attention heads
+     * @param mlpDim hidden width of the MLP
+     * @param layerNormEps epsilon of both layer norms
+     * @param rng initialises the linear layers
+     */
     public Block(int width, int heads, int mlpDim, float layerNormEps, Rng rng) {
         this(width, heads, mlpDim, layerNormEps, false, rng);
     }
 
-    /** A block of the given sizes, with {@code ls1} and {@code ls2} when {@code layerScale}. */
+    /**
+     * A block of the given sizes, with {@code ls1} and {@code ls2} when {@code layerScale}.
+     * @param width token width
+     * @param heads attention heads
+     * @param mlpDim hidden width of the MLP
+     * @param layerNormEps epsilon of both layer norms
+     * @param layerScale whether the block has {@code ls1} and {@code ls2}
+     * @param rng initialises the linear layers
+     */
     public Block(int width, int heads, int mlpDim, float layerNormEps, boolean layerScale, Rng rng) {
         this.layerScale = layerScale;
         registerModule("norm1", new LayerNorm(width, layerNormEps));

@@ -9,7 +9,11 @@ public final class Dropout extends Module implements Layer {
     private final float p;
     private final Rng rng;
 
-    /** {@code rng} draws the masks (the module keeps it, so a seed fixes every mask of a run). */
+    /**
+     * {@code rng} draws the masks (the module keeps it, so a seed fixes every mask of a run).
+     * @param p probability of zeroing an element, in [0, 1)
+     * @param rng draws the masks
+     */
     public Dropout(float p, Rng rng) {
         if (p < 0 || p >= 1) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         this.p = p;

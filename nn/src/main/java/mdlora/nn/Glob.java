@@ -6,7 +6,11 @@ import java.util.regex.Pattern;
 public final class Glob {
     private Glob() {}
 
-    /** The pattern that matches a whole path against {@code glob}; every other character stands for itself. */
+    /**
+     * The pattern that matches a whole path against {@code glob}; every other character stands for itself.
+     * @param glob pattern with {@code *} and {@code ?}
+     * @return the compiled pattern
+     */
     public static Pattern compile(String glob) {
         StringBuilder re = new StringBuilder();
         for (char c : glob.toCharArray()) {

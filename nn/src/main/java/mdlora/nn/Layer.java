@@ -8,10 +8,19 @@ import mdlora.autograd.Variable;
  * {@link #forward(Variable, RowDomains)} and passes the domains on to its children.
  */
 public interface Layer {
-    /** The layer on {@code x} when its rows carry no domain. */
+    /**
+     * The layer on {@code x} when its rows carry no domain.
+     * @param x input, rows along axis 0
+     * @return the output
+     */
     Variable forward(Variable x);
 
-    /** The layer on {@code x}, whose row i (axis 0) belongs to domain {@code domains.domain(i)}; most layers ignore the domains. */
+    /**
+     * The layer on {@code x}, whose row i (axis 0) belongs to domain {@code domains.domain(i)}; most layers ignore the domains.
+     * @param x input, rows along axis 0
+     * @param domains the domain of each row of {@code x}
+     * @return the output
+     */
     default Variable forward(Variable x, RowDomains domains) {
         return forward(x);
     }

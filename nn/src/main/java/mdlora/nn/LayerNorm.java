@@ -10,7 +10,11 @@ public final class LayerNorm extends Module implements Layer {
     private final Variable bias;
     private final float eps;
 
-    /** timm's ViTs use {@code eps} 1e-6, Hugging Face's 1e-12. */
+    /**
+     * timm's ViTs use {@code eps} 1e-6, Hugging Face's 1e-12.
+     * @param dim size of the normalised last axis
+     * @param eps added to the variance
+     */
     public LayerNorm(int dim, float eps) {
         this.weight = registerParameter("weight", Tensor.ones(dim));
         this.bias = registerParameter("bias", Tensor.zeros(dim));

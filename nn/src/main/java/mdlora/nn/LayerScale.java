@@ -7,7 +7,11 @@ import mdlora.tensor.Tensor;
 public final class LayerScale extends Module implements Layer {
     private final Variable gamma;
 
-    /** {@code gamma} initialised to {@code initValue} (timm's {@code init_values}); a checkpoint load overwrites it. */
+    /**
+     * {@code gamma} initialised to {@code initValue} (timm's {@code init_values}); a checkpoint load overwrites it.
+     * @param dim size of the last axis
+     * @param initValue initial value of every element of {@code gamma}
+     */
     public LayerScale(int dim, float initValue) {
         this.gamma = registerParameter("gamma", Tensor.full(initValue, dim));
     }

@@ -15,12 +15,25 @@ public final class PatchConv2d extends Module implements Layer {
     private final Variable bias;
     private final int patch;
 
-    /** PyTorch's default Conv2d init: weight and bias uniform in +-1/sqrt(in*P*P). */
+    /**
+     * PyTorch's default Conv2d init: weight and bias uniform in +-1/sqrt(in*P*P).
+     * @param inChannels input channels
+     * @param outChannels output channels
+     * @param patch side of the kernel, equal to its stride
+     * @param rng initialises weight and bias
+     */
     public PatchConv2d(int inChannels, int outChannels, int patch, Rng rng) {
         this(inChannels, outChannels, patch, true, rng);
     }
 
-    /** As above, with no bias parameter unless {@code bias} (PyTorch's {@code Conv2d(..., bias=False)}). */
+    /**
+     * As above, with no bias parameter unless {@code bias} (PyTorch's {@code Conv2d(..., bias=False)}).
+     * @param inChannels input channels
+     * @param outChannels output channels
+     * @param patch side of the kernel, equal to its stride
+     * @param bias whether there is a bias
+     * @param rng initialises weight and bias
+     */
     public PatchConv2d(int inChannels, int outChannels, int patch, boolean bias, Rng rng) {
         int fanIn = inChannels * patch * patch;
         this.weight = registerParameter("weight", rng.kaimingUniform(fanIn, outChannels, inChannels, patch, patch));

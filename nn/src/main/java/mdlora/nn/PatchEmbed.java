@@ -8,12 +8,25 @@ import mdlora.tensor.Shape;
 public final class PatchEmbed extends Module implements Layer {
     private final int imageSize;
 
-    /** For {@code imageSize} x {@code imageSize} RGB images cut into {@code patchSize} x {@code patchSize} patches. */
+    /**
+     * For {@code imageSize} x {@code imageSize} RGB images cut into {@code patchSize} x {@code patchSize} patches.
+     * @param imageSize side of the input image in pixels
+     * @param patchSize side of a patch; divides {@code imageSize}
+     * @param width token width
+     * @param rng initialises the projection
+     */
     public PatchEmbed(int imageSize, int patchSize, int width, Rng rng) {
         this(imageSize, patchSize, width, true, rng);
     }
 
-    /** As above; without {@code bias} the projection has none (CLIP-style ViTs, timm's {@code bias=not pre_norm}). */
+    /**
+     * As above; without {@code bias} the projection has none (CLIP-style ViTs, timm's {@code bias=not pre_norm}).
+     * @param imageSize side of the input image in pixels
+     * @param patchSize side of a patch; divides {@code imageSize}
+     * @param width token width
+     * @param bias whether the projection has a bias
+     * @param rng initialises the projection
+     */
     public PatchEmbed(int imageSize, int patchSize, int width, boolean bias, Rng rng) {
         this.imageSize = imageSize;
         registerModule("proj", new PatchConv2d(3, width, patchSize, bias, rng));

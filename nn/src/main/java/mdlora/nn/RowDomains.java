@@ -17,27 +17,44 @@ public final class RowDomains {
         this.domainOfRow = domainOfRow;
     }
 
-    /** {@code domainOfRow[i]} is the domain index of row i (copied). */
+    /**
+     * {@code domainOfRow[i]} is the domain index of row i (copied).
+     * @param domainOfRow domain index of each row, >= 0
+     * @return the row domains
+     */
     public static RowDomains of(int... domainOfRow) {
         return new RowDomains(domainOfRow.clone());
     }
 
-    /** Whether domains were given (false for {@link #NONE}). */
+    /**
+     * Whether domains were given (false for {@link #NONE}).
+     * @return true unless {@link #NONE}
+     */
     public boolean known() {
         return domainOfRow != null;
     }
 
-    /** The number of rows described; fails for {@link #NONE}. */
+    /**
+     * The number of rows described; fails for {@link #NONE}.
+     * @return the number of rows
+     */
     public int rows() {
         return array().length;
     }
 
-    /** The domain of row {@code i}; fails for {@link #NONE}. */
+    /**
+     * The domain of row {@code i}; fails for {@link #NONE}.
+     * @param i row index
+     * @return the domain index of row {@code i}
+     */
     public int domain(int i) {
         return array()[i];
     }
 
-    /** A copy of the domains of all rows; fails for {@link #NONE}. */
+    /**
+     * A copy of the domains of all rows; fails for {@link #NONE}.
+     * @return the domain index of each row
+     */
     public int[] toArray() {
         return array().clone();
     }

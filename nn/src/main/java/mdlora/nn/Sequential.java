@@ -5,7 +5,11 @@ import mdlora.autograd.Variable;
 
 /** Layers applied one after another, named "0", "1", ... (PyTorch's {@code nn.Sequential}; timm's {@code blocks}). */
 public final class Sequential extends ModuleList implements Layer {
-    /** Registers {@code layers} in the order they run. */
+    /**
+     * Registers {@code layers} in the order they run.
+     * @param <M> the layers' type
+     * @param layers the layers, in order
+     */
     public <M extends Module & Layer> Sequential(List<M> layers) {
         super(layers);
     }

@@ -68,6 +68,9 @@ public final class ViTCheckpoint {
      * Face 1e-12, CLIP-style models with {@code norm_pre} 1e-5 as timm builds them with PyTorch's default
      * LayerNorm), mean and std 0.5 (ImageNet's for a distilled DeiT, which was trained with them). A tensor holding
      * NaN or infinity is refused. Errors name the file, the tensor and the cause.
+     * @param path a {@code .safetensors} file or a model folder
+     * @return the checkpoint
+     * @throws IOException if a file cannot be read
      */
     public static ViTCheckpoint read(Path path) throws IOException {
         Path file = Files.isDirectory(path) ? modelFileIn(path) : path;
@@ -92,7 +95,12 @@ public final class ViTCheckpoint {
         throw new IllegalArgumentException(dir + ": not a model folder: " + why);
     }
 
-    /** A checkpoint from tensors in memory (either layout); eps, pooling and normalisation by the tensors present, as {@link #read}. */
+    /**
+     * A checkpoint from tensors in memory (either layout); eps, pooling and normalisation by the tensors present, as {@link #read}.
+     * @param tensors tensors by name, timm or Hugging Face layout
+     * @param heads attention heads (the shapes cannot show them)
+     * @return the checkpoint
+     */
     public static ViTCheckpoint of(Map<String, Tensor> tensors, int heads) {
         return create(tensors, new Hints(heads, null, null, null, null), "checkpoint");
     }
@@ -112,24 +120,38 @@ public final class ViTCheckpoint {
         return new ViTCheckpoint(timm, config, source);
     }
 
-    /** Writes {@code model}'s state dict (timm's names for a {@link VisionTransformer}) as safetensors. */
+    /**
+     * Writes {@code model}'s state dict (timm's names for a {@link VisionTransformer}) as safetensors.
+     * @param model the model to save
+     * @param file the {@code .safetensors} file to write
+     * @throws IOException if the file cannot be written
+     */
     public static void save(Module model, Path file) throws IOException {
         SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
         model.stateDict().forEach(w::put);
         w.write(file);
     }
 
-    /** The configuration the tensors imply (image size from the position embedding's grid). */
+    /**
+     * The configuration the tensors imply (image size from the position embedding's grid).
+     * @return the implied configuration
+     */
     public ViTConfig config() {
         return config;
     }
 
-    /** The tensors by timm name. */
+    /**
+     * The tensors by timm name.
+     * @return timm name to tensor
+     */
     public Map<String, Tensor> state() {
         return state;
     }
 
-    /** A new model of the checkpoint's configuration with all its weights. */
+    /**
+     * A new model of the checkpoint's configuration with all its weights.
+     * @return the loaded model
+     */
     public VisionTransformer toModel() {
         VisionTransformer model = new VisionTransformer(config, new Rng(0));
         loadInto(model, Mode.STRICT);
@@ -141,6 +163,9 @@ public final class ViTCheckpoint {
      * position embedding is resampled to it first (see {@link #resamplePosEmbed}). Missing, unexpected and
      * mismatched keys are an error naming the checkpoint and listing them (missing and unexpected ones only
      * outside {@link Mode#LENIENT}), and then nothing is written.
+     * @param model the model to load into
+     * @param mode how strictly keys must match
+     * @return the missing and unexpected keys that were tolerated
      */
     public Module.LoadReport loadInto(VisionTransformer model, Mode mode) {
         try {
@@ -177,6 +202,10 @@ public final class ViTCheckpoint {
      * distillation) are kept and the grid is resized by PyTorch's {@code interpolate(mode='bicubic', antialias=True,
      * align_corners=False)}, which on upsampling too differs from plain bicubic (Keys' a = -0.5, not -0.75, and
      * weights renormalised at the borders rather than edge pixels repeated).
+     * @param pos position embedding [1, prefix + g*g, D]
+     * @param prefix number of prefix tokens (class, distillation)
+     * @param grid side of the target patch grid
+     * @return the embedding [1, prefix + grid*grid, D]
      */
     public static Tensor resamplePosEmbed(Tensor pos, int prefix, int grid) {
         int tokens = pos.rank() == 3 ? pos.size(1) - prefix : 0, old = (int) Math.round(Math.sqrt(tokens));

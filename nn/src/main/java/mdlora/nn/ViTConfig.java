@@ -49,19 +49,42 @@ public record ViTConfig(int imageSize, int patchSize, int width, int depth, int 
             if (pool == Pool.TOKEN && !classToken) throw new IllegalArgumentException("class-token pooling needs a class token");
         }
 
-        /** Tokens before the patches: class and distillation tokens (timm's {@code num_prefix_tokens}). */
+        /**
+         * Tokens before the patches: class and distillation tokens (timm's {@code num_prefix_tokens}).
+         * @return 0, 1 (class) or 2 (class and distillation)
+         */
         public int prefixTokens() {
             return (classToken ? 1 : 0) + (distToken ? 1 : 0);
         }
     }
 
-    /** A plain timm ViT ({@link Variant#PLAIN}). */
+    /**
+     * A plain timm ViT ({@link Variant#PLAIN}).
+     * @param imageSize side of the square input image in pixels
+     * @param patchSize side of a square patch; divides {@code imageSize}
+     * @param width token width (timm's {@code embed_dim})
+     * @param depth number of transformer blocks
+     * @param heads attention heads
+     * @param mlpDim hidden width of the blocks' MLP
+     * @param numClasses classes of the head; 0 for none
+     * @param layerNormEps layer norm epsilon (1e-6 timm, 1e-12 Hugging Face)
+     * @param mean per-channel mean of pixels in [0, 1]
+     * @param std per-channel standard deviation
+     */
     public ViTConfig(int imageSize, int patchSize, int width, int depth, int heads, int mlpDim, int numClasses, float layerNormEps, Rgb mean, Rgb std) {
         this(imageSize, patchSize, width, depth, heads, mlpDim, numClasses, layerNormEps, mean, std, Variant.PLAIN);
     }
-    /** One value per colour channel. */
+    /**
+     * One value per colour channel.
+     * @param r red channel value
+     * @param g green channel value
+     * @param b blue channel value
+     */
     public record Rgb(float r, float g, float b) {
-        /** {@code {r, g, b}}. */
+        /**
+         * {@code {r, g, b}}.
+         * @return a new array of three values
+         */
         public float[] toArray() {
             return new float[] {r, g, b};
         }
@@ -87,17 +110,26 @@ public record ViTConfig(int imageSize, int patchSize, int width, int depth, int 
         if (variant == null) throw new IllegalArgumentException("the variant is required (Variant.PLAIN for timm's default ViT)");
     }
 
-    /** timm's {@code vit_tiny_patch16_224}: width 192, 12 blocks, 3 heads, 1000 classes. */
+    /**
+     * timm's {@code vit_tiny_patch16_224}: width 192, 12 blocks, 3 heads, 1000 classes.
+     * @return the configuration
+     */
     public static ViTConfig tiny16() {
         return timm16(192, 3);
     }
 
-    /** timm's {@code vit_small_patch16_224}: width 384, 12 blocks, 6 heads, 1000 classes. */
+    /**
+     * timm's {@code vit_small_patch16_224}: width 384, 12 blocks, 6 heads, 1000 classes.
+     * @return the configuration
+     */
     public static ViTConfig small16() {
         return timm16(384, 6);
     }
 
-    /** timm's {@code vit_base_patch16_224}: width 768, 12 blocks, 12 heads, 1000 classes. */
+    /**
+     * timm's {@code vit_base_patch16_224}: width 768, 12 blocks, 12 heads, 1000 classes.
+     * @return the configuration
+     */
     public static ViTConfig base16() {
         return timm16(768, 12);
     }
@@ -106,42 +138,72 @@ public record ViTConfig(int imageSize, int patchSize, int width, int depth, int 
         return new ViTConfig(224, 16, width, 12, heads, 4 * width, 1000, 1e-6f, HALF, HALF);
     }
 
-    /** Side of the patch grid. */
+    /**
+     * Side of the patch grid.
+     * @return {@code imageSize / patchSize}
+     */
     public int gridSize() {
         return imageSize / patchSize;
     }
 
-    /** Number of patch tokens (the class token not counted). */
+    /**
+     * Number of patch tokens (the class token not counted).
+     * @return the number of patch tokens
+     */
     public int numPatches() {
         return gridSize() * gridSize();
     }
 
-    /** Tokens before the patches (see {@link Variant#prefixTokens}). */
+    /**
+     * Tokens before the patches (see {@link Variant#prefixTokens}).
+     * @return the number of prefix tokens
+     */
     public int prefixTokens() {
         return variant.prefixTokens();
     }
 
-    /** The same model with a head of {@code classes} classes (0: no head). */
+    /**
+     * The same model with a head of {@code classes} classes (0: no head).
+     * @param classes head classes; 0 for no head
+     * @return the new configuration
+     */
     public ViTConfig withNumClasses(int classes) {
         return new ViTConfig(imageSize, patchSize, width, depth, heads, mlpDim, classes, layerNormEps, mean, std, variant);
     }
 
-    /** The same model for {@code size} x {@code size} images (a checkpoint's position embedding is resampled on loading). */
+    /**
+     * The same model for {@code size} x {@code size} images (a checkpoint's position embedding is resampled on loading).
+     * @param size image side in pixels; a multiple of {@code patchSize}
+     * @return the new configuration
+     */
     public ViTConfig withImageSize(int size) {
         return new ViTConfig(size, patchSize, width, depth, heads, mlpDim, numClasses, layerNormEps, mean, std, variant);
     }
 
-    /** The same model expecting another input normalisation. */
+    /**
+     * The same model expecting another input normalisation.
+     * @param newMean per-channel mean
+     * @param newStd per-channel standard deviation
+     * @return the new configuration
+     */
     public ViTConfig withNormalization(Rgb newMean, Rgb newStd) {
         return new ViTConfig(imageSize, patchSize, width, depth, heads, mlpDim, numClasses, layerNormEps, newMean, newStd, variant);
     }
 
-    /** The same sizes with another variant. */
+    /**
+     * The same sizes with another variant.
+     * @param newVariant the variant
+     * @return the new configuration
+     */
     public ViTConfig withVariant(Variant newVariant) {
         return new ViTConfig(imageSize, patchSize, width, depth, heads, mlpDim, numClasses, layerNormEps, mean, std, newVariant);
     }
 
-    /** The same model with {@code n} attention heads (what a checkpoint's shapes cannot show). */
+    /**
+     * The same model with {@code n} attention heads (what a checkpoint's shapes cannot show).
+     * @param n number of heads; divides {@code width}
+     * @return the new configuration
+     */
     public ViTConfig withHeads(int n) {
         return new ViTConfig(imageSize, patchSize, width, depth, n, mlpDim, numClasses, layerNormEps, mean, std, variant);
     }

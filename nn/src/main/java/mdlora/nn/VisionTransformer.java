@@ -22,6 +22,8 @@ public final class VisionTransformer extends Module implements Layer {
     /**
      * A randomly initialised model: PyTorch's default init for linear and patch projections, unit/zero norms,
      * and prefix tokens and position embedding normal with std 0.02 (timm's std, not truncated).
+     * @param config the model's sizes and variant
+     * @param rng initialises the weights
      */
     public VisionTransformer(ViTConfig config, Rng rng) {
         this.config = config;
@@ -42,7 +44,10 @@ public final class VisionTransformer extends Module implements Layer {
         }
     }
 
-    /** The sizes this model was built with. */
+    /**
+     * The sizes this model was built with.
+     * @return the configuration
+     */
     public ViTConfig config() {
         return config;
     }
@@ -52,13 +57,18 @@ public final class VisionTransformer extends Module implements Layer {
      * in the backward pass ({@link Functional#recompute}): the memory of one block's activations instead of
      * all of them, for about one more forward pass. Gradients are the same. Blocks with nothing trainable in or
      * below them record no graph either way.
+     * @param on whether to recompute
+     * @return this model
      */
     public VisionTransformer recomputeActivations(boolean on) {
         recomputeActivations = on;
         return this;
     }
 
-    /** Whether {@link #recomputeActivations} is on. */
+    /**
+     * Whether {@link #recomputeActivations} is on.
+     * @return true if activations are recomputed
+     */
     public boolean recomputesActivations() {
         return recomputeActivations;
     }
@@ -68,12 +78,19 @@ public final class VisionTransformer extends Module implements Layer {
      * class-token pooling, the normalised class token (a distilled DeiT's: the mean of its class and distillation
      * tokens, as timm's); with average pooling, the mean of the patch tokens, normalised by {@code fc_norm} after
      * pooling or by {@code norm} token by token before it.
+     * @param images normalised images [N, 3, S, S]
+     * @return features [N, D]
      */
     public Variable forwardFeatures(Variable images) {
         return forwardFeatures(images, RowDomains.NONE);
     }
 
-    /** {@link #forwardFeatures(Variable)} with image i of domain {@code domains.domain(i)}, for domain-specific adapters. */
+    /**
+     * {@link #forwardFeatures(Variable)} with image i of domain {@code domains.domain(i)}, for domain-specific adapters.
+     * @param images normalised images [N, 3, S, S]
+     * @param domains the domain of each image
+     * @return features [N, D]
+     */
     public Variable forwardFeatures(Variable images, RowDomains domains) {
         Variable x = encode(images, domains);
         if (config.variant().pool() == ViTConfig.Pool.AVG) {

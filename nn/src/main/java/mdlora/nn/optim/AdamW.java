@@ -18,7 +18,13 @@ import mdlora.tensor.Tensor;
 public final class AdamW extends Optimizer {
     private final double beta1, beta2, eps;
 
-    /** AdamW over {@code groups} with the given moment decay rates and denominator {@code eps}. */
+    /**
+     * AdamW over {@code groups} with the given moment decay rates and denominator {@code eps}.
+     * @param groups the parameter groups
+     * @param beta1 decay rate of the first moment, e.g. 0.9
+     * @param beta2 decay rate of the second moment, e.g. 0.999
+     * @param eps added to the denominator, e.g. 1e-8
+     */
     public AdamW(List<ParamGroup> groups, double beta1, double beta2, double eps) {
         super(groups);
         if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1))
@@ -29,7 +35,12 @@ public final class AdamW extends Optimizer {
         this.eps = eps;
     }
 
-    /** PyTorch's defaults: betas (0.9, 0.999), eps 1e-8; one group. */
+    /**
+     * PyTorch's defaults: betas (0.9, 0.999), eps 1e-8; one group.
+     * @param params the parameters to optimise
+     * @param lr learning rate
+     * @param weightDecay decoupled weight decay
+     */
     public AdamW(List<Variable> params, double lr, double weightDecay) {
         this(single(params, lr, weightDecay), 0.9, 0.999, 1e-8);
     }

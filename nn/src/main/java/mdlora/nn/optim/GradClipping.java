@@ -11,6 +11,9 @@ public final class GradClipping {
      * Scales the gradients of {@code params} by {@code maxNorm / (norm + 1e-6)} when that is below 1, where
      * {@code norm} is the L2 norm of all gradients together; returns that norm (before clipping). Parameters
      * without a gradient are skipped. A non-finite norm is an error: the step would ruin the weights.
+     * @param params the parameters whose gradients are clipped
+     * @param maxNorm largest total L2 norm allowed
+     * @return the total norm before clipping
      */
     public static double clipGradNorm(Collection<Variable> params, double maxNorm) {
         if (!(maxNorm > 0)) throw new IllegalArgumentException("max gradient norm must be positive, got " + maxNorm);

@@ -15,7 +15,11 @@ public final class LrScheduler {
     private final LrSchedule schedule;
     private int lastEpoch;
 
-    /** Sets the rates for the first update ({@code factor(0)}). */
+    /**
+     * Sets the rates for the first update ({@code factor(0)}).
+     * @param optimizer the optimiser whose groups' rates are set
+     * @param schedule the factor for each step
+     */
     public LrScheduler(Optimizer optimizer, LrSchedule schedule) {
         this.groups = optimizer.groups();
         this.baseLrs = groups.stream().mapToDouble(ParamGroup::lr).toArray();
@@ -29,7 +33,10 @@ public final class LrScheduler {
         apply();
     }
 
-    /** How many times {@link #step()} has been called (PyTorch's {@code last_epoch}). */
+    /**
+     * How many times {@link #step()} has been called (PyTorch's {@code last_epoch}).
+     * @return the number of steps taken
+     */
     public int lastEpoch() {
         return lastEpoch;
     }
@@ -39,12 +46,18 @@ public final class LrScheduler {
         for (int g = 0; g < groups.size(); g++) groups.get(g).setLr(baseLrs[g] * f);
     }
 
-    /** The state to resume from: {@code last_epoch}. */
+    /**
+     * The state to resume from: {@code last_epoch}.
+     * @return {@code last_epoch} as a tensor
+     */
     public Map<String, Tensor> stateDict() {
         return Map.of("last_epoch", Tensor.scalar(lastEpoch));
     }
 
-    /** Restores a {@link #stateDict()} and sets the learning rates to match it. */
+    /**
+     * Restores a {@link #stateDict()} and sets the learning rates to match it.
+     * @param dict a state dict from {@link #stateDict()}
+     */
     public void loadStateDict(Map<String, Tensor> dict) {
         Tensor t = dict.get("last_epoch");
         if (t == null || dict.size() != 1) throw new IllegalArgumentException("scheduler state must hold exactly 'last_epoch', got " + dict.keySet());

@@ -7,7 +7,11 @@ public final class MultiStepLR implements LrSchedule {
     private final int[] milestones;
     private final double gamma;
 
-    /** {@code milestones}: scheduler steps in increasing order. */
+    /**
+     * {@code milestones}: scheduler steps in increasing order.
+     * @param milestones scheduler steps at which the rate is multiplied by {@code gamma}, increasing
+     * @param gamma the factor applied at each milestone, e.g. 0.1
+     */
     public MultiStepLR(int[] milestones, double gamma) {
         for (int i = 1; i < milestones.length; i++)
             if (milestones[i] <= milestones[i - 1]) throw new IllegalArgumentException("milestones must increase, got " + Arrays.toString(milestones));

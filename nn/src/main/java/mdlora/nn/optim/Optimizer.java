@@ -26,7 +26,10 @@ public abstract class Optimizer {
     private final List<ParamGroup> groupOf = new ArrayList<>();
     private final List<Map<String, Tensor>> state = new ArrayList<>();
 
-    /** Checks that no parameter appears twice and that each owns contiguous storage (updates write it in place). */
+    /**
+     * Checks that no parameter appears twice and that each owns contiguous storage (updates write it in place).
+     * @param groups the parameter groups, each with its learning rate and weight decay
+     */
     protected Optimizer(List<ParamGroup> groups) {
         if (groups.isEmpty()) throw new IllegalArgumentException("an optimiser needs at least one parameter group");
         this.groups = List.copyOf(groups);
@@ -44,17 +47,29 @@ public abstract class Optimizer {
         }
     }
 
-    /** One group holding {@code params}. */
+    /**
+     * One group holding {@code params}.
+     * @param params the parameters to optimise
+     * @param lr learning rate
+     * @param weightDecay decoupled weight decay (0 for none)
+     * @return a list of one group
+     */
     protected static List<ParamGroup> single(List<Variable> params, double lr, double weightDecay) {
         return List.of(new ParamGroup(params, lr, weightDecay));
     }
 
-    /** The parameter groups; schedules set their learning rates. */
+    /**
+     * The parameter groups; schedules set their learning rates.
+     * @return the live groups
+     */
     public List<ParamGroup> groups() {
         return groups;
     }
 
-    /** Every parameter in group order (the indices of the state dict). */
+    /**
+     * Every parameter in group order (the indices of the state dict).
+     * @return the parameters in group order
+     */
     public List<Variable> params() {
         return Collections.unmodifiableList(params);
     }
@@ -83,15 +98,29 @@ public abstract class Optimizer {
      * Updates one parameter in place: {@code param} and {@code grad} are its values and gradient (same length),
      * {@code state} its state, empty before its first update. Several parameters are updated at once on the
      * pool's threads, so an update must touch nothing but its own parameter and state.
+     * @param group the parameter's group (learning rate, weight decay)
+     * @param param the parameter's values, written in place
+     * @param grad its gradient
+     * @param state its state by name, e.g. {@code exp_avg}
      */
     protected abstract void update(ParamGroup group, float[] param, float[] grad, Map<String, Tensor> state);
 
-    /** A zero state tensor of the parameter's length. */
+    /**
+     * A zero state tensor of the parameter's length.
+     * @param state the parameter's state
+     * @param name state entry, e.g. {@code exp_avg}
+     * @param length the parameter's element count
+     * @return the entry's backing array, created zeroed if absent
+     */
     protected static float[] buffer(Map<String, Tensor> state, String name, int length) {
         return state.computeIfAbsent(name, k -> Tensor.zeros(length)).storage();
     }
 
-    /** Runs {@code body} over {@code [0, n)} in parallel chunks; updates are elementwise, so the result does not depend on the split. */
+    /**
+     * Runs {@code body} over {@code [0, n)} in parallel chunks; updates are elementwise, so the result does not depend on the split.
+     * @param n number of elements
+     * @param body run on each chunk {@code [from, to)}
+     */
     protected static void forEachChunk(int n, Parallel.RangeBody body) {
         Parallel.range(n, GRAIN, body);
     }
@@ -101,6 +130,7 @@ public abstract class Optimizer {
     /**
      * The state to resume from: "state.i.name" for parameter i (in group order) and "group.g.lr" for each group's
      * current learning rate. Copies.
+     * @return state name to tensor copy
      */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -110,7 +140,10 @@ public abstract class Optimizer {
         return out;
     }
 
-    /** Restores a {@link #stateDict()} taken from an optimiser of the same kind over parameters of the same shapes. */
+    /**
+     * Restores a {@link #stateDict()} taken from an optimiser of the same kind over parameters of the same shapes.
+     * @param dict a state dict from {@link #stateDict()}
+     */
     public void loadStateDict(Map<String, Tensor> dict) {
         List<Map<String, Tensor>> loaded = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) loaded.add(new LinkedHashMap<>());

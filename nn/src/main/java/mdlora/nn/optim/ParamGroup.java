@@ -12,7 +12,12 @@ public final class ParamGroup {
     private final double weightDecay;
     private double lr;
 
-    /** {@code params} with learning rate {@code lr} and weight decay {@code weightDecay} (both >= 0). */
+    /**
+     * {@code params} with learning rate {@code lr} and weight decay {@code weightDecay} (both >= 0).
+     * @param params the parameters
+     * @param lr learning rate, >= 0
+     * @param weightDecay weight decay, >= 0
+     */
     public ParamGroup(List<Variable> params, double lr, double weightDecay) {
         if (!(lr >= 0) || !(weightDecay >= 0))
             throw new IllegalArgumentException("learning rate and weight decay must be >= 0, got lr " + lr + ", weight decay " + weightDecay);
@@ -26,6 +31,11 @@ public final class ParamGroup {
      * decay for vectors and scalars (biases, norm weights), parameters named in {@code noDecay} (a ViT's
      * {@code cls_token} and {@code pos_embed}, also under a prefix such as {@code backbone.}) or ending in ".bias";
      * {@code weightDecay} for the rest. Frozen parameters are left out, and so is an empty group.
+     * @param named parameters by dotted name, e.g. {@link mdlora.nn.Module#namedParameters()}
+     * @param lr learning rate of both groups
+     * @param weightDecay weight decay of the decayed group
+     * @param noDecay names exempt from decay, also as a dotted suffix, e.g. {@code pos_embed}
+     * @return the undecayed group, then the decayed one; empty groups left out
      */
     public static List<ParamGroup> splitWeightDecay(Map<String, Variable> named, double lr, double weightDecay, Set<String> noDecay) {
         List<Variable> decay = new ArrayList<>(), plain = new ArrayList<>();
@@ -40,23 +50,35 @@ public final class ParamGroup {
         return groups;
     }
 
-    /** The parameters, unmodifiable. */
+    /**
+     * The parameters, unmodifiable.
+     * @return the parameters
+     */
     public List<Variable> params() {
         return params;
     }
 
-    /** The current learning rate. */
+    /**
+     * The current learning rate.
+     * @return the learning rate
+     */
     public double lr() {
         return lr;
     }
 
-    /** Sets the learning rate (what schedules do). */
+    /**
+     * Sets the learning rate (what schedules do).
+     * @param lr the new learning rate, >= 0
+     */
     public void setLr(double lr) {
         if (!(lr >= 0)) throw new IllegalArgumentException("learning rate must be >= 0, got " + lr);
         this.lr = lr;
     }
 
-    /** The weight decay coefficient. */
+    /**
+     * The weight decay coefficient.
+     * @return the weight decay
+     */
     public double weightDecay() {
         return weightDecay;
     }

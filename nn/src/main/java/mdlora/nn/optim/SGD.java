@@ -19,7 +19,12 @@ public final class SGD extends Optimizer {
     private final double momentum;
     private final boolean nesterov;
 
-    /** SGD over {@code groups}; {@code momentum} 0 for plain SGD. */
+    /**
+     * SGD over {@code groups}; {@code momentum} 0 for plain SGD.
+     * @param groups the parameter groups
+     * @param momentum momentum factor; 0 for plain SGD
+     * @param nesterov whether to use Nesterov momentum
+     */
     public SGD(List<ParamGroup> groups, double momentum, boolean nesterov) {
         super(groups);
         if (!(momentum >= 0)) throw new IllegalArgumentException("SGD momentum must be >= 0, got " + momentum);
@@ -28,7 +33,14 @@ public final class SGD extends Optimizer {
         this.nesterov = nesterov;
     }
 
-    /** One group. */
+    /**
+     * One group.
+     * @param params the parameters to optimise
+     * @param lr learning rate
+     * @param momentum momentum factor; 0 for plain SGD
+     * @param nesterov whether to use Nesterov momentum
+     * @param weightDecay weight decay (L2, added to the gradient)
+     */
     public SGD(List<Variable> params, double lr, double momentum, boolean nesterov, double weightDecay) {
         this(single(params, lr, weightDecay), momentum, nesterov);
     }

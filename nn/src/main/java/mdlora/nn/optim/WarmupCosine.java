@@ -14,7 +14,13 @@ public final class WarmupCosine implements LrSchedule {
     private final int warmupSteps, totalSteps;
     private final double warmupStartFactor, minFactor;
 
-    /** Factors start at {@code warmupStartFactor}, reach 1 at {@code warmupSteps} and {@code minFactor} at {@code totalSteps}. */
+    /**
+     * Factors start at {@code warmupStartFactor}, reach 1 at {@code warmupSteps} and {@code minFactor} at {@code totalSteps}.
+     * @param warmupSteps steps of linear warmup
+     * @param totalSteps step at which the factor reaches {@code minFactor}
+     * @param warmupStartFactor factor at step 0
+     * @param minFactor factor at the end of the cosine decay
+     */
     public WarmupCosine(int warmupSteps, int totalSteps, double warmupStartFactor, double minFactor) {
         if (warmupSteps < 0 || totalSteps <= warmupSteps)
             throw new IllegalArgumentException("need 0 <= warmup steps < total steps, got warmup " + warmupSteps + ", total " + totalSteps);
