@@ -17,7 +17,12 @@ import mdlora.tensor.Tensor;
 public final class BaseFingerprint {
     private BaseFingerprint() {}
 
-    /** {@code "sha256:<hex>"} of {@code weights} (name to tensor, hashed in the map's order). */
+    /**
+     * {@code "sha256:<hex>"} of {@code weights} (name to tensor, hashed in the map's order).
+     *
+     * @param weights frozen weights, by name
+     * @return {@code "sha256:"} followed by 64 hex digits
+     */
     public static String of(Map<String, Tensor> weights) {
         MessageDigest sha = sha256();
         ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);

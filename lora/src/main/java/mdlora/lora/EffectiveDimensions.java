@@ -12,6 +12,8 @@ import mdlora.tensor.linalg.Svd;
 /**
  * The effective dimension of trained LoRAs (Takama et al. Fig. 4): for each layer and LoRA, the singular values
  * of its update dW and the cumulative energy {@code C_k = sum_{j<=k} s_j^2 / sum_j s_j^2} for k = 1..r, as data for plots.
+ *
+ * @param curves one curve per LoRA, layer by layer
  */
 public record EffectiveDimensions(List<Curve> curves) {
 
@@ -24,7 +26,12 @@ public record EffectiveDimensions(List<Curve> curves) {
      * @param cumulative C_1..C_r (all 0 for a zero update)
      */
     public record Curve(String layer, String lora, double[] singularValues, double[] cumulative) {
-        /** The smallest k with C_k >= tau (the update's dimension at that energy); 0 for a zero update. */
+        /**
+         * The smallest k with C_k >= tau (the update's dimension at that energy); 0 for a zero update.
+         *
+         * @param tau energy threshold, in (0, 1]
+         * @return k, in 0..r
+         */
         public int dimension(double tau) {
             for (int k = 0; k < cumulative.length; k++) if (cumulative[k] >= tau) return k + 1;
             return 0;
@@ -36,7 +43,12 @@ public record EffectiveDimensions(List<Curve> curves) {
         curves = List.copyOf(curves);
     }
 
-    /** The curves of every LoRA of {@code lora}, layer by layer, shared first. */
+    /**
+     * The curves of every LoRA of {@code lora}, layer by layer, shared first.
+     *
+     * @param lora the trained LoRAs
+     * @return their curves
+     */
     public static EffectiveDimensions of(MultiDomainLora lora) {
         List<Curve> curves = new ArrayList<>();
         for (var e : lora.layers().entrySet()) {
@@ -68,7 +80,11 @@ public record EffectiveDimensions(List<Curve> curves) {
         return new Curve(layer, name, sv, c);
     }
 
-    /** The curves as a JSON array of {layer, lora, singular_values, cumulative}. */
+    /**
+     * The curves as a JSON array of {layer, lora, singular_values, cumulative}.
+     *
+     * @return the JSON text
+     */
     public String toJson() {
         List<Object> out = new ArrayList<>();
         for (Curve c : curves) {
@@ -82,7 +98,11 @@ public record EffectiveDimensions(List<Curve> curves) {
         return Json.writePretty(out);
     }
 
-    /** The curves as CSV, one row per (layer, lora, k). */
+    /**
+     * The curves as CSV, one row per (layer, lora, k).
+     *
+     * @return the CSV text, with a header row
+     */
     public String toCsv() {
         StringBuilder sb = new StringBuilder("layer,lora,k,singular_value,cumulative\n");
         for (Curve c : curves)

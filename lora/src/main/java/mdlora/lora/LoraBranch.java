@@ -23,6 +23,16 @@ public final class LoraBranch extends Module {
     /**
      * A rank-{@code rank} update of an [out, in] weight with scale {@code scale}, held to {@code subspace}
      * (null: unconstrained), started as {@code init} says.
+     *
+     * @param in input features of W
+     * @param out output features of W
+     * @param rank r, positive
+     * @param scale s: alpha / r, or alpha / sqrt r (rsLoRA)
+     * @param trainableScale whether s trains (MTLoRA), starting at {@code scale}
+     * @param subspace the projector P's subspace of R^out, or null
+     * @param init how A and B start
+     * @param mixerInit how the MoSLoRA mixer M starts ({@link MixerInit#NONE}: no mixer)
+     * @param rng draws the initial factors
      */
     public LoraBranch(int in, int out, int rank, float scale, boolean trainableScale, Subspace subspace,
                       LoraInit init, MixerInit mixerInit, Rng rng) {
@@ -47,47 +57,83 @@ public final class LoraBranch extends Module {
         };
     }
 
-    /** r, the rank of the update. */
+    /**
+     * r, the rank of the update.
+     *
+     * @return r
+     */
     public int rank() {
         return loraA.size(0);
     }
 
-    /** lora_A [r, in], A^T in the package documentation's notation. */
+    /**
+     * lora_A [r, in], A^T in the package documentation's notation.
+     *
+     * @return the parameter {@code lora_A}, [r, in]
+     */
     public Variable loraA() {
         return loraA;
     }
 
-    /** lora_B [out, r], the raw B (before projection). */
+    /**
+     * lora_B [out, r], the raw B (before projection).
+     *
+     * @return the parameter {@code lora_B}, [out, r]
+     */
     public Variable loraB() {
         return loraB;
     }
 
-    /** lora_M [r, r], or null without a mixer. */
+    /**
+     * lora_M [r, r], or null without a mixer.
+     *
+     * @return the parameter {@code lora_M}, [r, r], or null
+     */
     public Variable mixer() {
         return mixer;
     }
 
-    /** The trainable scale [1], or null when the scale is fixed. */
+    /**
+     * The trainable scale [1], or null when the scale is fixed.
+     *
+     * @return the parameter {@code lora_scale}, [1], or null
+     */
     public Variable trainableScale() {
         return trainableScale;
     }
 
-    /** The subspace the update is held to, or null. */
+    /**
+     * The subspace the update is held to, or null.
+     *
+     * @return the subspace, or null when unconstrained
+     */
     public Subspace subspace() {
         return subspace;
     }
 
-    /** The current scale s (the trained value when scales train). */
+    /**
+     * The current scale s (the trained value when scales train).
+     *
+     * @return s
+     */
     public float scale() {
         return trainableScale == null ? scale : trainableScale.data().item();
     }
 
-    /** The fixed scale the configuration gave (the starting value of a trainable one). */
+    /**
+     * The fixed scale the configuration gave (the starting value of a trainable one).
+     *
+     * @return the configured s
+     */
     public float configuredScale() {
         return scale;
     }
 
-    /** P B [out, r], the effective B that the separation losses act on; B itself when unconstrained. */
+    /**
+     * P B [out, r], the effective B that the separation losses act on; B itself when unconstrained.
+     *
+     * @return P B, [out, r]
+     */
     public Variable projectedB() {
         return subspace == null ? loraB : subspace.project(loraB);
     }
@@ -96,6 +142,8 @@ public final class LoraBranch extends Module {
      * s P B M [out, r]: everything after A^T folded into one factor, so the update of n tokens costs two
      * thin products (x A, then times this) and the projection and mixer cost d*k*r and d*r*r once per call,
      * never per token.
+     *
+     * @return s P B M, [out, r], in the graph
      */
     public Variable upFactor() {
         Variable up = projectedB();
@@ -103,14 +151,22 @@ public final class LoraBranch extends Module {
         return trainableScale == null ? up.mul(scale) : up.mul(trainableScale);
     }
 
-    /** The value of {@link #upFactor()}, without a graph. */
+    /**
+     * The value of {@link #upFactor()}, without a graph.
+     *
+     * @return s P B M, [out, r]
+     */
     public Tensor upFactorValue() {
         try (var ignored = Autograd.noGrad()) {
             return upFactor().data();
         }
     }
 
-    /** dW = s P B M A^T [out, in], the update this branch adds to W (no graph). */
+    /**
+     * dW = s P B M A^T [out, in], the update this branch adds to W (no graph).
+     *
+     * @return dW, [out, in]
+     */
     public Tensor delta() {
         return upFactorValue().matmul(loraA.data());
     }

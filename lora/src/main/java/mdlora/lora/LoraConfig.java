@@ -75,28 +75,53 @@ public record LoraConfig(
     /** The paper's settings, those of {@link #builder()}: the defaults every front end (the launcher's knobs included) starts from. */
     public static final LoraConfig DEFAULTS = builder().build();
 
-    /** A builder starting from the paper's settings. */
+    /**
+     * A builder starting from the paper's settings.
+     *
+     * @return a new builder holding {@link #DEFAULTS}
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from this configuration. */
+    /**
+     * A builder starting from this configuration.
+     *
+     * @return a new builder holding this configuration's components
+     */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** The rank of the LoRA of {@code kind} (and {@code domain} for a domain LoRA). */
+    /**
+     * The rank of the LoRA of {@code kind} (and {@code domain} for a domain LoRA).
+     *
+     * @param kind shared or domain
+     * @param domain the domain's name (ignored for {@link LoraKind#SHARED})
+     * @return the rank r, positive
+     */
     public int rank(LoraKind kind, String domain) {
         return kind == LoraKind.SHARED ? sharedRank : domainRanks.getOrDefault(domain, domainRank);
     }
 
-    /** The fixed scale s = alpha / r (rsLoRA: alpha / sqrt r) of a LoRA of {@code kind} and rank {@code rank}. */
+    /**
+     * The fixed scale s = alpha / r (rsLoRA: alpha / sqrt r) of a LoRA of {@code kind} and rank {@code rank}.
+     *
+     * @param kind shared or domain (picks the alpha)
+     * @param rank the LoRA's rank r
+     * @return s = alpha / r, or alpha / sqrt r with {@code rsLora}
+     */
     public float scale(LoraKind kind, int rank) {
         float alpha = kind == LoraKind.SHARED ? sharedAlpha : domainAlpha;
         return (float) (alpha / (rsLora ? Math.sqrt(rank) : rank));
     }
 
-    /** Whether LoRAs of {@code kind} are held to a subspace (in layers with both kinds). */
+    /**
+     * Whether LoRAs of {@code kind} are held to a subspace (in layers with both kinds).
+     *
+     * @param kind shared or domain
+     * @return {@code constrainShared} or {@code constrainDomains}
+     */
     public boolean constrains(LoraKind kind) {
         return kind == LoraKind.SHARED ? constrainShared : constrainDomains;
     }
@@ -128,54 +153,174 @@ public record LoraConfig(
             unfreezePosEmbed = c.unfreezePosEmbed;
         }
 
-        /** Which layers get which kinds of LoRA. */
+        /**
+         * Which layers get which kinds of LoRA.
+         *
+         * @param p the placement
+         * @return this builder
+         */
         public Builder placement(Placement p) { placement = p; return this; }
-        /** Sets the shared and the default domain rank, and both alphas to the same value (scale 1). */
+        /**
+         * Sets the shared and the default domain rank, and both alphas to the same value (scale 1).
+         *
+         * @param r rank of every LoRA, positive
+         * @return this builder
+         */
         public Builder rank(int r) { sharedRank = r; domainRank = r; sharedAlpha = r; domainAlpha = r; return this; }
-        /** The shared LoRA's rank. */
+        /**
+         * The shared LoRA's rank.
+         *
+         * @param r shared rank, positive
+         * @return this builder
+         */
         public Builder sharedRank(int r) { sharedRank = r; return this; }
-        /** The domain LoRAs' rank, for domains {@code domainRanks} does not name. */
+        /**
+         * The domain LoRAs' rank, for domains {@code domainRanks} does not name.
+         *
+         * @param r default domain rank, positive
+         * @return this builder
+         */
         public Builder domainRank(int r) { domainRank = r; return this; }
-        /** Ranks of particular domains, by name. */
+        /**
+         * Ranks of particular domains, by name.
+         *
+         * @param ranks domain name to rank (each positive); copied on build
+         * @return this builder
+         */
         public Builder domainRanks(Map<String, Integer> ranks) { domainRanks = ranks; return this; }
-        /** Sets both alphas. */
+        /**
+         * Sets both alphas.
+         *
+         * @param a alpha of shared and domain LoRAs, finite
+         * @return this builder
+         */
         public Builder alpha(float a) { sharedAlpha = a; domainAlpha = a; return this; }
-        /** The shared LoRA's alpha (scale alpha / r). */
+        /**
+         * The shared LoRA's alpha (scale alpha / r).
+         *
+         * @param a shared alpha, finite
+         * @return this builder
+         */
         public Builder sharedAlpha(float a) { sharedAlpha = a; return this; }
-        /** The domain LoRAs' alpha (scale alpha / r). */
+        /**
+         * The domain LoRAs' alpha (scale alpha / r).
+         *
+         * @param a domain alpha, finite
+         * @return this builder
+         */
         public Builder domainAlpha(float a) { domainAlpha = a; return this; }
-        /** rsLoRA's scale alpha / sqrt r instead of alpha / r. */
+        /**
+         * rsLoRA's scale alpha / sqrt r instead of alpha / r.
+         *
+         * @param on scale by alpha / sqrt r
+         * @return this builder
+         */
         public Builder rsLora(boolean on) { rsLora = on; return this; }
-        /** Whether the scales train along with the factors. */
+        /**
+         * Whether the scales train along with the factors.
+         *
+         * @param on make the scales trainable (MTLoRA)
+         * @return this builder
+         */
         public Builder trainableScales(boolean on) { trainableScales = on; return this; }
-        /** Dropout on each LoRA's input, in [0, 1). */
+        /**
+         * Dropout on each LoRA's input, in [0, 1).
+         *
+         * @param p dropout probability, in [0, 1)
+         * @return this builder
+         */
         public Builder dropout(float p) { dropout = p; return this; }
-        /** Turns both subspace constraints on or off. */
+        /**
+         * Turns both subspace constraints on or off.
+         *
+         * @param on hold both kinds to their subspaces
+         * @return this builder
+         */
         public Builder subspaceConstraints(boolean on) { constrainShared = on; constrainDomains = on; return this; }
-        /** Whether the shared LoRA is held to col(W) (in layers with domain LoRAs too). */
+        /**
+         * Whether the shared LoRA is held to col(W) (in layers with domain LoRAs too).
+         *
+         * @param on hold the shared LoRA to col(W)
+         * @return this builder
+         */
         public Builder constrainShared(boolean on) { constrainShared = on; return this; }
-        /** Whether the domain LoRAs are held to the left null space of W. */
+        /**
+         * Whether the domain LoRAs are held to the left null space of W.
+         *
+         * @param on hold the domain LoRAs to the left null space of W
+         * @return this builder
+         */
         public Builder constrainDomains(boolean on) { constrainDomains = on; return this; }
-        /** The cumulative energy that fixes the dimension of col(W), in (0, 1]. */
+        /**
+         * The cumulative energy that fixes the dimension of col(W), in (0, 1].
+         *
+         * @param t cumulative energy C_k, in (0, 1]
+         * @return this builder
+         */
         public Builder tau(double t) { tau = t; return this; }
-        /** Whether the domains' subspace is all of I - U_m U_m^T rather than the remaining singular vectors. */
+        /**
+         * Whether the domains' subspace is all of I - U_m U_m^T rather than the remaining singular vectors.
+         *
+         * @param on use all of I - U_m U_m^T
+         * @return this builder
+         */
         public Builder fullNullSpace(boolean on) { fullNullSpace = on; return this; }
-        /** How A and B start. */
+        /**
+         * How A and B start.
+         *
+         * @param i initialisation of A and B
+         * @return this builder
+         */
         public Builder init(LoraInit i) { init = i; return this; }
-        /** Whether each LoRA has a MoSLoRA mixer, and how it starts. */
+        /**
+         * Whether each LoRA has a MoSLoRA mixer, and how it starts.
+         *
+         * @param m mixer initialisation ({@link MixerInit#NONE}: no mixer)
+         * @return this builder
+         */
         public Builder mixer(MixerInit m) { mixer = m; return this; }
-        /** The weight of L_orth (0: off). */
+        /**
+         * The weight of L_orth (0: off).
+         *
+         * @param l L_orth weight, finite and &gt;= 0
+         * @return this builder
+         */
         public Builder lambdaOrth(float l) { lambdaOrth = l; return this; }
-        /** The weight of L_ss (0: off). */
+        /**
+         * The weight of L_ss (0: off).
+         *
+         * @param l L_ss weight, finite and &gt;= 0
+         * @return this builder
+         */
         public Builder lambdaSeparation(float l) { lambdaSeparation = l; return this; }
-        /** Whether the layer norms train too. */
+        /**
+         * Whether the layer norms train too.
+         *
+         * @param on train the layer norms
+         * @return this builder
+         */
         public Builder unfreezeNorms(boolean on) { unfreezeNorms = on; return this; }
-        /** Whether the patch embedding trains too. */
+        /**
+         * Whether the patch embedding trains too.
+         *
+         * @param on train the patch embedding
+         * @return this builder
+         */
         public Builder unfreezePatchEmbed(boolean on) { unfreezePatchEmbed = on; return this; }
-        /** Whether the position embedding trains too. */
+        /**
+         * Whether the position embedding trains too.
+         *
+         * @param on train the position embedding
+         * @return this builder
+         */
         public Builder unfreezePosEmbed(boolean on) { unfreezePosEmbed = on; return this; }
 
-        /** The configuration, every component checked (see {@link LoraConfig#LoraConfig}). */
+        /**
+         * The configuration, every component checked (see {@link LoraConfig#LoraConfig}).
+         *
+         * @return the new configuration
+         * @throws IllegalArgumentException if a component is out of range
+         */
         public LoraConfig build() {
             return new LoraConfig(placement, sharedRank, domainRank, domainRanks, sharedAlpha, domainAlpha, rsLora, trainableScales,
                     dropout, constrainShared, constrainDomains, tau, fullNullSpace, init, mixer, lambdaOrth, lambdaSeparation,

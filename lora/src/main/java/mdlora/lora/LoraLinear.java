@@ -37,6 +37,14 @@ public final class LoraLinear extends Module implements Layer {
      * Wraps and freezes {@code base}, found at {@code path} in the model (named in error messages).
      * {@code shared} may be null; {@code domains} is empty or holds one LoRA per name of {@code domainNames},
      * in that order. One dropout mask on the layer's input feeds all of its LoRAs.
+     *
+     * @param path the layer's dotted path in the model
+     * @param base the linear layer to wrap (frozen here)
+     * @param shared the shared LoRA, or null
+     * @param domainNames domain names, in routing-index order
+     * @param domains one LoRA per domain name, or empty
+     * @param dropout dropout probability on the LoRA input, in [0, 1)
+     * @param dropoutRng draws the dropout masks
      */
     public LoraLinear(String path, Linear base, LoraBranch shared, List<String> domainNames, List<LoraBranch> domains,
                       float dropout, Rng dropoutRng) {
@@ -54,27 +62,47 @@ public final class LoraLinear extends Module implements Layer {
         base.freeze();
     }
 
-    /** The dotted path of this layer in its model. */
+    /**
+     * The dotted path of this layer in its model.
+     *
+     * @return the dotted path
+     */
     public String path() {
         return path;
     }
 
-    /** The frozen linear layer. */
+    /**
+     * The frozen linear layer.
+     *
+     * @return the wrapped Linear ({@code base_layer})
+     */
     public Linear base() {
         return base;
     }
 
-    /** The shared LoRA, or null. */
+    /**
+     * The shared LoRA, or null.
+     *
+     * @return the shared LoRA, or null
+     */
     public LoraBranch shared() {
         return shared;
     }
 
-    /** The domain LoRAs in domain order (empty in a shared-only layer). */
+    /**
+     * The domain LoRAs in domain order (empty in a shared-only layer).
+     *
+     * @return the domain LoRAs, unmodifiable
+     */
     public List<LoraBranch> domains() {
         return domains;
     }
 
-    /** Whether this layer has domain LoRAs (else only a shared one). */
+    /**
+     * Whether this layer has domain LoRAs (else only a shared one).
+     *
+     * @return true when the layer has domain LoRAs
+     */
     public boolean hasDomains() {
         return !domains.isEmpty();
     }
@@ -133,7 +161,12 @@ public final class LoraLinear extends Module implements Layer {
 
     // ---------------------------------------------------------------- merging
 
-    /** The weight a deployed model of domain {@code domain} uses: W + shared update + that domain's update. */
+    /**
+     * The weight a deployed model of domain {@code domain} uses: W + shared update + that domain's update.
+     *
+     * @param domain the domain's routing index
+     * @return W + shared update + domain update, [out, in]
+     */
     public Tensor mergedWeight(int domain) {
         return base.weight().data().add(delta(domain));
     }
@@ -151,6 +184,8 @@ public final class LoraLinear extends Module implements Layer {
     /**
      * Adds the shared update and {@code domain}'s update into W, so forward costs only the frozen layer. A copy
      * of W is kept until {@link #unmerge}: subtracting the update again would leave W off by float rounding.
+     *
+     * @param domain the domain's routing index
      */
     public void merge(int domain) {
         if (merged) throw new IllegalStateException(path + " is already merged: unmerge first");
@@ -169,7 +204,11 @@ public final class LoraLinear extends Module implements Layer {
         merged = false;
     }
 
-    /** Whether W currently holds a merged update. */
+    /**
+     * Whether W currently holds a merged update.
+     *
+     * @return true between {@link #merge} and {@link #unmerge}
+     */
     public boolean isMerged() {
         return merged;
     }

@@ -58,6 +58,12 @@ public final class MultiDomainLora {
      * placement, the adapter files and the merged state dict (attach to a ViT for timm's names; a model that
      * wraps one attaches to the ViT and trains its own new parts, such as heads, itself). {@code domains} names the domains in the order of the indices given to
      * {@link mdlora.nn.RowDomains} given to forward.
+     *
+     * @param model the model to adapt (a ViT, or a model that wraps one); frozen in place
+     * @param config placement, ranks, constraints and loss weights
+     * @param domains domain names, in routing-index order
+     * @param rng source of the LoRA factors' initial values
+     * @return the attached LoRAs, owning the adapted model
      */
     public static MultiDomainLora attach(Module model, LoraConfig config, List<String> domains, Rng rng) {
         checkDomains(domains);
@@ -133,17 +139,29 @@ public final class MultiDomainLora {
 
     // ---------------------------------------------------------------- access
 
-    /** The model the LoRAs are attached to. */
+    /**
+     * The model the LoRAs are attached to.
+     *
+     * @return the adapted model
+     */
     public Module model() {
         return model;
     }
 
-    /** The configuration they were attached with. */
+    /**
+     * The configuration they were attached with.
+     *
+     * @return the configuration
+     */
     public LoraConfig config() {
         return config;
     }
 
-    /** The domain names, in routing-index order. */
+    /**
+     * The domain names, in routing-index order.
+     *
+     * @return the domain names, unmodifiable
+     */
     public List<String> domains() {
         return domains;
     }
@@ -151,17 +169,28 @@ public final class MultiDomainLora {
     /**
      * The LoRA layers in model order, by name: the dotted path within the ViT that holds the layer (timm's
      * names, wherever the LoRAs were attached), or within the model where no ViT holds it.
+     *
+     * @return layer name to its LoRA layer, in model order
      */
     public Map<String, LoraLinear> layers() {
         return layers;
     }
 
-    /** The parameters that train: every LoRA factor, mixer and trainable scale, and whatever was unfrozen. */
+    /**
+     * The parameters that train: every LoRA factor, mixer and trainable scale, and whatever was unfrozen.
+     *
+     * @return the trainable parameters
+     */
     public List<Variable> trainableParameters() {
         return model.trainableParameters();
     }
 
-    /** The routing index of {@code domain}. */
+    /**
+     * The routing index of {@code domain}.
+     *
+     * @param domain a domain name given to {@link #attach}
+     * @return its index in {@link #domains()}
+     */
     public int domainIndex(String domain) {
         int i = domains.indexOf(domain);
         if (i < 0) throw new IllegalArgumentException("unknown domain '" + domain + "' (domains: " + domains + ")");
@@ -173,6 +202,8 @@ public final class MultiDomainLora {
     /**
      * lambda1 L_orth + lambda2 L_ss summed over every layer with domain LoRAs, on the effective (projected)
      * B_i; add it to the task loss. A constant 0 when both weights are 0.
+     *
+     * @return a scalar: lambda1 L_orth + lambda2 L_ss
      */
     public Variable separationLoss() {
         return separation().total();
@@ -186,13 +217,21 @@ public final class MultiDomainLora {
      * @param subspace     the value of lambda2 L_ss
      */
     public record Separation(Variable total, float orthogonality, float subspace) {
-        /** No separation loss: a constant 0. */
+        /**
+         * No separation loss: a constant 0.
+         *
+         * @return a zero total with zero terms
+         */
         public static Separation none() {
             return new Separation(Variable.constant(Tensor.scalar(0)), 0, 0);
         }
     }
 
-    /** {@link #separationLoss()} with its two terms' values apart. */
+    /**
+     * {@link #separationLoss()} with its two terms' values apart.
+     *
+     * @return the loss and its two terms
+     */
     public Separation separation() {
         if (config.lambdaOrth() == 0 && config.lambdaSeparation() == 0) return Separation.none();
         Variable total = Variable.constant(Tensor.scalar(0));
@@ -217,7 +256,11 @@ public final class MultiDomainLora {
 
     // ---------------------------------------------------------------- merging
 
-    /** Merges the shared update and {@code domain}'s into every adapted W: the model then costs the frozen ViT. */
+    /**
+     * Merges the shared update and {@code domain}'s into every adapted W: the model then costs the frozen ViT.
+     *
+     * @param domain the domain to deploy
+     */
     public void merge(String domain) {
         int d = domainIndex(domain);
         requireUnmerged("merging again");
@@ -232,7 +275,11 @@ public final class MultiDomainLora {
         mergedDomain = null;
     }
 
-    /** The domain the model is merged for, or null. */
+    /**
+     * The domain the model is merged for, or null.
+     *
+     * @return the merged domain, or null when unmerged
+     */
     public String mergedDomain() {
         return mergedDomain;
     }
@@ -241,6 +288,9 @@ public final class MultiDomainLora {
      * The state dict of the plain model deployed for {@code domain}: every adapted layer's weight merged
      * (W + shared + domain update) under the layer's own name, the LoRA parameters left out: the model's
      * layout without LoRA code (a ViT's loads into a plain {@link mdlora.nn.VisionTransformer}).
+     *
+     * @param domain the domain to deploy
+     * @return parameter name to tensor, in the plain model's layout
      */
     public Map<String, Tensor> mergedStateDict(String domain) {
         int d = domainIndex(domain);
@@ -263,7 +313,13 @@ public final class MultiDomainLora {
         return out;
     }
 
-    /** Writes {@link #mergedStateDict} as a safetensors file. */
+    /**
+     * Writes {@link #mergedStateDict} as a safetensors file.
+     *
+     * @param domain the domain to deploy
+     * @param file the safetensors file to write
+     * @throws IOException if the file cannot be written
+     */
     public void exportMerged(String domain, Path file) throws IOException {
         SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
         mergedStateDict(domain).forEach(w::put);
@@ -272,7 +328,11 @@ public final class MultiDomainLora {
 
     // ---------------------------------------------------------------- analysis
 
-    /** The effective-dimension curves of every trained LoRA (SVD of each dW), per layer and kind. */
+    /**
+     * The effective-dimension curves of every trained LoRA (SVD of each dW), per layer and kind.
+     *
+     * @return the curves, per layer and kind
+     */
     public EffectiveDimensions effectiveDimensions() {
         return EffectiveDimensions.of(this);
     }
@@ -282,6 +342,9 @@ public final class MultiDomainLora {
     /**
      * Writes one folder per adapter under {@code dir}, {@code shared} and one per domain, in PEFT's layout
      * (see {@link AdapterFiles}), with a fingerprint of the base weights.
+     *
+     * @param dir the folder to write the adapter folders under
+     * @throws IOException if a file cannot be written
      */
     public void saveAdapters(Path dir) throws IOException {
         saveAdapters(dir, PeftNames.TIMM, Map.of());
@@ -292,6 +355,11 @@ public final class MultiDomainLora {
      * {@code modulesToSave}, whole modules beside its LoRAs as PEFT's {@code modules_to_save} (keys
      * {@code <module>.<param>} under timm's names, e.g. a domain's head as {@code head.weight} and {@code head.bias}),
      * so that PEFT restores them together with the LoRAs.
+     *
+     * @param dir the folder to write the adapter folders under
+     * @param names how layer paths map to PEFT module names
+     * @param modulesToSave adapter name to its whole modules' tensors (keys {@code <module>.<param>})
+     * @throws IOException if a file cannot be written
      */
     public void saveAdapters(Path dir, PeftNames names, Map<String, Map<String, Tensor>> modulesToSave) throws IOException {
         requireUnmerged("saving adapters");
@@ -306,6 +374,10 @@ public final class MultiDomainLora {
      * ranks differ from this model's. Returns, per adapter, the tensors of the modules it saves whole (PEFT's
      * {@code modules_to_save}, keys {@code <module>.<param>}; empty where it saves none) for the caller to load into
      * its own modules.
+     *
+     * @param dir the folder holding the adapter folders
+     * @return adapter name to its {@code modules_to_save} tensors (empty where none)
+     * @throws IOException if a file cannot be read, or the fingerprint, modules or ranks differ
      */
     public Map<String, Map<String, Tensor>> loadAdapters(Path dir) throws IOException {
         requireUnmerged("loading adapters");
@@ -316,7 +388,11 @@ public final class MultiDomainLora {
         if (mergedDomain != null) throw new IllegalStateException("the model is merged for '" + mergedDomain + "': unmerge before " + what);
     }
 
-    /** The adapters this model has: {@code shared} if any layer has a shared LoRA, then each domain that has LoRAs. */
+    /**
+     * The adapters this model has: {@code shared} if any layer has a shared LoRA, then each domain that has LoRAs.
+     *
+     * @return the adapter names, {@code shared} first
+     */
     public List<String> adapterNames() {
         List<String> names = new ArrayList<>();
         if (!branches(SHARED).isEmpty()) names.add(SHARED);
@@ -345,7 +421,11 @@ public final class MultiDomainLora {
 
     // ---------------------------------------------------------------- counts
 
-    /** Parameter counts of the model with its LoRAs. */
+    /**
+     * Parameter counts of the model with its LoRAs.
+     *
+     * @return total, trainable, shared and per-domain counts
+     */
     public ParameterCount parameterCount() {
         long shared = 0;
         long[] perDomain = new long[domains.size()];

@@ -18,7 +18,11 @@ public record ParameterCount(long total, long trainable, long shared, Map<String
         perDomain = Collections.unmodifiableMap(new LinkedHashMap<>(perDomain));
     }
 
-    /** All LoRA parameters: shared plus every domain's. */
+    /**
+     * All LoRA parameters: shared plus every domain's.
+     *
+     * @return the LoRA parameter count
+     */
     public long lora() {
         return shared + perDomain.values().stream().mapToLong(Long::longValue).sum();
     }

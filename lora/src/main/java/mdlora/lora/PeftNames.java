@@ -23,10 +23,22 @@ public enum PeftNames {
 
     private static final Pattern TIMM_LINEAR = Pattern.compile("blocks\\.(\\d+)\\.(attn\\.qkv|attn\\.proj|mlp\\.fc1|mlp\\.fc2)");
 
-    /** One target module of a layer: its name and the rows [from, to) of the layer's output it covers. */
+    /**
+     * One target module of a layer: its name and the rows [from, to) of the layer's output it covers.
+     *
+     * @param module the target module's name under these names
+     * @param from first output row covered, inclusive
+     * @param to last output row covered, exclusive
+     */
     public record Target(String module, int from, int to) {}
 
-    /** The modules a layer of {@code outFeatures} outputs becomes under these names (three for qkv under {@link #HF_VIT}). */
+    /**
+     * The modules a layer of {@code outFeatures} outputs becomes under these names (three for qkv under {@link #HF_VIT}).
+     *
+     * @param layer the layer's timm path, e.g. {@code blocks.3.attn.qkv}
+     * @param outFeatures the layer's output features (3d for qkv)
+     * @return the target modules, covering [0, outFeatures) in order
+     */
     public List<Target> targets(String layer, int outFeatures) {
         if (this == TIMM) return List.of(new Target(layer, 0, outFeatures));
         Matcher m = TIMM_LINEAR.matcher(layer);
@@ -45,7 +57,12 @@ public enum PeftNames {
         };
     }
 
-    /** The name of a module saved whole beside the LoRAs (PEFT's {@code modules_to_save}): timm's {@code head} is Hugging Face's {@code classifier}. */
+    /**
+     * The name of a module saved whole beside the LoRAs (PEFT's {@code modules_to_save}): timm's {@code head} is Hugging Face's {@code classifier}.
+     *
+     * @param timmName the module's timm name
+     * @return its name under these names
+     */
     public String module(String timmName) {
         return this == HF_VIT && timmName.equals("head") ? "classifier" : timmName;
     }

@@ -17,12 +17,20 @@ import mdlora.nn.Module;
  * pattern matches a layer's dotted path deciding its kinds. Patterns are globs ({@code *} any run of
  * characters, {@code ?} one character) in which {@code {last}} stands for the index of the model's last
  * transformer block (the highest N of a {@code blocks.N} module).
+ *
+ * @param name the placement's name, for messages and logs
+ * @param rules the rules, first match wins; at least one
  */
 public record Placement(String name, List<Rule> rules) {
     private static final Pattern BLOCK_INDEX = Pattern.compile("(?:.*\\.)?blocks\\.(\\d+)");
     private static final String[] TIMM_LINEARS = {"attn.qkv", "attn.proj", "mlp.fc1", "mlp.fc2"};
 
-    /** A glob over dotted module paths and the kinds of LoRA a matching layer gets (empty: none). */
+    /**
+     * A glob over dotted module paths and the kinds of LoRA a matching layer gets (empty: none).
+     *
+     * @param pattern glob over dotted module paths ({@code {last}}: last block index)
+     * @param kinds the LoRA kinds of a matching layer (empty: none)
+     */
     public record Rule(String pattern, Set<LoraKind> kinds) {
         /** Checks the pattern; the kinds are copied. */
         public Rule {
@@ -30,7 +38,13 @@ public record Placement(String name, List<Rule> rules) {
             kinds = kinds.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(kinds));
         }
 
-        /** The rule giving layers that match {@code pattern} the {@code kinds} of LoRA (none: no LoRA). */
+        /**
+         * The rule giving layers that match {@code pattern} the {@code kinds} of LoRA (none: no LoRA).
+         *
+         * @param pattern glob over dotted module paths
+         * @param kinds the LoRA kinds (none: no LoRA)
+         * @return the rule
+         */
         public static Rule of(String pattern, LoraKind... kinds) {
             return new Rule(pattern, kinds.length == 0 ? Set.of() : EnumSet.of(kinds[0], kinds));
         }
@@ -42,7 +56,13 @@ public record Placement(String name, List<Rule> rules) {
         if (rules.isEmpty()) throw new IllegalArgumentException("placement '" + name + "' has no rules");
     }
 
-    /** Explicit rules, first match wins. */
+    /**
+     * Explicit rules, first match wins.
+     *
+     * @param name the placement's name
+     * @param rules the rules, first match wins
+     * @return the placement
+     */
     public static Placement of(String name, Rule... rules) {
         return new Placement(name, List.of(rules));
     }
@@ -50,6 +70,8 @@ public record Placement(String name, List<Rule> rules) {
     /**
      * Takama et al. Fig. 3a (after MTLoRA): shared and domain LoRAs on attn.proj, mlp.fc1 and mlp.fc2 of the last
      * block, a shared LoRA only on every other qkv, proj, fc1 and fc2.
+     *
+     * @return the placement {@code upper-heavy}
      */
     public static Placement upperHeavy() {
         List<Rule> rules = new ArrayList<>();
@@ -59,12 +81,20 @@ public record Placement(String name, List<Rule> rules) {
         return new Placement("upper-heavy", rules);
     }
 
-    /** Takama et al. Fig. 3b: shared and domain LoRAs on every qkv, proj, fc1 and fc2. */
+    /**
+     * Takama et al. Fig. 3b: shared and domain LoRAs on every qkv, proj, fc1 and fc2.
+     *
+     * @return the placement {@code all-flat}
+     */
     public static Placement allFlat() {
         return new Placement("all-flat", everyBlock(LoraKind.SHARED, LoraKind.DOMAIN));
     }
 
-    /** A shared LoRA only on every qkv, proj, fc1 and fc2: plain single-adapter LoRA. */
+    /**
+     * A shared LoRA only on every qkv, proj, fc1 and fc2: plain single-adapter LoRA.
+     *
+     * @return the placement {@code shared-only}
+     */
     public static Placement sharedOnly() {
         return new Placement("shared-only", everyBlock(LoraKind.SHARED));
     }
@@ -78,6 +108,9 @@ public record Placement(String name, List<Rule> rules) {
     /**
      * The linear layers of {@code model} this placement adapts, by dotted path in model order, with their kinds.
      * Fails when nothing matches (a placement that adapts nothing is a mistake, not a choice).
+     *
+     * @param model the model to adapt
+     * @return Linear path to its LoRA kinds, in model order
      */
     public Map<String, Set<LoraKind>> resolve(Module model) {
         Map<String, Module> modules = model.namedModules();

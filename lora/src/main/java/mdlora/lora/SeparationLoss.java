@@ -19,7 +19,12 @@ public final class SeparationLoss {
 
     private SeparationLoss() {}
 
-    /** L_orth = sum_i ||B_i^T B_i - I||_F^2. */
+    /**
+     * L_orth = sum_i ||B_i^T B_i - I||_F^2.
+     *
+     * @param bases the effective B_i, each [d, r_i]
+     * @return L_orth, a scalar (0 for no bases)
+     */
     public static Variable orthogonality(List<Variable> bases) {
         Variable total = null;
         for (Variable b : bases) {
@@ -33,6 +38,9 @@ public final class SeparationLoss {
      * {@code L_ss = -(1/sqrt 2) sum_{i<j} ||B_i B_i^T - B_j B_j^T||_F}, each distance computed as
      * sqrt(||B_i^T B_i||^2 + ||B_j^T B_j||^2 - 2 ||B_i^T B_j||^2) (the two sides are equal by the trace
      * identity; rounding can push the radicand a hair below 0, hence the clamp).
+     *
+     * @param bases the effective B_i, each [d, r_i]
+     * @return L_ss, a scalar (at most 0)
      */
     public static Variable subspaceSeparation(List<Variable> bases) {
         List<Variable> selfGram = new ArrayList<>();

@@ -24,33 +24,61 @@ public final class Subspace {
         this.complement = complement;
     }
 
-    /** The span of the orthonormal columns of {@code basis} [d, k]. */
+    /**
+     * The span of the orthonormal columns of {@code basis} [d, k].
+     *
+     * @param basis U [d, k], orthonormal columns
+     * @return span(U), projector U U^T
+     */
     public static Subspace spannedBy(Tensor basis) {
         return new Subspace(basis, false);
     }
 
-    /** The orthogonal complement of the span of the orthonormal columns of {@code basis} [d, k]. */
+    /**
+     * The orthogonal complement of the span of the orthonormal columns of {@code basis} [d, k].
+     *
+     * @param basis U [d, k], orthonormal columns
+     * @return the complement, projector I - U U^T
+     */
     public static Subspace complementOf(Tensor basis) {
         return new Subspace(basis, true);
     }
 
-    /** d, the dimension of the ambient space. */
+    /**
+     * d, the dimension of the ambient space.
+     *
+     * @return d
+     */
     public int ambientDimension() {
         return basis.size(0);
     }
 
-    /** The dimension of this subspace. */
+    /**
+     * The dimension of this subspace.
+     *
+     * @return k for a span, d - k for a complement
+     */
     public int dimension() {
         return complement ? basis.size(0) - basis.size(1) : basis.size(1);
     }
 
-    /** The projection of the columns of {@code b} [d, r], differentiable in b (a projector is its own adjoint). */
+    /**
+     * The projection of the columns of {@code b} [d, r], differentiable in b (a projector is its own adjoint).
+     *
+     * @param b the factor, [d, r]
+     * @return P b, [d, r]
+     */
     public Variable project(Variable b) {
         checkRows(b.shape());
         return Functional.selfAdjoint("project", b, this::project);
     }
 
-    /** The projection of the columns of {@code b} [d, r]. */
+    /**
+     * The projection of the columns of {@code b} [d, r].
+     *
+     * @param b the factor, [d, r]
+     * @return P b, [d, r]
+     */
     public Tensor project(Tensor b) {
         checkRows(b.shape());
         Tensor inSpan = basis.matmul(basisT.matmul(b));
@@ -60,6 +88,9 @@ public final class Subspace {
     /**
      * ||b - P b||_F / ||b||_F: how far the columns of {@code b} [d, r] stick out of this subspace
      * (0 for a zero b).
+     *
+     * @param b the factor, [d, r]
+     * @return the relative residual, in [0, 1]
      */
     public double residual(Tensor b) {
         double norm = Math.sqrt(b.square().sumAll());

@@ -36,6 +36,12 @@ public record WeightSubspaces(int k, Subspace column, Subspace nullSpace) {
     /**
      * Splits the space of {@code weight} (the layer at {@code path}, for messages) at {@code tau}, or returns
      * the split already made for a weight of the same shape and values.
+     *
+     * @param path the layer's dotted path
+     * @param weight W [d, d']
+     * @param tau cumulative energy that fixes k, in (0, 1]
+     * @param fullNullSpace take the null space as the complement of U_m rather than U[:, k:min(d, d')]
+     * @return k, span(U_m) and the left null space
      */
     public static WeightSubspaces of(String path, Tensor weight, double tau, boolean fullNullSpace) {
         Key key = new Key(fingerprint(weight), tau, fullNullSpace);

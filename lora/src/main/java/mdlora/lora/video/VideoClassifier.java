@@ -31,7 +31,12 @@ import mdlora.tensor.Tensor;
  * backbone only, and a head-only run freezes {@code backbone()} itself.
  */
 public final class VideoClassifier extends Module {
-    /** A domain: its name and number of classes. */
+    /**
+     * A domain: its name and number of classes.
+     *
+     * @param name the domain's name (its adapter's name)
+     * @param numClasses number of classes, positive
+     */
     public record Domain(String name, int numClasses) {
         /** Checks that the domain has classes. */
         public Domain {
@@ -47,6 +52,7 @@ public final class VideoClassifier extends Module {
      * A classifier with a new head per domain on {@code backbone}'s averaged frame features.
      *
      * @param backbone    a ViT without head (numClasses 0)
+     * @param domains     the domains, in head order
      * @param headDropout dropout on the averaged features before the heads while training (0 for none)
      * @param rng         initialises the heads (PyTorch's Linear init) and draws dropout masks
      */
@@ -62,17 +68,29 @@ public final class VideoClassifier extends Module {
         registerModule("head_drop", new Dropout(headDropout, rng.fork()));
     }
 
-    /** The shared frame encoder (child {@code backbone}). */
+    /**
+     * The shared frame encoder (child {@code backbone}).
+     *
+     * @return the backbone ViT
+     */
     public VisionTransformer backbone() {
         return backbone;
     }
 
-    /** The domains in head order: domain i is classified by {@code heads.i}. */
+    /**
+     * The domains in head order: domain i is classified by {@code heads.i}.
+     *
+     * @return the domains, unmodifiable
+     */
     public List<Domain> domains() {
         return domains;
     }
 
-    /** The domains' names in head order: the routing order of the LoRAs {@link #attachLora} attaches. */
+    /**
+     * The domains' names in head order: the routing order of the LoRAs {@link #attachLora} attaches.
+     *
+     * @return the domain names
+     */
     public List<String> domainNames() {
         return domains.stream().map(Domain::name).toList();
     }
@@ -81,6 +99,10 @@ public final class VideoClassifier extends Module {
      * Freezes the backbone and attaches shared and domain LoRAs to it ({@link MultiDomainLora#attach}), the
      * domains in head order: the LoRAs' layer paths are the backbone's own, timm's names, so adapter files
      * and merged exports load into a plain ViT. The heads keep training.
+     *
+     * @param config the LoRA configuration
+     * @param rng initialises the LoRA factors
+     * @return the LoRAs attached to the backbone
      */
     public MultiDomainLora attachLora(LoraConfig config, Rng rng) {
         return MultiDomainLora.attach(backbone, config, domainNames(), rng);
@@ -91,6 +113,11 @@ public final class VideoClassifier extends Module {
      * each domain's head in that domain's adapter as PEFT's {@code modules_to_save} ({@code head}, or
      * {@code classifier} under Hugging Face's names), so that PEFT restores a domain's head with its LoRAs. A
      * domain whose placement gives it no LoRAs has no adapter to carry its head.
+     *
+     * @param lora the LoRAs attached to this model
+     * @param dir the folder to write the adapter folders under
+     * @param names PEFT module names (timm's or Hugging Face's)
+     * @throws IOException if a file cannot be written
      */
     public void saveAdapters(MultiDomainLora lora, Path dir, PeftNames names) throws IOException {
         Map<String, Map<String, Tensor>> heads = new LinkedHashMap<>();
@@ -104,7 +131,13 @@ public final class VideoClassifier extends Module {
         lora.saveAdapters(dir, names, heads);
     }
 
-    /** Loads adapters {@link #saveAdapters} wrote into {@code lora} (attached to this model) and each domain's head its adapter carries. */
+    /**
+     * Loads adapters {@link #saveAdapters} wrote into {@code lora} (attached to this model) and each domain's head its adapter carries.
+     *
+     * @param lora the LoRAs attached to this model
+     * @param dir the folder {@link #saveAdapters} wrote
+     * @throws IOException if a file cannot be read or does not match the model
+     */
     public void loadAdapters(MultiDomainLora lora, Path dir) throws IOException {
         Map<String, Map<String, Tensor>> saved = lora.loadAdapters(dir);
         for (int d = 0; d < domains.size(); d++) {
@@ -122,6 +155,10 @@ public final class VideoClassifier extends Module {
     /**
      * The plain ViT deployed for {@code domain} in timm's layout: {@code backboneState} (the backbone's state
      * dict, LoRAs merged or none) with that domain's head as {@code head}.
+     *
+     * @param backboneState the backbone's state dict
+     * @param domain the domain's head index
+     * @return parameter name to tensor, a plain ViT's layout with {@code head}
      */
     public Map<String, Tensor> deployedStateDict(Map<String, Tensor> backboneState, int domain) {
         if (domain < 0 || domain >= domains.size()) throw new IllegalArgumentException("domain " + domain + " of " + domains.size());
@@ -133,6 +170,10 @@ public final class VideoClassifier extends Module {
     /**
      * Classifies clips [B, T, 3, S, S]; {@code domainOfSample[b]} is the domain of clip b. Each of
      * the B*T frame rows goes into the backbone with its clip's domain ({@link RowDomains}).
+     *
+     * @param clips the clips, [B, T, 3, S, S]
+     * @param domainOfSample each clip's domain index, length B
+     * @return the logits, grouped by domain
      */
     public Output forward(Variable clips, int[] domainOfSample) {
         if (clips.rank() != 5) throw new IllegalArgumentException("clips must be [B, T, 3, H, W], got " + Shape.str(clips.shape()));
@@ -161,14 +202,29 @@ public final class VideoClassifier extends Module {
         return IntStream.range(0, domainOfSample.length).filter(i -> domainOfSample[i] == domain).toArray();
     }
 
-    /** The logits [samples.length, C_domain] of the clips of one domain, {@code samples} their batch indices (ascending). */
+    /**
+     * The logits [samples.length, C_domain] of the clips of one domain, {@code samples} their batch indices (ascending).
+     *
+     * @param domain the domain's head index
+     * @param samples the clips' batch indices, ascending
+     * @param logits the logits, [samples.length, C_domain]
+     */
     public record DomainLogits(int domain, int[] samples, Variable logits) {}
 
-    /** The logits of a batch, grouped by domain because domains have different numbers of classes. */
+    /**
+     * The logits of a batch, grouped by domain because domains have different numbers of classes.
+     *
+     * @param batchSize B, the number of clips in the batch
+     * @param groups one entry per domain present, in domain order
+     */
     public record Output(int batchSize, List<DomainLogits> groups) {
         /**
          * Mean cross-entropy over the whole batch, {@code sum_d n_d * CE_d / B}; {@code labels[b]} is clip b's
          * class within its own domain.
+         *
+         * @param labels each clip's class within its domain, length B
+         * @param labelSmoothing label smoothing epsilon, in [0, 1)
+         * @return the scalar mean loss
          */
         public Variable loss(int[] labels, float labelSmoothing) {
             return loss(labels, labelSmoothing, null);
@@ -178,6 +234,11 @@ public final class VideoClassifier extends Module {
          * The cross-entropy with each domain's clips weighted, {@code sum_d w_d * n_d * CE_d / B}
          * ({@code domainWeights} null: every w_d 1, the plain mean). With w_d = v_d B / n_d it is MTLoRA's
          * weighted sum of per-domain losses {@code sum_d v_d CE_d}.
+         *
+         * @param labels each clip's class within its domain, length B
+         * @param labelSmoothing label smoothing epsilon, in [0, 1)
+         * @param domainWeights w_d per domain index, or null for all 1
+         * @return the scalar weighted loss
          */
         public Variable loss(int[] labels, float labelSmoothing, float[] domainWeights) {
             if (labels.length != batchSize) throw new IllegalArgumentException(labels.length + " labels for a batch of " + batchSize + " clips");
@@ -192,7 +253,11 @@ public final class VideoClassifier extends Module {
             return total;
         }
 
-        /** The predicted class of each clip within its domain (argmax of its logits). */
+        /**
+         * The predicted class of each clip within its domain (argmax of its logits).
+         *
+         * @return the predicted class per clip, length B
+         */
         public int[] predictions() {
             int[] out = new int[batchSize];
             for (DomainLogits g : groups) {
