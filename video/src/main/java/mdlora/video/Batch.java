@@ -13,7 +13,7 @@ import mdlora.tensor.Tensor;
  * @param paths   each clip's file or folder
  */
 public record Batch(Tensor clips, int[] labels, int[] domains, List<Path> paths) {
-    /** Number of clips. */
+    /** {@return number of clips, B} */
     public int size() {
         return labels.length;
     }

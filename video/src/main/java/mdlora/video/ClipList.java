@@ -20,6 +20,11 @@ public final class ClipList {
      * Reads {@code listFile}. {@code classes} names the labels; when null they are named "0", "1", ...
      * up to the largest label listed.
      *
+     * @param listFile text file of lines {@code relative/path [frames] label}; '#' starts a comment
+     * @param root     folder the listed paths are relative to
+     * @param name     the dataset's name in logs and reports
+     * @param classes  class names indexed by label, or null
+     * @return the listed clips, in file order
      * @throws IOException naming the file and line of a malformed line (listed clips that do not exist are kept: see {@link Dataset#missing()})
      */
     public static Dataset load(Path listFile, Path root, String name, List<String> classes) throws IOException {

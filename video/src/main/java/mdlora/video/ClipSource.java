@@ -26,6 +26,8 @@ public final class ClipSource {
     /**
      * Reads clips with {@code sampler}'s frames, transformed by {@code transform}.
      *
+     * @param sampler   which frames of a clip to read
+     * @param transform resize, crop and normalisation of the frames read
      * @param cache where to keep decoded frames between epochs, or null to decode every time
      */
     public ClipSource(FrameSampler sampler, ClipTransform transform, FrameCache cache) {
@@ -34,24 +36,37 @@ public final class ClipSource {
         this.cache = cache;
     }
 
-    /** The sampler, which fixes the frames per clip. */
+    /** {@return the sampler, which fixes the frames per clip} */
     public FrameSampler sampler() {
         return sampler;
     }
 
-    /** The transform, which fixes the output size. */
+    /** {@return the transform, which fixes the output size} */
     public ClipTransform transform() {
         return transform;
     }
 
-    /** A training sample of {@code clip}: random frames, random crop and flip, all drawn from {@code rng}. */
+    /**
+     * A training sample of {@code clip}: random frames, random crop and flip, all drawn from {@code rng}.
+     *
+     * @param clip a video file or frame folder
+     * @param rng  source of the random choices
+     * @return a {@code [T, 3, crop, crop]} tensor
+     * @throws IOException when the clip cannot be read or decoded
+     */
     public Tensor train(Path clip, Rng rng) throws IOException {
         Rng frameDraws = rng.fork(); // its own stream, so that crops and flips do not depend on the clip's length
         List<RgbImage> frames = frames(clip, n -> sampler.train(n, frameDraws), transform.resizeSize());
         return transform.train(frames, rng);
     }
 
-    /** The evaluation sample of {@code clip}: centred frames and crop, the same every time. */
+    /**
+     * The evaluation sample of {@code clip}: centred frames and crop, the same every time.
+     *
+     * @param clip a video file or frame folder
+     * @return a {@code [T, 3, crop, crop]} tensor
+     * @throws IOException when the clip cannot be read or decoded
+     */
     public Tensor eval(Path clip) throws IOException {
         return transform.eval(frames(clip, n -> evalIndices(n, 1), transform.evalResizeSize(TestViews.SINGLE.crops())));
     }
@@ -59,6 +74,11 @@ public final class ClipSource {
     /**
      * The test views of {@code clip}, {@code [views.count(), T, 3, crop, crop]} in {@link TestViews}' order,
      * the same every time; the frames of all its temporal clips are decoded in one pass.
+     *
+     * @param clip  a video file or frame folder
+     * @param views how many temporal clips and spatial crops
+     * @return a {@code [views.count(), T, 3, crop, crop]} tensor
+     * @throws IOException when the clip cannot be read or decoded
      */
     public Tensor eval(Path clip, TestViews views) throws IOException {
         List<RgbImage> frames = frames(clip, n -> evalIndices(n, views.clips()), transform.evalResizeSize(views.crops()));
@@ -74,6 +94,9 @@ public final class ClipSource {
     /**
      * Decodes and resizes every frame of {@code clip} (shorter side {@link ClipTransform#resizeSize()}, what
      * training and single-view evaluation read) into the cache, unless it holds them already; without a cache, nothing.
+     *
+     * @param clip a video file or frame folder
+     * @throws IOException when the clip cannot be read or decoded, or the cache written
      */
     public void fill(Path clip) throws IOException {
         if (cache == null) return;

@@ -37,17 +37,22 @@ public final class ClipTransform {
         this.std = std.clone();
     }
 
-    /** Shorter side after {@link #resize(List)}. */
+    /** {@return shorter side after {@link #resize(List)}, in pixels} */
     public int resizeSize() {
         return resize;
     }
 
-    /** Side of the square output. */
+    /** {@return side of the square output, in pixels} */
     public int cropSize() {
         return crop;
     }
 
-    /** Each frame with its shorter side resized to {@link #resizeSize()}. */
+    /**
+     * Each frame with its shorter side resized to {@link #resizeSize()}.
+     *
+     * @param frames decoded frames
+     * @return the resized frames, in the same order
+     */
     public List<RgbImage> resize(List<RgbImage> frames) {
         return resize(frames, resize);
     }
@@ -56,24 +61,44 @@ public final class ClipTransform {
      * The shorter side {@link #evalCrops} wants for {@code crops} crops: {@link #resizeSize()} for the centre
      * crop, the crop size itself for three crops (mmaction2's test pipelines resize to the crop before
      * {@code ThreeCrop}, so together the three cover the whole frame).
+     *
+     * @param crops spatial crops per clip, 1 or 3
+     * @return shorter side to resize to, in pixels
      */
     public int evalResizeSize(int crops) {
         return crops == 3 ? crop : resize;
     }
 
-    /** Each frame with its shorter side resized to {@code shorter}. */
+    /**
+     * Each frame with its shorter side resized to {@code shorter}.
+     *
+     * @param frames  decoded frames
+     * @param shorter target shorter side, in pixels
+     * @return the resized frames, in the same order
+     */
     public List<RgbImage> resize(List<RgbImage> frames, int shorter) {
         return frames.stream().map(f -> Resize.shorterSideTo(f, shorter)).toList();
     }
 
-    /** Training input: a random crop, mirrored with probability 1/2, drawn with {@code rng}. */
+    /**
+     * Training input: a random crop, mirrored with probability 1/2, drawn with {@code rng}.
+     *
+     * @param resized a clip's frames, shorter side at least {@link #cropSize()}
+     * @param rng     source of the crop position and flip
+     * @return a {@code [T, 3, crop, crop]} normalised tensor
+     */
     public Tensor train(List<RgbImage> resized, Rng rng) {
         RgbImage first = resized.getFirst();
         int x0 = rng.nextInt(first.width() - crop + 1), y0 = rng.nextInt(first.height() - crop + 1);
         return toTensor(resized, x0, y0, rng.nextDouble() < 0.5);
     }
 
-    /** Evaluation input: the centre crop (rounded as torchvision's {@code center_crop}). */
+    /**
+     * Evaluation input: the centre crop (rounded as torchvision's {@code center_crop}).
+     *
+     * @param resized a clip's frames, shorter side at least {@link #cropSize()}
+     * @return a {@code [T, 3, crop, crop]} normalised tensor
+     */
     public Tensor eval(List<RgbImage> resized) {
         RgbImage first = resized.getFirst();
         return toTensor(resized, (int) Math.rint((first.width() - crop) / 2.0), (int) Math.rint((first.height() - crop) / 2.0), false);
@@ -83,6 +108,10 @@ public final class ClipTransform {
      * Evaluation inputs of frames resized to {@link #evalResizeSize}{@code (crops)}: the centre crop for 1,
      * and for 3 mmaction2's {@code ThreeCrop}, in its order: the start, the end (at twice the centre's
      * offset) and the centre of the longer side.
+     *
+     * @param resized a clip's frames, resized to {@link #evalResizeSize}{@code (crops)}
+     * @param crops   1 or 3
+     * @return {@code crops} tensors of {@code [T, 3, crop, crop]}
      */
     public List<Tensor> evalCrops(List<RgbImage> resized, int crops) {
         if (crops == 1) return List.of(eval(resized));

@@ -25,17 +25,22 @@ public record Dataset(String name, List<String> classes, List<ClipRecord> clips)
                 throw new IllegalArgumentException(name + ": clip " + c.path() + " has label " + c.label() + ", outside 0.." + (classes.size() - 1));
     }
 
-    /** Number of clips. */
+    /** {@return number of clips} */
     public int size() {
         return clips.size();
     }
 
-    /** The listed clips whose file or folder does not exist (videos taken down from YouTube, a partial copy). */
+    /** {@return the listed clips whose file or folder does not exist (videos taken down from YouTube, a partial copy)} */
     public List<ClipRecord> missing() {
         return clips.stream().filter(c -> !Files.exists(c.path())).toList();
     }
 
-    /** This dataset without the clips in {@code gone}, in the same order. */
+    /**
+     * This dataset without the clips in {@code gone}, in the same order.
+     *
+     * @param gone clips to drop, e.g. {@link #missing()}
+     * @return a new dataset with the same name and classes
+     */
     public Dataset without(Collection<ClipRecord> gone) {
         Set<ClipRecord> drop = new HashSet<>(gone);
         return new Dataset(name, classes, clips.stream().filter(c -> !drop.contains(c)).toList());

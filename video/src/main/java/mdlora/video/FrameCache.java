@@ -49,24 +49,42 @@ public final class FrameCache {
             this.crcs = crcs;
         }
 
-        /** Frames in the entry: the clip's frame count. */
+        /** {@return frames in the entry: the clip's frame count} */
         public int frameCount() {
             return crcs.length;
         }
     }
 
-    /** A cache in {@code dir}, created if needed. */
+    /**
+     * A cache in {@code dir}, created if needed.
+     *
+     * @param dir folder holding one {@code .frames} file per entry
+     * @throws IOException when the folder cannot be created
+     */
     public FrameCache(Path dir) throws IOException {
         this.dir = Files.createDirectories(dir);
     }
 
-    /** The key of {@code clip} read as {@code sampling} (any text that names the frames and size kept). */
+    /**
+     * The key of {@code clip} read as {@code sampling} (any text that names the frames and size kept).
+     *
+     * @param clip     a video file or frame folder
+     * @param sampling names the frames and size kept, e.g. {@code all-short256}
+     * @return the clip's absolute path, size and modification time with {@code sampling}
+     * @throws IOException when the clip's attributes cannot be read
+     */
     public static String key(Path clip, String sampling) throws IOException {
         BasicFileAttributes a = Files.readAttributes(clip, BasicFileAttributes.class);
         return clip.toAbsolutePath().normalize() + "|" + a.size() + "|" + a.lastModifiedTime().toMillis() + "|" + sampling;
     }
 
-    /** The header of the entry stored under {@code key}, or null when there is no intact one. */
+    /**
+     * The header of the entry stored under {@code key}, or null when there is no intact one.
+     *
+     * @param key from {@link #key}
+     * @return the entry's header, or null
+     * @throws IOException when the entry's file cannot be read
+     */
     public Entry open(String key) throws IOException {
         Path file = fileFor(key);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -96,7 +114,14 @@ public final class FrameCache {
         }
     }
 
-    /** The frames at {@code indices} (each below {@link Entry#frameCount()}) of {@code entry}, or null when one fails its CRC. */
+    /**
+     * The frames at {@code indices} (each below {@link Entry#frameCount()}) of {@code entry}, or null when one fails its CRC.
+     *
+     * @param entry   from {@link #open}
+     * @param indices 0-based frame indices, in the order wanted (an index may repeat)
+     * @return one image per index, or null
+     * @throws IOException when the entry's file cannot be read
+     */
     public List<RgbImage> read(Entry entry, int... indices) throws IOException {
         int size = 3 * entry.width * entry.height;
         List<RgbImage> frames = new ArrayList<>(indices.length);
@@ -112,13 +137,25 @@ public final class FrameCache {
         return frames;
     }
 
-    /** Every frame stored under {@code key}, or null when there is no intact entry. */
+    /**
+     * Every frame stored under {@code key}, or null when there is no intact entry.
+     *
+     * @param key from {@link #key}
+     * @return the frames in order, or null
+     * @throws IOException when the entry's file cannot be read
+     */
     public List<RgbImage> get(String key) throws IOException {
         Entry entry = open(key);
         return entry == null ? null : read(entry, IntStream.range(0, entry.frameCount()).toArray());
     }
 
-    /** Stores {@code frames} (all of one size) under {@code key}, replacing any earlier entry. */
+    /**
+     * Stores {@code frames} (all of one size) under {@code key}, replacing any earlier entry.
+     *
+     * @param key    from {@link #key}
+     * @param frames the clip's frames, in order
+     * @throws IOException when the entry cannot be written
+     */
     public void put(String key, List<RgbImage> frames) throws IOException {
         AtomicFile.writeBytes(fileFor(key), encode(key, frames));
     }

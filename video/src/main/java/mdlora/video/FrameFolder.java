@@ -23,7 +23,13 @@ public final class FrameFolder implements Clip {
         this.frames = frames;
     }
 
-    /** Lists the frames of {@code folder}; a folder without any is an error naming it. */
+    /**
+     * Lists the frames of {@code folder}; a folder without any is an error naming it.
+     *
+     * @param folder folder of extracted frames
+     * @return the clip of its frames, in name order
+     * @throws IOException when the folder cannot be listed or holds no frames
+     */
     public static FrameFolder open(Path folder) throws IOException {
         List<Path> frames;
         try (Stream<Path> files = Files.list(folder)) {

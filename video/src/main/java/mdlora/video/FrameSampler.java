@@ -8,13 +8,24 @@ import mdlora.tensor.Rng;
  * evaluation picks the same ones every time. Indices are 0-based presentation indices in time order.
  */
 public sealed interface FrameSampler {
-    /** Frames per sample. */
+    /** {@return frames per sample} */
     int frames();
 
-    /** Indices for training, drawn with {@code rng}. */
+    /**
+     * Indices for training, drawn with {@code rng}.
+     *
+     * @param frameCount frames in the clip, positive
+     * @param rng        source of the random choices
+     * @return {@link #frames()} indices, each below {@code frameCount}
+     */
     int[] train(int frameCount, Rng rng);
 
-    /** Indices for evaluation: always the same for a clip length (the single, centred view). */
+    /**
+     * Indices for evaluation: always the same for a clip length (the single, centred view).
+     *
+     * @param frameCount frames in the clip, positive
+     * @return {@link #frames()} indices, each below {@code frameCount}
+     */
     default int[] eval(int frameCount) {
         return eval(frameCount, 0, 1);
     }
@@ -22,18 +33,34 @@ public sealed interface FrameSampler {
     /**
      * Indices of temporal view {@code view} of {@code views} for evaluation, the views spread uniformly
      * over the clip as mmaction2's {@code SampleFrames} does in test mode; view 0 of 1 is the centred one.
+     *
+     * @param frameCount frames in the clip, positive
+     * @param view       0-based view, below {@code views}
+     * @param views      temporal views per clip, positive
+     * @return {@link #frames()} indices, each below {@code frameCount}
      */
     int[] eval(int frameCount, int view, int views);
 
-    /** A short stable description for cache keys and logs, e.g. {@code uniform8}. */
+    /** {@return a short stable description for cache keys and logs, e.g. {@code uniform8}} */
     String id();
 
-    /** TSN-style sampling: the clip cut into {@code frames} equal segments, one frame from each. */
+    /**
+     * TSN-style sampling: the clip cut into {@code frames} equal segments, one frame from each.
+     *
+     * @param frames frames per sample, positive
+     * @return a {@link Uniform} sampler
+     */
     static FrameSampler uniform(int frames) {
         return new Uniform(frames);
     }
 
-    /** {@code frames} frames {@code stride} apart, a contiguous window of the clip. */
+    /**
+     * {@code frames} frames {@code stride} apart, a contiguous window of the clip.
+     *
+     * @param frames frames per sample, positive
+     * @param stride distance between consecutive frames, in frames, positive
+     * @return a {@link Dense} sampler
+     */
     static FrameSampler dense(int frames, int stride) {
         return new Dense(frames, stride);
     }
@@ -43,6 +70,8 @@ public sealed interface FrameSampler {
      * evaluation. Evaluation view k of N takes the frame at (k + 1/2) / N of each segment, so the views
      * split every segment evenly (mmaction2's test offsets for a TSN-style sampler). A clip shorter than
      * {@code frames} has segments shorter than a frame, so frames repeat.
+     *
+     * @param frames frames per sample (segments), positive
      */
     record Uniform(int frames) implements FrameSampler {
         /** Checks that {@code frames} is positive. */
@@ -80,6 +109,9 @@ public sealed interface FrameSampler {
      * for evaluation. Evaluation view k of N &gt; 1 starts at k * slack / (N - 1) rounded half to even (as numpy rounds), the first view at
      * the clip's start and the last at its end, as mmaction2's {@code SampleFrames} in test mode. A clip
      * shorter than the window is read as if it looped.
+     *
+     * @param frames frames per sample, positive
+     * @param stride distance between consecutive frames, in frames, positive
      */
     record Dense(int frames, int stride) implements FrameSampler {
         /** Checks that {@code frames} and {@code stride} are positive. */

@@ -25,6 +25,8 @@ public final class Hmdb51 {
      * @param splitDir folder holding the CLASS_test_splitN.txt files
      * @param split    1, 2 or 3
      * @param train    the clips tagged 1, else those tagged 2
+     * @return the split's clips, labelled by class folder in name order
+     * @throws IOException when a split file is missing or malformed
      */
     public static Dataset load(Path root, Path splitDir, int split, boolean train) throws IOException {
         if (split < 1 || split > 3) throw new IllegalArgumentException("HMDB51 has splits 1 to 3, got " + split);

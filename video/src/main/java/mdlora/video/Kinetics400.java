@@ -22,7 +22,14 @@ import java.util.stream.IntStream;
 public final class Kinetics400 {
     private Kinetics400() {}
 
-    /** Reads {@code csv} (train.csv, validate.csv or test.csv) with the videos under {@code root}. */
+    /**
+     * Reads {@code csv} (train.csv, validate.csv or test.csv) with the videos under {@code root}.
+     *
+     * @param csv  annotation CSV with a header line
+     * @param root folder the videos were downloaded into
+     * @return every listed clip, missing ones included
+     * @throws IOException when the CSV cannot be read or is malformed
+     */
     public static Dataset load(Path csv, Path root) throws IOException {
         List<String> lines = LayoutFiles.nonBlank(csv);
         if (lines.isEmpty()) throw new IOException(csv + ": empty");

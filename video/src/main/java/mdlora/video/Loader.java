@@ -57,6 +57,10 @@ public final class Loader implements AutoCloseable {
     /**
      * One clip of a planned batch: which domain and clip, and the seed of its random draws (augmentation of a
      * training loader).
+     *
+     * @param domain index of the clip's dataset in the loader's list
+     * @param clip   the clip and its label
+     * @param seed   seed of the clip's {@link Rng} (frames, crop, flip); unused when evaluating
      */
     public record Slot(int domain, ClipRecord clip, long seed) {}
 
@@ -72,6 +76,8 @@ public final class Loader implements AutoCloseable {
      * A loader over the datasets of every domain; nothing is read until {@link #epoch} is called.
      *
      * @param domains one dataset per domain; a batch's domain indices refer to this list
+     * @param source  reads and transforms each clip
+     * @param options batch size, workers, prefetch, mixing, training or evaluation, seed
      * @param log     receives one line per unreadable clip, the first time it fails
      */
     public Loader(List<Dataset> domains, ClipSource source, Options options, Consumer<String> log) {
@@ -88,22 +94,27 @@ public final class Loader implements AutoCloseable {
         });
     }
 
-    /** Clips skipped as unreadable so far, over all epochs. */
+    /** {@return clips skipped as unreadable so far, over all epochs} */
     public int skipped() {
         return skipped.get();
     }
 
-    /** The clips that could not be read so far, each once, in path order. */
+    /** {@return the clips that could not be read so far, each once, in path order} */
     public List<Path> unreadable() {
         return unreadable.stream().sorted().toList();
     }
 
-    /** Batches one epoch plans (fewer come out when every clip of a batch is skipped). */
+    /** {@return batches one epoch plans (fewer come out when every clip of a batch is skipped)} */
     public int batchesPerEpoch() {
         return plan(0).size();
     }
 
-    /** Starts epoch {@code epoch}: its batches in order. Close it to stop its prefetching early. */
+    /**
+     * Starts epoch {@code epoch}: its batches in order. Close it to stop its prefetching early.
+     *
+     * @param epoch 0-based epoch number; it seeds the epoch's shuffle and draws
+     * @return the epoch's batches, decoded ahead
+     */
     public Epoch epoch(int epoch) {
         return new Epoch(plan(epoch));
     }
@@ -137,6 +148,9 @@ public final class Loader implements AutoCloseable {
     /**
      * Starts decoding one batch planned by the caller (a sampler that draws its own batches) on the workers;
      * {@link Pending#batch()} waits for it. {@link Options#batchSize()} and {@link Options#mixing()} do not apply.
+     *
+     * @param slots the batch's clips, in batch order
+     * @return the batch being decoded
      */
     public Pending submit(List<Slot> slots) {
         return new Pending(List.copyOf(slots), slots.stream().map(s -> workers.submit(() -> load(s))).toList());
@@ -204,7 +218,11 @@ public final class Loader implements AutoCloseable {
             this.clips = clips;
         }
 
-        /** Waits for the clips: the batch of those that loaded (each one that did not is logged and counted), or null when none did. */
+        /**
+         * Waits for the clips: the batch of those that loaded (each one that did not is logged and counted), or null when none did.
+         *
+         * @return the loaded clips in slot order, or null
+         */
         public Batch batch() {
             List<Tensor> tensors = new ArrayList<>();
             List<Slot> loaded = new ArrayList<>();

@@ -26,7 +26,14 @@ import org.jcodec.containers.mp4.muxer.MP4Muxer;
 public final class Mp4Writer {
     private Mp4Writer() {}
 
-    /** Writes {@code frames} (all of one even size) to {@code file} at {@code fps} frames per second. */
+    /**
+     * Writes {@code frames} (all of one even size) to {@code file} at {@code fps} frames per second.
+     *
+     * @param file   the MP4 file, replaced if it exists
+     * @param frames at least one frame, width and height even
+     * @param fps    frame rate, frames per second
+     * @throws IOException when the file cannot be written
+     */
     public static void write(Path file, List<RgbImage> frames, int fps) throws IOException {
         if (frames.isEmpty()) throw new IllegalArgumentException("no frames to write to " + file);
         int w = frames.getFirst().width(), h = frames.getFirst().height();

@@ -10,14 +10,27 @@ package mdlora.video;
 public final class Resize {
     private Resize() {}
 
-    /** Resizes {@code image} so that its shorter side is {@code size}, keeping the aspect ratio (the longer side is truncated, as torchvision does). */
+    /**
+     * Resizes {@code image} so that its shorter side is {@code size}, keeping the aspect ratio (the longer side is truncated, as torchvision does).
+     *
+     * @param image the picture to resize
+     * @param size  target shorter side, in pixels, positive
+     * @return the resized picture
+     */
     public static RgbImage shorterSideTo(RgbImage image, int size) {
         int w = image.width(), h = image.height();
         if (w <= h) return to(image, size, Math.max(1, (int) ((long) size * h / w)));
         return to(image, Math.max(1, (int) ((long) size * w / h)), size);
     }
 
-    /** Resizes {@code image} to {@code width} x {@code height}. */
+    /**
+     * Resizes {@code image} to {@code width} x {@code height}.
+     *
+     * @param image  the picture to resize
+     * @param width  target width in pixels, positive
+     * @param height target height in pixels, positive
+     * @return the resized picture ({@code image} itself when the size is unchanged)
+     */
     public static RgbImage to(RgbImage image, int width, int height) {
         if (width <= 0 || height <= 0) throw new IllegalArgumentException("target size must be positive, got " + width + "x" + height);
         if (width == image.width() && height == image.height()) return image;

@@ -21,7 +21,7 @@ public record TestViews(int clips, int crops) implements java.io.Serializable {
         if (crops != 1 && crops != 3) throw new IllegalArgumentException("test crops must be 1 (centre) or 3 (three crops along the longer side), got " + crops);
     }
 
-    /** Views per video: clips times crops. */
+    /** {@return views per video: clips times crops} */
     public int count() {
         return clips * crops;
     }

@@ -32,12 +32,12 @@ public final class Throughput {
      * @param cpuSeconds CPU time of the decoding thread (jcodec) or process (ffmpeg)
      */
     public record Result(int items, double seconds, double cpuSeconds) {
-        /** Items per wall-clock second. */
+        /** {@return items per wall-clock second} */
         public double perSecond() {
             return items / seconds;
         }
 
-        /** Items per CPU second. */
+        /** {@return items per CPU second} */
         public double perCpuSecond() {
             return items / cpuSeconds;
         }
@@ -46,14 +46,28 @@ public final class Throughput {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final Pattern BENCH = Pattern.compile("bench: utime=([0-9.]+)s stime=([0-9.]+)s");
 
-    /** The files of {@code folder} whose names end in {@code extension} (".mp4", ".avi"), in name order. */
+    /**
+     * The files of {@code folder} whose names end in {@code extension} (".mp4", ".avi"), in name order.
+     *
+     * @param folder    folder of clips, not searched recursively
+     * @param extension file name suffix, dot included
+     * @return the matching files, in name order
+     * @throws IOException when the folder cannot be listed
+     */
     public static List<Path> clips(Path folder, String extension) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(p -> p.getFileName().toString().endsWith(extension)).sorted().toList();
         }
     }
 
-    /** Decodes the {@code frames} evaluation frames (segment centres) of each clip to RGB with jcodec. */
+    /**
+     * Decodes the {@code frames} evaluation frames (segment centres) of each clip to RGB with jcodec.
+     *
+     * @param clips  video files
+     * @param frames frames per clip
+     * @return frames decoded, wall time and this thread's CPU time
+     * @throws IOException when a clip cannot be opened or decoded
+     */
     public static Result jcodec(List<Path> clips, int frames) throws IOException {
         long start = System.nanoTime(), cpu = THREADS.getCurrentThreadCpuTime();
         int decoded = 0;
@@ -68,6 +82,11 @@ public final class Throughput {
      * Decodes the same frames as {@link #jcodec} with {@code ffmpeg -threads 1} (one process per
      * clip, frames selected by index and converted to rgb24, output discarded). The frame counts
      * come from jcodec's reading of each file, which must open.
+     *
+     * @param clips  video files
+     * @param frames frames per clip
+     * @return frames decoded, wall time and ffmpeg's user plus system CPU time
+     * @throws IOException when a clip cannot be opened or ffmpeg fails
      */
     public static Result ffmpeg(List<Path> clips, int frames) throws IOException {
         List<List<String>> commands = new ArrayList<>();
@@ -96,7 +115,13 @@ public final class Throughput {
         return new Result(decoded, (System.nanoTime() - start) / 1e9, cpu);
     }
 
-    /** The ffmpeg command line that decodes frames {@code indices} (presentation order) of {@code clip} single-threaded to rgb24, reporting its CPU time. */
+    /**
+     * The ffmpeg command line that decodes frames {@code indices} (presentation order) of {@code clip} single-threaded to rgb24, reporting its CPU time.
+     *
+     * @param clip    video file
+     * @param indices 0-based presentation indices; repeats are decoded once
+     * @return the command and its arguments
+     */
     public static List<String> ffmpegCommand(Path clip, int[] indices) {
         String select = IntStream.of(indices).distinct().mapToObj(i -> "eq(n\\," + i + ")").collect(Collectors.joining("+"));
         return List.of("ffmpeg", "-v", "info", "-nostdin", "-benchmark", "-threads", "1", "-i", clip.toString(), "-an", "-vf", "select=" + select,
@@ -104,7 +129,13 @@ public final class Throughput {
                 "-f", "rawvideo", "-pix_fmt", "rgb24", "-y", "/dev/null");
     }
 
-    /** One epoch of {@code loader}, timed: clips delivered; the CPU time is the whole JVM's (workers included). */
+    /**
+     * One epoch of {@code loader}, timed: clips delivered; the CPU time is the whole JVM's (workers included).
+     *
+     * @param loader the loader to drain
+     * @param epoch  0-based epoch number
+     * @return clips delivered, wall time and process CPU time
+     */
     public static Result loaderEpoch(Loader loader, int epoch) {
         long start = System.nanoTime(), cpu = processCpuNanos();
         int clips = 0;

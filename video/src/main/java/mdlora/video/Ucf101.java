@@ -24,6 +24,8 @@ public final class Ucf101 {
      * @param splitDir folder holding classInd.txt and the split lists
      * @param split    1, 2 or 3
      * @param train    the training list, else the test list
+     * @return the split's clips, labelled as classInd.txt numbers them
+     * @throws IOException when a split file is missing or malformed
      */
     public static Dataset load(Path root, Path splitDir, int split, boolean train) throws IOException {
         if (split < 1 || split > 3) throw new IllegalArgumentException("UCF101 has splits 1 to 3, got " + split);

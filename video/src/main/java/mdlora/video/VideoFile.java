@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * {@link VideoFormatException} naming the file, what it holds and what to do.
  */
 public sealed interface VideoFile extends Clip permits DecodingReader {
-    /** Container, codec, profile, features, size, frame count and frame rate. */
+    /** {@return container, codec, profile, features, size, frame count and frame rate} */
     VideoInfo info();
 
     /**
@@ -24,6 +24,8 @@ public sealed interface VideoFile extends Clip permits DecodingReader {
     /**
      * Opens a video file by what it holds, whatever its name.
      *
+     * @param file an MP4, Matroska or AVI file
+     * @return the opened file; close it when done
      * @throws VideoFormatException when it is no video mdlora decodes
      */
     static VideoFile open(Path file) throws IOException {

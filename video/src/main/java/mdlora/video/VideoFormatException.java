@@ -11,18 +11,31 @@ public final class VideoFormatException extends IOException {
     /** The video file at fault. */
     private final Path file;
 
-    /** A file holding {@code found}, which the user can fix by {@code remedy}. */
+    /**
+     * A file holding {@code found}, which the user can fix by {@code remedy}.
+     *
+     * @param file   the video file at fault
+     * @param found  what the file holds, e.g. the unsupported codec or feature
+     * @param remedy what the user can do about it
+     */
     public VideoFormatException(Path file, String found, String remedy) {
         this(file, found, remedy, null);
     }
 
-    /** As {@link #VideoFormatException(Path, String, String)}, keeping the low-level cause for logs. */
+    /**
+     * As {@link #VideoFormatException(Path, String, String)}, keeping the low-level cause for logs.
+     *
+     * @param file   the video file at fault
+     * @param found  what the file holds
+     * @param remedy what the user can do about it
+     * @param cause  the underlying error, or null
+     */
     public VideoFormatException(Path file, String found, String remedy, Throwable cause) {
         super(file + ": " + found + "; " + remedy, cause);
         this.file = file;
     }
 
-    /** The file that could not be read. */
+    /** {@return the file that could not be read} */
     public Path file() {
         return file;
     }
