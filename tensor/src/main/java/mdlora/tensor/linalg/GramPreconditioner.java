@@ -1,6 +1,6 @@
 package mdlora.tensor.linalg;
 
-import mdlora.tensor.Parallel;
+import java.util.Arrays;
 
 /**
  * Turns a square B into C = B V0, V0 the eigenvectors of B^T B, so that one-sided Jacobi starts
@@ -10,7 +10,8 @@ import mdlora.tensor.Parallel;
  * that fixes the accuracy.
  *
  * <p>The eigenvectors come from a tridiagonal reduction and implicit QL, with V0 never formed:
- * C = (B Q) Z applies Q's reflectors to B's rows and QL's rotations to its columns.
+ * C = (B Q) Z applies Q's block reflectors to B's columns as matrix products ({@link DoubleGemm})
+ * and QL's rotations to the columns of B Q.
  */
 final class GramPreconditioner {
     /**
@@ -30,9 +31,8 @@ final class GramPreconditioner {
         var tridiagonal = Tridiagonalization.reduce(g);
         var ql = TridiagonalQl.solve(tridiagonal.diagonal(), tridiagonal.offDiagonal());
         if (ql == null || !wellConditioned(ql.eigenvalues())) return null;
-        double[][] rows = transpose(b);
-        tridiagonal.applyQTransposed(rows); // the rows of B Q
-        double[][] c = transpose(rows);
+        double[][] c = Arrays.stream(b).map(double[]::clone).toArray(double[][]::new);
+        tridiagonal.applyQFromRight(c);
         ql.rotate(c);
         return c;
     }
@@ -48,47 +48,16 @@ final class GramPreconditioner {
     }
 
     /**
-     * B^T B scaled to unit largest diagonal (which keeps QL's squares far from overflow), two rows
-     * of it at a time; row pairs (i, i+1) and (n-2-i, n-1-i) go to the same task, so the triangle's
-     * work splits evenly.
+     * The lower triangle of B^T B scaled to unit largest diagonal (which keeps QL's squares far from
+     * overflow): all that the tridiagonal reduction reads.
      */
     private static double[][] gram(double[][] b) {
-        int n = b.length, pairs = n / 2;
+        int n = b.length;
         double scale = 0;
         for (double[] column : b) scale = Math.max(scale, Level1.dot(column, column, 0, n));
-        double inverse = scale > 0 ? 1 / scale : 1;
         double[][] g = new double[n][n];
-        Parallel.range((pairs + 1) / 2, 2, (s, t) -> {
-            double[] dots = new double[8];
-            for (int q = s; q < t; q++) {
-                rows(b, g, 2 * q, inverse, dots);
-                if (pairs - 1 - q != q) rows(b, g, 2 * (pairs - 1 - q), inverse, dots);
-            }
-        });
-        if ((n & 1) == 1) rows(b, g, n - 1, inverse, new double[8]);
+        // B held as columns is B^T held as rows.
+        DoubleGemm.multiplyLower(n, n, scale > 0 ? 1 / scale : 1, DoubleGemm.Operand.rows(b), DoubleGemm.Operand.columns(b), false, g, 0);
         return g;
-    }
-
-    /** g[i][j] = g[j][i] = b_i . b_j for j >= i, for i and (if below n) i + 1. */
-    private static void rows(double[][] b, double[][] g, int i, double scale, double[] dots) {
-        int n = b.length, j = i;
-        if (i + 1 < n)
-            for (; j + 4 <= n; j += 4) {
-                Level1.dot2x4(b[i], b[i + 1], b[j], b[j + 1], b[j + 2], b[j + 3], 0, n, dots, 0);
-                for (int r = 0; r < 4; r++) {
-                    g[i][j + r] = g[j + r][i] = dots[r] * scale;
-                    g[i + 1][j + r] = g[j + r][i + 1] = dots[4 + r] * scale;
-                }
-            }
-        for (; j < n; j++)
-            for (int a = i; a < Math.min(n, i + 2); a++) g[a][j] = g[j][a] = Level1.dot(b[a], b[j], 0, n) * scale;
-    }
-
-    private static double[][] transpose(double[][] x) {
-        int n = x.length, m = x[0].length;
-        double[][] t = new double[m][n];
-        for (int j = 0; j < n; j++)
-            for (int i = 0; i < m; i++) t[i][j] = x[j][i];
-        return t;
     }
 }

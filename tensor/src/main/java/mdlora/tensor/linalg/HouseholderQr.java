@@ -1,34 +1,26 @@
 package mdlora.tensor.linalg;
 
-import java.util.ArrayList;
-import java.util.List;
-import mdlora.tensor.Parallel;
-
 /**
  * Householder QR of a tall matrix held as columns: A = Q R with Q = H_0 H_1 ... H_{n-1}, each
- * H_k = I - tau_k v_k v_k^T (v_k[k] = 1, zeros above). R overwrites the upper triangle of A.
+ * H_k = I - tau_k v_k v_k^T (v_k[k] = 1, zeros above). Only R is kept (the SVD recovers U from A
+ * itself); the reflector tools serve {@link Tridiagonalization} too.
  *
  * <p>Reflectors are made a panel of {@link #PANEL} columns at a time and then applied to everything
- * else as one block reflector I - Y T Y^T (LAPACK's compact WY form): each column takes the whole
- * panel in two passes of four-wide dot products and updates instead of two passes per reflector,
- * and the columns are spread over the thread pool.
+ * else as one block reflector I - Y T Y^T (LAPACK's compact WY form), by two matrix products
+ * ({@link DoubleGemm}) instead of two passes over the columns per reflector.
  */
 final class HouseholderQr {
-    /** Reflectors per panel: 16 columns of 3072 doubles (393 KB) fit a core's L2 cache. */
-    private static final int PANEL = 16;
+    /** Reflectors per panel: the depth of the products that apply it, deep enough for the register tile. */
+    private static final int PANEL = 64;
 
-    private final double[][] a;
-    private final List<BlockReflector> panels;
+    private HouseholderQr() {}
 
-    private HouseholderQr(double[][] a, List<BlockReflector> panels) {
-        this.a = a;
-        this.panels = panels;
-    }
-
-    /** Factors the columns of A (each of length m >= their count) in place. */
-    static HouseholderQr factor(double[][] columns) {
+    /**
+     * Factors the columns of A (each of length m >= their count) in place and returns the rows of
+     * the n x n upper-triangular factor R, zeros left of the diagonal: the columns of R^T.
+     */
+    static double[][] rowsOfR(double[][] columns) {
         int n = columns.length;
-        var panels = new ArrayList<BlockReflector>();
         for (int start = 0; start < n; start += PANEL) {
             int p0 = start, p1 = Math.min(n, start + PANEL);
             double[] tau = new double[p1 - p0];
@@ -36,43 +28,29 @@ final class HouseholderQr {
                 tau[k - p0] = makeReflector(columns[k], k);
                 for (int j = k + 1; j < p1; j++) reflect(columns[k], k, tau[k - p0], columns[j]);
             }
-            var block = BlockReflector.of(columns, p0, p1, tau);
-            panels.add(block);
-            applyToAll(block, columns, p1, n, true);
+            applyToAll(BlockReflector.of(columns, p0, p1, tau), columns, p1, n, true);
         }
-        return new HouseholderQr(columns, panels);
-    }
-
-    /** The rows of the n x n upper-triangular factor R, zeros left of the diagonal: the columns of R^T. */
-    double[][] rowsOfR() {
-        int n = a.length;
         double[][] rows = new double[n][n];
         for (int j = 0; j < n; j++)
-            for (int i = 0; i <= j; i++) rows[i][j] = a[j][i];
+            for (int i = 0; i <= j; i++) rows[i][j] = columns[j][i];
         return rows;
     }
 
-    /** Q times the columns x (each of length n) padded with zeros to length m: the columns of Q x. */
-    double[][] q(double[][] x) {
-        int n = a.length, m = a[0].length;
-        double[][] y = new double[x.length][m];
-        for (int j = 0; j < x.length; j++) System.arraycopy(x[j], 0, y[j], 0, n);
-        // Q y = Q_0 (Q_1 (... (Q_last y))): the last panel first.
-        for (int p = panels.size() - 1; p >= 0; p--) {
-            var block = panels.get(p);
-            applyToAll(block, y, 0, y.length, false);
-        }
-        return y;
-    }
-
-    /** Applies the block reflector (or its transpose) to columns [from, to), two at a time, in parallel. */
+    /**
+     * Applies the block reflector (or its transpose) to columns [from, to): C -= Y (T (Y^T C)), with
+     * C^T Y and the update as products on {@link DoubleGemm} (both long in C's dimensions, so both
+     * run in parallel).
+     */
     static void applyToAll(BlockReflector block, double[][] columns, int from, int to, boolean transposed) {
-        int pairs = (to - from) / 2;
-        Parallel.range(pairs, 2, (s, e) -> {
-            double[] w = new double[2 * block.width()];
-            for (int j = from + 2 * s; j < from + 2 * e; j += 2) block.apply(columns[j], columns[j + 1], transposed, w);
-        });
-        if ((to - from) % 2 == 1) block.apply(columns[to - 1], transposed, new double[block.width()]);
+        int count = to - from, width = block.width(), row = block.row(), m = columns[0].length;
+        if (count <= 0) return;
+        // X = C^T Y, held as its width columns; then X := -X T^T (-X T for Q^T), so that C += Y X^T.
+        double[][] x = new double[width][count];
+        DoubleGemm.multiply(count, width, m - row, 1, DoubleGemm.Operand.rows(columns).at(from, row),
+                DoubleGemm.Operand.columns(block.y()).at(row, 0), false, x, 0, 0);
+        block.multiplyRowsByT(x, transposed);
+        DoubleGemm.multiply(m - row, count, width, 1, DoubleGemm.Operand.columns(block.y()).at(row, 0),
+                DoubleGemm.Operand.rows(x), true, columns, row, from);
     }
 
     /**
@@ -129,61 +107,30 @@ final class HouseholderQr {
             return y.length;
         }
 
-        /** c := (I - Y T Y^T) c, or with T^T (the transpose, Q^T) when {@code transposed}; w is scratch. */
-        void apply(double[] c, boolean transposed, double[] w) {
-            int width = width(), m = c.length, p = 0;
-            for (; p + 4 <= width; p += 4) Level1.dot4(c, y[p], y[p + 1], y[p + 2], y[p + 3], row, m, w, p);
-            for (; p < width; p++) w[p] = Level1.dot(y[p], c, row, m);
-            multiplyT(w, 0, transposed);
-            p = 0;
-            for (; p + 4 <= width; p += 4) Level1.axpy4(w, p, y[p], y[p + 1], y[p + 2], y[p + 3], c, row, m);
-            for (; p < width; p++) Level1.axpy(w[p], y[p], c, row, m);
+        /** W := W T for the columns of W (width of them, any one length), in place: column j takes columns 0..j. */
+        void multiplyByT(double[][] w) {
+            int m = w[0].length;
+            for (int j = width() - 1; j >= 0; j--) {
+                Level1.scale(t[j][j], w[j], 0, m);
+                for (int l = 0; l < j; l++) Level1.axpy(t[l][j], w[l], w[j], 0, m);
+            }
         }
 
         /**
-         * {@link #apply} to two vectors at once (w of twice the width): each load of Y then feeds
-         * two FMAs, which matters because loads bound these kernels.
+         * X := -X T^T, or -X T when {@code transposed}, for X held as its width columns (of any one
+         * length), in place: (-T (Y^T C))^T or (-T^T (Y^T C))^T from X = C^T Y.
          */
-        void apply(double[] c0, double[] c1, boolean transposed, double[] w) {
-            int width = width(), m = c0.length, p = 0;
-            double[] dots = new double[8];
-            for (; p + 4 <= width; p += 4) {
-                Level1.dot2x4(c0, c1, y[p], y[p + 1], y[p + 2], y[p + 3], row, m, dots, 0);
-                System.arraycopy(dots, 0, w, p, 4);
-                System.arraycopy(dots, 4, w, width + p, 4);
-            }
-            for (; p < width; p++) {
-                w[p] = Level1.dot(y[p], c0, row, m);
-                w[width + p] = Level1.dot(y[p], c1, row, m);
-            }
-            multiplyT(w, 0, transposed);
-            multiplyT(w, width, transposed);
-            p = 0;
-            for (; p + 4 <= width; p += 4) {
-                Level1.axpy4(w, p, y[p], y[p + 1], y[p + 2], y[p + 3], c0, row, m);
-                Level1.axpy4(w, width + p, y[p], y[p + 1], y[p + 2], y[p + 3], c1, row, m);
-            }
-            for (; p < width; p++) {
-                Level1.axpy(w[p], y[p], c0, row, m);
-                Level1.axpy(w[width + p], y[p], c1, row, m);
-            }
-        }
-
-        /** w[at..at+width) := -T w, or -T^T w when {@code transposed}, in place. */
-        private void multiplyT(double[] w, int at, boolean transposed) {
-            int width = width();
-            if (transposed) { // lower triangular: from the bottom up
-                for (int i = width - 1; i >= 0; i--) {
-                    double sum = 0;
-                    for (int l = 0; l <= i; l++) sum += t[l][i] * w[at + l];
-                    w[at + i] = -sum;
-                }
-            } else { // upper triangular: from the top down
-                for (int i = 0; i < width; i++) {
-                    double sum = 0;
-                    for (int l = i; l < width; l++) sum += t[i][l] * w[at + l];
-                    w[at + i] = -sum;
-                }
+        void multiplyRowsByT(double[][] x, boolean transposed) {
+            int width = width(), m = x[0].length;
+            double[] scratch = new double[m];
+            // Column p of X T^T takes columns l >= p (T upper triangular): ascending p reads only
+            // columns not yet overwritten; X T takes l <= p, so descending.
+            for (int q = 0; q < width; q++) {
+                int p = transposed ? width - 1 - q : q;
+                java.util.Arrays.fill(scratch, 0);
+                if (transposed) for (int l = 0; l <= p; l++) Level1.axpy(-t[l][p], x[l], scratch, 0, m);
+                else for (int l = p; l < width; l++) Level1.axpy(-t[p][l], x[l], scratch, 0, m);
+                System.arraycopy(scratch, 0, x[p], 0, m);
             }
         }
     }

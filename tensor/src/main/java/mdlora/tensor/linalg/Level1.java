@@ -40,80 +40,6 @@ final class Level1 {
         return s;
     }
 
-    /**
-     * The four dot products x[from..to) . y_r[from..to), r = 0..3, into out[at..at+4): one pass over
-     * x serves all four, which matters when x streams from a far cache.
-     */
-    static void dot4(double[] x, double[] y0, double[] y1, double[] y2, double[] y3, int from, int to, double[] out, int at) {
-        var acc0 = DoubleVector.zero(D);
-        var acc1 = DoubleVector.zero(D);
-        var acc2 = DoubleVector.zero(D);
-        var acc3 = DoubleVector.zero(D);
-        int i = from;
-        for (int up = from + ((to - from) & -L); i < up; i += L) {
-            var xv = DoubleVector.fromArray(D, x, i);
-            acc0 = xv.fma(DoubleVector.fromArray(D, y0, i), acc0);
-            acc1 = xv.fma(DoubleVector.fromArray(D, y1, i), acc1);
-            acc2 = xv.fma(DoubleVector.fromArray(D, y2, i), acc2);
-            acc3 = xv.fma(DoubleVector.fromArray(D, y3, i), acc3);
-        }
-        double s0 = sumLanes(acc0), s1 = sumLanes(acc1), s2 = sumLanes(acc2), s3 = sumLanes(acc3);
-        for (; i < to; i++) {
-            s0 += x[i] * y0[i];
-            s1 += x[i] * y1[i];
-            s2 += x[i] * y2[i];
-            s3 += x[i] * y3[i];
-        }
-        out[at] = s0;
-        out[at + 1] = s1;
-        out[at + 2] = s2;
-        out[at + 3] = s3;
-    }
-
-    /**
-     * The eight dot products x_a . y_r over [from, to), a = 0..1, r = 0..3, into out[at..at+8) (x0's
-     * four first): each load feeds more FMAs than in {@link #dot4}, whose loads are its bottleneck.
-     */
-    static void dot2x4(double[] x0, double[] x1, double[] y0, double[] y1, double[] y2, double[] y3, int from, int to, double[] out, int at) {
-        var a0 = DoubleVector.zero(D);
-        var a1 = DoubleVector.zero(D);
-        var a2 = DoubleVector.zero(D);
-        var a3 = DoubleVector.zero(D);
-        var b0 = DoubleVector.zero(D);
-        var b1 = DoubleVector.zero(D);
-        var b2 = DoubleVector.zero(D);
-        var b3 = DoubleVector.zero(D);
-        int i = from;
-        for (int up = from + ((to - from) & -L); i < up; i += L) {
-            var u = DoubleVector.fromArray(D, x0, i);
-            var v = DoubleVector.fromArray(D, x1, i);
-            var y = DoubleVector.fromArray(D, y0, i);
-            a0 = u.fma(y, a0);
-            b0 = v.fma(y, b0);
-            y = DoubleVector.fromArray(D, y1, i);
-            a1 = u.fma(y, a1);
-            b1 = v.fma(y, b1);
-            y = DoubleVector.fromArray(D, y2, i);
-            a2 = u.fma(y, a2);
-            b2 = v.fma(y, b2);
-            y = DoubleVector.fromArray(D, y3, i);
-            a3 = u.fma(y, a3);
-            b3 = v.fma(y, b3);
-        }
-        double[] s = {sumLanes(a0), sumLanes(a1), sumLanes(a2), sumLanes(a3), sumLanes(b0), sumLanes(b1), sumLanes(b2), sumLanes(b3)};
-        for (; i < to; i++) {
-            s[0] += x0[i] * y0[i];
-            s[1] += x0[i] * y1[i];
-            s[2] += x0[i] * y2[i];
-            s[3] += x0[i] * y3[i];
-            s[4] += x1[i] * y0[i];
-            s[5] += x1[i] * y1[i];
-            s[6] += x1[i] * y2[i];
-            s[7] += x1[i] * y3[i];
-        }
-        System.arraycopy(s, 0, out, at, 8);
-    }
-
     /** y[from..to) += alpha * x[from..to). */
     static void axpy(double alpha, double[] x, double[] y, int from, int to) {
         var a = DoubleVector.broadcast(D, alpha);
@@ -123,46 +49,27 @@ final class Level1 {
         for (; i < to; i++) y[i] += alpha * x[i];
     }
 
-    /** y[from..to) += a[at] x0 + a[at+1] x1 + a[at+2] x2 + a[at+3] x3 over [from, to): one pass over y for four updates. */
-    static void axpy4(double[] a, int at, double[] x0, double[] x1, double[] x2, double[] x3, double[] y, int from, int to) {
-        var a0 = DoubleVector.broadcast(D, a[at]);
-        var a1 = DoubleVector.broadcast(D, a[at + 1]);
-        var a2 = DoubleVector.broadcast(D, a[at + 2]);
-        var a3 = DoubleVector.broadcast(D, a[at + 3]);
-        int i = from;
-        for (int up = from + ((to - from) & -L); i < up; i += L) {
-            var acc = DoubleVector.fromArray(D, y, i);
-            acc = DoubleVector.fromArray(D, x0, i).fma(a0, acc);
-            acc = DoubleVector.fromArray(D, x1, i).fma(a1, acc);
-            acc = DoubleVector.fromArray(D, x2, i).fma(a2, acc);
-            acc = DoubleVector.fromArray(D, x3, i).fma(a3, acc);
-            acc.intoArray(y, i);
-        }
-        for (; i < to; i++) y[i] += a[at] * x0[i] + a[at + 1] * x1[i] + a[at + 2] * x2[i] + a[at + 3] * x3[i];
-    }
-
     /**
-     * The symmetric rank-2 update a -= alpha v + beta w over [from, to), returning the updated a . z:
-     * the tridiagonal reduction's update and its next product with a column in one pass over a.
+     * y[from..to) += alpha x[from..to), returning x[from..to) . z[from..to): a column's share of a
+     * symmetric matrix-vector product from one triangle, in one pass over the column.
      */
-    static double rank2Dot(double[] a, double[] v, double[] w, double alpha, double beta, double[] z, int from, int to) {
-        var va = DoubleVector.broadcast(D, -alpha);
-        var vb = DoubleVector.broadcast(D, -beta);
+    static double dotAxpy(double[] x, double[] z, double alpha, double[] y, int from, int to) {
+        var a = DoubleVector.broadcast(D, alpha);
         var acc0 = DoubleVector.zero(D);
         var acc1 = DoubleVector.zero(D);
         int i = from;
         for (int up = from + ((to - from) & -(2 * L)); i < up; i += 2 * L) {
-            var x0 = DoubleVector.fromArray(D, v, i).fma(va, DoubleVector.fromArray(D, w, i).fma(vb, DoubleVector.fromArray(D, a, i)));
-            var x1 = DoubleVector.fromArray(D, v, i + L).fma(va, DoubleVector.fromArray(D, w, i + L).fma(vb, DoubleVector.fromArray(D, a, i + L)));
-            x0.intoArray(a, i);
-            x1.intoArray(a, i + L);
+            var x0 = DoubleVector.fromArray(D, x, i);
+            var x1 = DoubleVector.fromArray(D, x, i + L);
+            x0.fma(a, DoubleVector.fromArray(D, y, i)).intoArray(y, i);
+            x1.fma(a, DoubleVector.fromArray(D, y, i + L)).intoArray(y, i + L);
             acc0 = x0.fma(DoubleVector.fromArray(D, z, i), acc0);
             acc1 = x1.fma(DoubleVector.fromArray(D, z, i + L), acc1);
         }
         double d = sumLanes(acc0.add(acc1));
         for (; i < to; i++) {
-            a[i] = Math.fma(-alpha, v[i], Math.fma(-beta, w[i], a[i]));
-            d += a[i] * z[i];
+            y[i] = Math.fma(alpha, x[i], y[i]);
+            d += x[i] * z[i];
         }
         return d;
     }

@@ -1,7 +1,6 @@
 package mdlora.tensor.linalg;
 
 import java.util.Arrays;
-import mdlora.tensor.Parallel;
 import mdlora.tensor.Shape;
 import mdlora.tensor.Tensor;
 
@@ -57,11 +56,10 @@ public record Svd(Tensor u, Tensor s, Tensor vt) {
     /**
      * m >= n >= 1. Square: Jacobi on B = A gives B = P S W^T, so U = P and V = W. Tall: A = Q R, and
      * Jacobi on B = R^T (it needs fewer sweeps than R, as Drmac and Veselic observed) gives
-     * A = Q B^T = (Q W) S P^T, so U = Q W and V = P.
+     * A = Q B^T = (Q W) S P^T, so V = P and U = Q W = A P S^-1.
      */
     private static Svd tall(double[][] columns, int m, int n) {
-        HouseholderQr qr = m > n ? HouseholderQr.factor(columns) : null;
-        double[][] b = qr != null ? qr.rowsOfR() : columns;
+        double[][] b = m > n ? HouseholderQr.rowsOfR(Arrays.stream(columns).map(double[]::clone).toArray(double[][]::new)) : columns;
         // Jacobi turns B V0 (or a copy of B) into P S, columns sorted by decreasing norm: the norms
         // are S, and B = P S (V0 W)^T for Jacobi's unknown rotations W, recovered below from B^T P.
         double[][] p = n >= PRECONDITIONED ? GramPreconditioner.rotate(b) : null;
@@ -77,38 +75,23 @@ public record Svd(Tensor u, Tensor s, Tensor vt) {
             }
         }
         GramSchmidt.orthonormalizeFrom(p, nonzero);
-        double[][] w = otherFactor(b, qr != null, p, s);
-        return qr != null
-                ? new Svd(matrix(qr.q(w), m, n, true), floats(s), matrix(p, n, n, false))
-                : new Svd(matrix(p, m, n, true), floats(s), matrix(w, n, n, false));
+        // B held as columns is B^T held as rows.
+        return m > n
+                ? new Svd(matrix(otherFactor(DoubleGemm.Operand.columns(columns), m, p, s), m, n, true), floats(s), matrix(p, n, n, false))
+                : new Svd(matrix(p, m, n, true), floats(s), matrix(otherFactor(DoubleGemm.Operand.rows(b), n, p, s), n, n, false));
     }
 
     /**
-     * W of B = P S W^T from B^T P = W S: w_j = B^T p_j / s_j. Accurate to about TOLERANCE * s_1 / s_j,
-     * so columns whose singular value is too small for that are re-orthogonalised (or, for zero
-     * ones, completed). A lower-triangular B (R^T) skips the zeros above its diagonal.
+     * The other factor X P S^-1 for X = B^T (W of B = P S W^T, from B^T P = W S) or X = A (U of a
+     * tall A, from A P = U S: one product instead of applying Q to W), as columns of length
+     * {@code rows}. Column j is accurate to about TOLERANCE * s_1 / s_j, so columns whose singular
+     * value is too small for that are re-orthogonalised (or, for zero ones, completed).
      */
-    private static double[][] otherFactor(double[][] b, boolean lowerTriangular, double[][] p, double[] s) {
-        int n = b.length;
-        double[][] w = new double[n][n];
-        // Four columns of W and two of B at a time, so that each load feeds two FMAs.
-        Parallel.range((n + 3) / 4, 1, (from, to) -> {
-            double[] dots = new double[8];
-            for (int j0 = 4 * from; j0 < Math.min(n, 4 * to); j0 += 4) {
-                int width = Math.min(4, n - j0), i = 0;
-                if (width == 4)
-                    for (; i + 2 <= n; i += 2) {
-                        Level1.dot2x4(b[i], b[i + 1], p[j0], p[j0 + 1], p[j0 + 2], p[j0 + 3], lowerTriangular ? i : 0, n, dots, 0);
-                        for (int r = 0; r < 4; r++) {
-                            w[j0 + r][i] = dots[r];
-                            w[j0 + r][i + 1] = dots[4 + r];
-                        }
-                    }
-                for (; i < n; i++)
-                    for (int r = 0; r < width; r++) w[j0 + r][i] = Level1.dot(b[i], p[j0 + r], lowerTriangular ? i : 0, n);
-                for (int j = j0; j < j0 + width; j++) Level1.scale(s[j] > 0 ? 1 / s[j] : 0, w[j], 0, n);
-            }
-        });
+    private static double[][] otherFactor(DoubleGemm.Operand x, int rows, double[][] p, double[] s) {
+        int n = p.length;
+        double[][] w = new double[n][rows];
+        DoubleGemm.multiply(rows, n, n, 1, x, DoubleGemm.Operand.columns(p), false, w, 0, 0);
+        for (int j = 0; j < n; j++) Level1.scale(s[j] > 0 ? 1 / s[j] : 0, w[j], 0, rows);
         int accurate = 0;
         while (accurate < n && s[accurate] * RECOVERABLE >= s[0] && s[accurate] > 0) accurate++;
         GramSchmidt.orthonormalizeFrom(w, accurate);

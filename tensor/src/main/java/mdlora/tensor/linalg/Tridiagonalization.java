@@ -7,16 +7,22 @@ import mdlora.tensor.Parallel;
 
 /**
  * Householder reduction of a symmetric matrix to tridiagonal form, A = Q T Q^T with
- * Q = H_0 H_1 ... H_{n-3}, H_k acting on rows k+1.. (LAPACK's dsytd2, lower form).
+ * Q = H_0 H_1 ... H_{n-3}, H_k acting on rows k+1.. (LAPACK's dsytrd, lower form). Only A's lower
+ * triangle is read.
  *
- * <p>Each step needs A's trailing block times the new reflector vector, and the symmetric rank-2
- * update that the previous step left. Both run in one parallel pass over the columns (the update
- * of a column, then its product with the new vector, while it is in cache), so the matrix streams
- * through memory once per step rather than twice.
+ * <p>Blocked as dsytrd/dlatrd do: within a panel of {@link #PANEL} steps the trailing matrix is
+ * left as it was and each step's product A22 v corrects for the panel's earlier reflectors with
+ * its vectors V and W; the panel's rank-2b update A22 -= V W^T + W V^T then runs once, as one
+ * matrix product ({@link DoubleGemm}). So each step streams only half of A22 (its lower triangle)
+ * through memory and never writes it, and half the flops run in the matrix product.
  */
 final class Tridiagonalization {
-    /** Reflectors per block reflector when Q^T is applied. */
-    private static final int PANEL = 16;
+    /** Steps per panel of the reduction, and reflectors per block reflector when Q is applied. */
+    private static final int PANEL = 32;
+    /** Columns of A22 below which its product with v runs on one thread. */
+    private static final int PARALLEL_FROM = 128;
+    /** Column chunks of the parallel product: a fixed count, so the sum order does not depend on the threads. */
+    private static final int CHUNKS = 8;
 
     private final double[] diagonal, offDiagonal;
     private final List<HouseholderQr.BlockReflector> panels;
@@ -37,51 +43,85 @@ final class Tridiagonalization {
         return offDiagonal;
     }
 
-    /** Reduces the symmetric n x n matrix held as its columns (n >= 2; overwritten with the reflectors). */
+    /**
+     * Reduces the symmetric n x n matrix held as its columns (n >= 2; its lower triangle is read and
+     * overwritten with the reflectors).
+     */
     static Tridiagonalization reduce(double[][] a) {
-        int n = a.length;
-        double[] d = new double[n], e = new double[n - 1], tau = new double[n];
-        double[] v = new double[n], p = new double[n];
-        double[] vPrev = new double[n], wPrev = new double[n];
-        for (int k = 0; k < n - 1; k++) {
-            // The last step's update of column k (rows k..), then the reflector that zeroes it below row k+1.
-            double[] col = a[k];
-            if (k > 0) updateColumn(col, vPrev, wPrev, k, k);
-            d[k] = col[k];
-            if (k == n - 2) {
+        int n = a.length, steps = n - 2;
+        double[] d = new double[n], e = new double[n - 1], tau = new double[Math.max(steps, 0)];
+        double[][] partial = new double[CHUNKS][n];
+        for (int k0 = 0; k0 < steps; k0 += PANEL) {
+            int width = Math.min(PANEL, steps - k0);
+            double[][] v = new double[width][n], w = new double[width][n];
+            for (int i = 0; i < width; i++) {
+                int k = k0 + i;
+                double[] col = a[k];
+                // Column k as the panel's earlier reflectors leave it: rows k.. less V W^T + W V^T.
+                for (int l = 0; l < i; l++) {
+                    Level1.axpy(-w[l][k], v[l], col, k, n);
+                    Level1.axpy(-v[l][k], w[l], col, k, n);
+                }
+                d[k] = col[k];
+                tau[k] = HouseholderQr.makeReflector(col, k + 1);
                 e[k] = col[k + 1];
-                updateColumn(a[k + 1], vPrev, wPrev, k + 1, k);
-                d[k + 1] = a[k + 1][k + 1];
-                break;
+                double[] vi = v[i], wi = w[i];
+                vi[k + 1] = 1;
+                System.arraycopy(col, k + 2, vi, k + 2, n - k - 2);
+                lowerProduct(a, vi, k + 1, wi, partial);
+                // p = tau (A22 - V W^T - W V^T) v, then w = p - (tau/2)(p . v) v, so that
+                // A22 - v w^T - w v^T = H A22 H.
+                for (int l = 0; l < i; l++) {
+                    Level1.axpy(-Level1.dot(w[l], vi, k + 1, n), v[l], wi, k + 1, n);
+                    Level1.axpy(-Level1.dot(v[l], vi, k + 1, n), w[l], wi, k + 1, n);
+                }
+                Level1.scale(tau[k], wi, k + 1, n);
+                Level1.axpy(-0.5 * tau[k] * Level1.dot(wi, vi, k + 1, n), vi, wi, k + 1, n);
             }
-            tau[k] = HouseholderQr.makeReflector(col, k + 1);
-            e[k] = col[k + 1];
-            v[k + 1] = 1;
-            System.arraycopy(col, k + 2, v, k + 2, n - k - 2);
-            // p = tau A22 v, with A22's pending update applied on the way.
-            final int step = k;
-            final boolean pending = k > 0;
-            Parallel.range(n - k - 1, 8, (s, t) -> {
-                for (int j = step + 1 + s; j < step + 1 + t; j++)
-                    p[j] = pending ? Level1.rank2Dot(a[j], vPrev, wPrev, wPrev[j], vPrev[j], v, step + 1, n)
-                            : Level1.dot(a[j], v, step + 1, n);
-            });
-            // w = p - (tau/2)(p . v) v, so that A22 - v w^T - w v^T = H A22 H.
-            double pv = 0;
-            for (int j = k + 1; j < n; j++) pv += (p[j] *= tau[k]) * v[j];
-            double half = 0.5 * tau[k] * pv;
-            for (int j = k + 1; j < n; j++) {
-                wPrev[j] = p[j] - half * v[j];
-                vPrev[j] = v[j];
-            }
+            updateTrailing(a, k0 + width, v, w);
         }
+        d[n - 2] = a[n - 2][n - 2];
+        e[n - 2] = a[n - 2][n - 1];
+        d[n - 1] = a[n - 1][n - 1];
         return new Tridiagonalization(d, e, blockReflectors(a, tau));
     }
 
-    /** col[from..) -= w[j] v + v[j] w: the pending rank-2 update of column j. */
-    private static void updateColumn(double[] col, double[] v, double[] w, int j, int from) {
-        Level1.axpy(-w[j], v, col, from, col.length);
-        Level1.axpy(-v[j], w, col, from, col.length);
+    /**
+     * p[from..n) := A[from.., from..] x from the lower triangle: column j gives p_j its dot product
+     * with x and adds x_j times itself to the rows below. Columns run in {@link #CHUNKS} chunks of
+     * equal work, each into its own partial sum.
+     */
+    private static void lowerProduct(double[][] a, double[] x, int from, double[] p, double[][] partial) {
+        int n = a.length, size = n - from;
+        int chunks = size < PARALLEL_FROM ? 1 : CHUNKS;
+        int[] bounds = new int[chunks + 1];
+        // Chunk c ends where the triangle's area up to it reaches (c+1)/chunks of the whole.
+        for (int c = 0; c <= chunks; c++)
+            bounds[c] = from + size - (int) Math.round(size * Math.sqrt(1 - (double) c / chunks));
+        Parallel.range(chunks, 1, (s, t) -> {
+            for (int c = s; c < t; c++) {
+                double[] part = partial[c];
+                java.util.Arrays.fill(part, from, n, 0);
+                for (int j = bounds[c]; j < bounds[c + 1]; j++)
+                    part[j] += a[j][j] * x[j] + Level1.dotAxpy(a[j], x, x[j], part, j + 1, n);
+            }
+        });
+        System.arraycopy(partial[0], from, p, from, size);
+        for (int c = 1; c < chunks; c++) Level1.axpy(1, partial[c], p, from, n);
+    }
+
+    /** The lower triangle of A[from.., from..] -= V W^T + W V^T, as one product [V W] [W V]^T. */
+    private static void updateTrailing(double[][] a, int from, double[][] v, double[][] w) {
+        int n = a.length, width = v.length;
+        double[][] left = new double[2 * width][], right = new double[2 * width][];
+        for (int l = 0; l < width; l++) {
+            left[l] = v[l];
+            left[width + l] = w[l];
+            right[l] = w[l];
+            right[width + l] = v[l];
+        }
+        DoubleGemm.multiplyLower(n - from, 2 * width, -1, DoubleGemm.Operand.columns(left).at(from, 0),
+                DoubleGemm.Operand.rows(right).at(0, from), true, a, from);
     }
 
     /**
@@ -102,8 +142,20 @@ final class Tridiagonalization {
         return panels;
     }
 
-    /** x := Q^T x, for each of the given vectors (of length n). */
-    void applyQTransposed(double[][] xs) {
-        for (var panel : panels) HouseholderQr.applyToAll(panel, xs, 0, xs.length, true);
+    /**
+     * C := C Q for a matrix C held as its n columns (of any one length): C P = C - (C Y) T Y^T for
+     * each block reflector P = I - Y T Y^T in turn, both products on {@link DoubleGemm}. Y's rows
+     * above the panel's first are zero, so only C's columns from there on take part.
+     */
+    void applyQFromRight(double[][] c) {
+        int m = c[0].length, n = c.length;
+        for (var panel : panels) {
+            int row = panel.row(), width = panel.width();
+            double[][] w = new double[width][m];
+            var y = DoubleGemm.Operand.columns(panel.y());
+            DoubleGemm.multiply(m, width, n - row, 1, DoubleGemm.Operand.columns(c).at(0, row), y.at(row, 0), false, w, 0, 0);
+            panel.multiplyByT(w);
+            DoubleGemm.multiply(m, n - row, width, -1, DoubleGemm.Operand.columns(w), DoubleGemm.Operand.rows(panel.y()).at(0, row), true, c, 0, row);
+        }
     }
 }
