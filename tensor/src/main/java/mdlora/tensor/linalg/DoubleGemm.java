@@ -1,5 +1,6 @@
 package mdlora.tensor.linalg;
 
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 import mdlora.tensor.Parallel;
@@ -68,7 +69,7 @@ final class DoubleGemm {
         if (m <= 0 || n <= 0) return;
         if (k <= 0) {
             if (!accumulate)
-                for (int j = 0; j < n; j++) java.util.Arrays.fill(c[cCol + j], cRow, cRow + m, 0);
+                for (int j = 0; j < n; j++) Arrays.fill(c[cCol + j], cRow, cRow + m, 0);
             return;
         }
         int panels = (n + NR - 1) / NR, blocks = (m + MC - 1) / MC;

@@ -1,5 +1,6 @@
 package mdlora.tensor.linalg;
 
+import java.util.Arrays;
 /**
  * Householder QR of a tall matrix held as columns: A = Q R with Q = H_0 H_1 ... H_{n-1}, each
  * H_k = I - tau_k v_k v_k^T (v_k[k] = 1, zeros above). Only R is kept (the SVD recovers U from A
@@ -127,7 +128,7 @@ final class HouseholderQr {
             // columns not yet overwritten; X T takes l <= p, so descending.
             for (int q = 0; q < width; q++) {
                 int p = transposed ? width - 1 - q : q;
-                java.util.Arrays.fill(scratch, 0);
+                Arrays.fill(scratch, 0);
                 if (transposed) for (int l = 0; l <= p; l++) Level1.axpy(-t[l][p], x[l], scratch, 0, m);
                 else for (int l = p; l < width; l++) Level1.axpy(-t[p][l], x[l], scratch, 0, m);
                 System.arraycopy(scratch, 0, x[p], 0, m);

@@ -101,7 +101,7 @@ final class Tridiagonalization {
         Parallel.range(chunks, 1, (s, t) -> {
             for (int c = s; c < t; c++) {
                 double[] part = partial[c];
-                java.util.Arrays.fill(part, from, n, 0);
+                Arrays.fill(part, from, n, 0);
                 for (int j = bounds[c]; j < bounds[c + 1]; j++)
                     part[j] += a[j][j] * x[j] + Level1.dotAxpy(a[j], x, x[j], part, j + 1, n);
             }

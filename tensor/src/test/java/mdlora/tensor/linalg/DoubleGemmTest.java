@@ -3,27 +3,12 @@ package mdlora.tensor.linalg;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.Random;
 import mdlora.tensor.Parallel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class DoubleGemmTest {
-    private static double[][] random(int count, int length, long seed) {
-        var rng = new Random(seed);
-        double[][] x = new double[count][length];
-        for (double[] v : x)
-            for (int i = 0; i < length; i++) v[i] = rng.nextGaussian();
-        return x;
-    }
-
-    private static double[][] copy(double[][] x) {
-        double[][] y = new double[x.length][];
-        for (int i = 0; i < x.length; i++) y[i] = x[i].clone();
-        return y;
-    }
-
     /** C[cRow + i][...] as the naive triple loop computes C (+)= alpha A B, C held as columns. */
     private static void naive(int m, int n, int k, double alpha, DoubleGemm.Operand a, DoubleGemm.Operand b,
                               boolean accumulate, double[][] c, int cRow, int cCol) {
@@ -48,11 +33,11 @@ class DoubleGemmTest {
     void matchesTheTripleLoopOnOddShapesOperandLayoutsAndOffsets(int m, int n, int k, boolean aRows, boolean bRows, boolean accumulate) {
         // Each operand sits at an offset inside bigger storage, held as rows or as columns.
         int pad = 3;
-        double[][] aStore = aRows ? random(m + pad, k + pad, 1) : random(k + pad, m + pad, 1);
-        double[][] bStore = bRows ? random(k + pad, n + pad, 2) : random(n + pad, k + pad, 2);
+        double[][] aStore = aRows ? Matrices.gaussian(m + pad, k + pad, 1) : Matrices.gaussian(k + pad, m + pad, 1);
+        double[][] bStore = bRows ? Matrices.gaussian(k + pad, n + pad, 2) : Matrices.gaussian(n + pad, k + pad, 2);
         var a = new DoubleGemm.Operand(aStore, aRows, 0, 0).at(2, 1);
         var b = new DoubleGemm.Operand(bStore, bRows, 0, 0).at(1, 3);
-        double[][] c = random(n + pad, m + pad, 3), expected = copy(c);
+        double[][] c = Matrices.gaussian(n + pad, m + pad, 3), expected = Matrices.copy(c);
         DoubleGemm.multiply(m, n, k, -0.75, a, b, accumulate, c, 2, 1);
         naive(m, n, k, -0.75, a, b, accumulate, expected, 2, 1);
         assertClose(expected, c);
@@ -60,9 +45,9 @@ class DoubleGemmTest {
 
     @Test
     void anEmptyDepthZeroesOrKeepsC() {
-        double[][] c = random(3, 4, 4), kept = copy(c);
-        var a = DoubleGemm.Operand.columns(random(1, 4, 5));
-        var b = DoubleGemm.Operand.rows(random(1, 3, 6));
+        double[][] c = Matrices.gaussian(3, 4, 4), kept = Matrices.copy(c);
+        var a = DoubleGemm.Operand.columns(Matrices.gaussian(1, 4, 5));
+        var b = DoubleGemm.Operand.rows(Matrices.gaussian(1, 3, 6));
         DoubleGemm.multiply(4, 3, 0, 1, a, b, true, c, 0, 0);
         assertClose(kept, c);
         DoubleGemm.multiply(4, 3, 0, 1, a, b, false, c, 0, 0);
@@ -73,8 +58,8 @@ class DoubleGemmTest {
     void lowerTriangleOfASymmetricProductLeavesTheRestAlone() {
         // G = X^T X for X [k, n] held as columns: X^T is X's columns held as rows.
         int n = 211, k = 70, at = 2;
-        double[][] x = random(n, k, 7);
-        double[][] g = random(n + at, n + at, 8), before = copy(g), expected = copy(g);
+        double[][] x = Matrices.gaussian(n, k, 7);
+        double[][] g = Matrices.gaussian(n + at, n + at, 8), before = Matrices.copy(g), expected = Matrices.copy(g);
         DoubleGemm.multiplyLower(n, k, 0.5, DoubleGemm.Operand.rows(x), DoubleGemm.Operand.columns(x), true, g, at);
         naive(n, n, k, 0.5, DoubleGemm.Operand.rows(x), DoubleGemm.Operand.columns(x), true, expected, at, at);
         for (int j = 0; j < n + at; j++)
@@ -88,8 +73,8 @@ class DoubleGemmTest {
     @Test
     void resultDoesNotDependOnTheThreadCount() {
         int m = 301, n = 37, k = 290;
-        var a = DoubleGemm.Operand.columns(random(k, m, 9));
-        var b = DoubleGemm.Operand.columns(random(n, k, 10));
+        var a = DoubleGemm.Operand.columns(Matrices.gaussian(k, m, 9));
+        var b = DoubleGemm.Operand.columns(Matrices.gaussian(n, k, 10));
         int threads = Parallel.threads();
         try {
             Parallel.setThreads(1);

@@ -6,18 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class GramPreconditionerTest {
-    private static double[][] gaussian(int n, long seed) {
-        var rng = new Random(seed);
-        double[][] b = new double[n][n];
-        for (double[] column : b)
-            for (int i = 0; i < n; i++) column[i] = rng.nextGaussian();
-        return b;
-    }
-
     private static double frobenius(double[][] columns) {
         double sum = 0;
         for (double[] c : columns) sum += Level1.dot(c, c, 0, c.length);
@@ -27,7 +18,7 @@ class GramPreconditionerTest {
     @Test
     void rotatedColumnsAreNearlyOrthogonalSoJacobiNeedsOneOrTwoSweeps() {
         int n = 120;
-        double[][] b = gaussian(n, 1);
+        double[][] b = Matrices.gaussian(n, n, 1);
         double[][] c = GramPreconditioner.rotate(b);
         assertNotNull(c);
         // An orthogonal V0 keeps the Frobenius norm (and every singular value).
@@ -51,7 +42,7 @@ class GramPreconditionerTest {
 
     @Test
     void illConditionedMatricesAreLeftToPlainJacobi() {
-        double[][] b = gaussian(40, 2);
+        double[][] b = Matrices.gaussian(40, 40, 2);
         b[7] = b[3].clone(); // rank-deficient
         assertNull(GramPreconditioner.rotate(b));
     }
@@ -85,7 +76,7 @@ class GramPreconditionerTest {
     void tridiagonalizationKeepsTheEigenvalues() {
         // Trace and Frobenius norm are similarity invariants: T must keep both.
         int n = 37;
-        double[][] b = gaussian(n, 3);
+        double[][] b = Matrices.gaussian(n, n, 3);
         double[][] g = new double[n][n];
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++) g[i][j] = b[i][j] + b[j][i];

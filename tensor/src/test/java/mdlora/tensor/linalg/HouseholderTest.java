@@ -2,25 +2,10 @@ package mdlora.tensor.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The blocked (compact WY, matrix-product) reflector code against one reflector at a time. */
 class HouseholderTest {
-    private static double[][] random(int count, int length, long seed) {
-        var rng = new Random(seed);
-        double[][] x = new double[count][length];
-        for (double[] v : x)
-            for (int i = 0; i < length; i++) v[i] = rng.nextGaussian();
-        return x;
-    }
-
-    private static double[][] copy(double[][] x) {
-        double[][] y = new double[x.length][];
-        for (int i = 0; i < x.length; i++) y[i] = x[i].clone();
-        return y;
-    }
-
     /** y := H y, H = I - tau v v^T with v's unit at {@code row} and its tail below it in {@code stored}. */
     private static void reflect(double[] stored, int row, double tau, double[] y) {
         double dot = y[row];
@@ -34,7 +19,7 @@ class HouseholderTest {
         // Reflectors made from columns 5..5+width of a random matrix, as a QR panel makes them
         // (each column reflected by the ones before it first).
         int m = 90, width = 21, p0 = 5;
-        double[][] a = random(p0 + width, m, 1);
+        double[][] a = Matrices.gaussian(p0 + width, m, 1);
         double[] tau = new double[width];
         for (int k = p0; k < p0 + width; k++) {
             for (int l = p0; l < k; l++) reflect(a[l], l, tau[l - p0], a[k]);
@@ -42,7 +27,7 @@ class HouseholderTest {
         }
         var block = HouseholderQr.BlockReflector.of(a, p0, p0 + width, tau);
         for (boolean transposed : new boolean[] {false, true}) {
-            double[][] c = random(9, m, 2), expected = copy(c);
+            double[][] c = Matrices.gaussian(9, m, 2), expected = Matrices.copy(c);
             HouseholderQr.applyToAll(block, c, 2, 9, transposed);
             // Q = H_0 ... H_{w-1}: Q c applies the last first, Q^T c the first first.
             for (int j = 2; j < 9; j++)
@@ -59,8 +44,8 @@ class HouseholderTest {
     void rOfTheBlockedQrReproducesTheGram() {
         // A^T A = R^T Q^T Q R = R^T R, across two panels and a partial third.
         int m = 230, n = 150;
-        double[][] a = random(n, m, 3);
-        double[][] rows = HouseholderQr.rowsOfR(copy(a));
+        double[][] a = Matrices.gaussian(n, m, 3);
+        double[][] rows = HouseholderQr.rowsOfR(Matrices.copy(a));
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++) {
                 double gram = Level1.dot(a[i], a[j], 0, m), rtr = 0;
@@ -74,10 +59,10 @@ class HouseholderTest {
     void tridiagonalReductionsQIsOrthogonalAndTridiagonalisesA() {
         // Q = I Q from applyQFromRight; then Q^T A Q must be T. n = 75 spans three panels.
         int n = 75;
-        double[][] b = random(n, n, 4), a = new double[n][n];
+        double[][] b = Matrices.gaussian(n, n, 4), a = new double[n][n];
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++) a[j][i] = b[i][j] + b[j][i];
-        var t = Tridiagonalization.reduce(copy(a));
+        var t = Tridiagonalization.reduce(Matrices.copy(a));
         double[][] q = new double[n][n];
         for (int i = 0; i < n; i++) q[i][i] = 1;
         t.applyQFromRight(q);
