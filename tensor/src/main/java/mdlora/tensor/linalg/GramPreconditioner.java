@@ -1,6 +1,7 @@
 package mdlora.tensor.linalg;
 
 import java.util.Arrays;
+import mdlora.tensor.Parallel;
 
 /**
  * Turns a square B into C = B V0, V0 the eigenvectors of B^T B, so that one-sided Jacobi starts
@@ -21,6 +22,8 @@ final class GramPreconditioner {
      * matrices.
      */
     private static final double MAX_CONDITION = 1e5;
+    /** Row blocks of B Q, applied as independent tasks. */
+    private static final int ROW_BLOCKS = 8;
 
     private GramPreconditioner() {}
 
@@ -29,10 +32,16 @@ final class GramPreconditioner {
         int n = b.length;
         double[][] g = gram(b);
         var tridiagonal = Tridiagonalization.reduce(g);
-        var ql = TridiagonalQl.solve(tridiagonal.diagonal(), tridiagonal.offDiagonal());
-        if (ql == null || !wellConditioned(ql.eigenvalues())) return null;
         double[][] c = Arrays.stream(b).map(double[]::clone).toArray(double[][]::new);
-        tridiagonal.applyQFromRight(c);
+        // QL's serial recurrence runs as one task beside the row blocks of B Q (which do not need
+        // it), so that it occupies one thread while the others apply Q.
+        var solved = new TridiagonalQl[1];
+        Parallel.forEach(ROW_BLOCKS + 1, task -> {
+            if (task == 0) solved[0] = TridiagonalQl.solve(tridiagonal.diagonal(), tridiagonal.offDiagonal());
+            else tridiagonal.applyQFromRight(c, n * (task - 1) / ROW_BLOCKS, n * task / ROW_BLOCKS);
+        });
+        var ql = solved[0];
+        if (ql == null || !wellConditioned(ql.eigenvalues())) return null;
         ql.rotate(c);
         return c;
     }

@@ -143,19 +143,21 @@ final class Tridiagonalization {
     }
 
     /**
-     * C := C Q for a matrix C held as its n columns (of any one length): C P = C - (C Y) T Y^T for
-     * each block reflector P = I - Y T Y^T in turn, both products on {@link DoubleGemm}. Y's rows
-     * above the panel's first are zero, so only C's columns from there on take part.
+     * C := C Q on rows [from, to) of a matrix C held as its n columns (of any one length): C P =
+     * C - (C Y) T Y^T for each block reflector P = I - Y T Y^T in turn, both products on
+     * {@link DoubleGemm}. Y's rows above the panel's first are zero, so only C's columns from there
+     * on take part. Rows are independent, so blocks of them can run as separate tasks.
      */
-    void applyQFromRight(double[][] c) {
-        int m = c[0].length, n = c.length;
+    void applyQFromRight(double[][] c, int from, int to) {
+        int m = to - from, n = c.length;
         for (var panel : panels) {
             int row = panel.row(), width = panel.width();
             double[][] w = new double[width][m];
-            var y = DoubleGemm.Operand.columns(panel.y());
-            DoubleGemm.multiply(m, width, n - row, 1, DoubleGemm.Operand.columns(c).at(0, row), y.at(row, 0), false, w, 0, 0);
+            DoubleGemm.multiply(m, width, n - row, 1, DoubleGemm.Operand.columns(c).at(from, row),
+                    DoubleGemm.Operand.columns(panel.y()).at(row, 0), false, w, 0, 0);
             panel.multiplyByT(w);
-            DoubleGemm.multiply(m, n - row, width, -1, DoubleGemm.Operand.columns(w), DoubleGemm.Operand.rows(panel.y()).at(0, row), true, c, 0, row);
+            DoubleGemm.multiply(m, n - row, width, -1, DoubleGemm.Operand.columns(w),
+                    DoubleGemm.Operand.rows(panel.y()).at(0, row), true, c, from, row);
         }
     }
 }

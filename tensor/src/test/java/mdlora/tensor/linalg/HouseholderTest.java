@@ -57,7 +57,7 @@ class HouseholderTest {
 
     @Test
     void tridiagonalReductionsQIsOrthogonalAndTridiagonalisesA() {
-        // Q = I Q from applyQFromRight; then Q^T A Q must be T. n = 75 spans three panels.
+        // Q = I Q from applyQFromRight, in two blocks of rows; then Q^T A Q must be T. n = 75 spans three panels.
         int n = 75;
         double[][] b = Matrices.gaussian(n, n, 4), a = new double[n][n];
         for (int i = 0; i < n; i++)
@@ -65,7 +65,8 @@ class HouseholderTest {
         var t = Tridiagonalization.reduce(Matrices.copy(a));
         double[][] q = new double[n][n];
         for (int i = 0; i < n; i++) q[i][i] = 1;
-        t.applyQFromRight(q);
+        t.applyQFromRight(q, 0, 40);
+        t.applyQFromRight(q, 40, n);
         for (int i = 0; i < n; i++)
             for (int j = 0; j <= i; j++) {
                 assertEquals(i == j ? 1 : 0, Level1.dot(q[i], q[j], 0, n), 1e-13);
