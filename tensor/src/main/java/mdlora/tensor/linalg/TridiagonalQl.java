@@ -44,9 +44,13 @@ final class TridiagonalQl {
 
     /**
      * Diagonalises T with diagonal {@code diagonal} and sub-diagonal {@code offDiagonal} (length n-1);
-     * null if some eigenvalue does not converge in {@link #MAX_STEPS} steps.
+     * null if some eigenvalue does not converge in {@link #MAX_STEPS} steps. T splits where
+     * |e_m| vanishes beside |d_m| + |d_m+1| in rounding, or where |e_m| <= split sqrt(|d_m d_m+1|):
+     * 0 keeps the eigenpairs accurate to rounding; a positive split spares the last QL steps (about
+     * a tenth of the rotations at 1e-10) and leaves the eigenvectors exact for a T changed by that
+     * much relative to its neighbouring diagonal entries.
      */
-    static TridiagonalQl solve(double[] diagonal, double[] offDiagonal) {
+    static TridiagonalQl solve(double[] diagonal, double[] offDiagonal, double split) {
         int n = diagonal.length;
         double[] d = diagonal.clone(), e = Arrays.copyOf(offDiagonal, n);
         var steps = new Recorder();
@@ -56,7 +60,7 @@ final class TridiagonalQl {
                 // The first negligible e[m] splits T; d[l] has converged when it is e[l].
                 for (m = l; m < n - 1; m++) {
                     double dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-                    if (Math.abs(e[m]) + dd == dd) break;
+                    if (Math.abs(e[m]) + dd == dd || Math.abs(e[m]) <= split * Math.sqrt(Math.abs(d[m] * d[m + 1]))) break;
                 }
                 if (m == l) break;
                 if (iterations++ == MAX_STEPS) return null;

@@ -54,7 +54,7 @@ class GramPreconditionerTest {
         double[] d = new double[n], e = new double[n - 1];
         Arrays.fill(d, 2);
         Arrays.fill(e, -1);
-        var ql = TridiagonalQl.solve(d, e);
+        var ql = TridiagonalQl.solve(d, e, 0);
         double[] lambda = ql.eigenvalues().clone();
         Arrays.sort(lambda);
         for (int k = 1; k <= n; k++) assertEquals(2 - 2 * Math.cos(k * Math.PI / (n + 1)), lambda[k - 1], 1e-13);
