@@ -8,9 +8,9 @@ import java.util.function.IntConsumer;
 import mdlora.tensor.Parallel;
 
 /**
- * One product cut into cache-sized blocks (the BLIS loop nest): a {@code KC x NC} block of B is packed
- * once and stays in L3, an {@code MC x KC} block of A is packed into L2, and the micro-kernel sweeps
- * {@code MR}-row strips of A past one {@code KC x NR} panel of B.
+ * One product cut into cache-sized blocks (the BLIS loop nest): each k-block of A is packed once, a
+ * {@code KC x NC} block of B is packed and stays in L3, and the micro-kernel sweeps the {@code MR}-row
+ * strips of an {@code MC x KC} block of A past one {@code KC x NR} panel of B.
  *
  * <p>Sizes are for Zen 3 (32 KB L1d, 512 KB L2): the A block is 128 KB and a B panel 64 KB, both in L2.
  * KC is four times BLIS's 256, which would keep the B panel in L1, because Java cannot prefetch:
@@ -19,30 +19,16 @@ import mdlora.tensor.Parallel;
  * L2 feeds the kernel's two B loads a step without slowing it.
  *
  * <p>Every element of C is one FMA chain along each k-block, k-blocks in order, whichever thread
- * computes it and whether operands are packed, so splitting a product over threads changes no bit.
+ * computes it, so splitting a product over threads changes no bit.
  */
 final class BlockedGemm {
     static final int KC = 1024;
     static final int MC = 8 * MR;
     static final int NC = 32 * NR;
-    /**
-     * A is read in place rather than packed when n is at most this: it is then reused by too few
-     * panels of B to repay the copy (attention and LoRA-rank products).
-     */
-    static final int DIRECT_LIMIT = 128;
-
     /** Pack buffers, one set per thread, grown on demand so a steady state allocates nothing. */
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     private BlockedGemm() {}
-
-    /**
-     * Whether A is packed; decided from the whole product's shape so that every slice of it follows the
-     * same plan. B is always packed: the kernel needs its panels, and they are reused by every strip of A.
-     */
-    static boolean packsA(int n, Operand a) {
-        return n > DIRECT_LIMIT || !a.rowsContiguous();
-    }
 
     /**
      * {@code C = alpha * A B + beta * C} for the {@code m x n x k} product whose corners are a, b and
@@ -50,36 +36,33 @@ final class BlockedGemm {
      * and take (A block, group of B panels) pieces from a counter rather than fixed halves, so a
      * thread slowed by a busy core does less of the work instead of holding up the end.
      */
-    static void multiply(boolean packA, Operand a, Operand b, int m, int n, int k, float alpha, float beta,
+    static void multiply(Operand a, Operand b, int m, int n, int k, float alpha, float beta,
                          float[] c, int cOff, int ldc, float[] bias, int biasOff, int threads) {
         int kBlocks = Math.ceilDiv(k, KC), aBlocks = Math.ceilDiv(m, MC);
         int kcMax = Math.ceilDiv(k, kBlocks);
         Buffers buf = BUFFERS.get();
         float[] panels = buf.b(Math.ceilDiv(Math.min(n, NC), NR) * NR * kcMax);
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc), strips = Math.ceilDiv(nc, NR);
-            // Enough pieces that the counter can even out the threads, few enough that each repays packing its A block.
-            int groups = threads == 1 ? 1 : Math.min(strips, Math.ceilDiv(4 * threads, aBlocks)), pieces = aBlocks * groups;
-            // Pieces that share an A block would each pack it again: pack every block once, up front, instead.
-            float[] sharedA = packA && groups > 1 ? buf.sharedA(aBlocks * MC * kcMax) : null;
-            for (int kb = 0; kb < kBlocks; kb++) {
-                int p0 = (int) ((long) k * kb / kBlocks), kc = (int) ((long) k * (kb + 1) / kBlocks) - p0;
-                float betaK = kb == 0 ? beta : 1f;
-                // the bias joins the last k-block's stores, when each element of C is final
-                float[] biasK = kb == kBlocks - 1 ? bias : null;
+        float[] packedA = buf.a(aBlocks * MC * kcMax);
+        for (int kb = 0; kb < kBlocks; kb++) {
+            int p0 = (int) ((long) k * kb / kBlocks), kc = (int) ((long) k * (kb + 1) / kBlocks) - p0;
+            float betaK = kb == 0 ? beta : 1f;
+            // the bias joins the last k-block's stores, when each element of C is final
+            float[] biasK = kb == kBlocks - 1 ? bias : null;
+            // A is packed once a k-block, not once for each block of B's columns: the packing transposes, so it costs.
+            Parallel.range(aBlocks, threads == 1 ? aBlocks : 1, (s, e) -> {
+                for (int ib = s; ib < e; ib++) Packing.packA(a.at(ib * MC, p0), Math.min(MC, m - ib * MC), kc, packedA, ib * MC * kc);
+            });
+            for (int jc = 0; jc < n; jc += NC) {
+                int nc = Math.min(NC, n - jc), strips = Math.ceilDiv(nc, NR);
+                // Enough pieces that the counter can even out the threads, few enough that each sweeps a long run.
+                int groups = threads == 1 ? 1 : Math.min(strips, Math.ceilDiv(4 * threads, aBlocks)), pieces = aBlocks * groups;
                 Operand bBlock = b.at(p0, jc);
                 Parallel.range(strips, threads == 1 ? strips : 1, (s, e) -> Packing.packB(bBlock, kc, nc, s, e, panels));
-                if (sharedA != null)
-                    Parallel.range(aBlocks, 1, (s, e) -> {
-                        for (int ib = s; ib < e; ib++) Packing.packA(a.at(ib * MC, p0), Math.min(MC, m - ib * MC), kc, sharedA, ib * MC * kc);
-                    });
                 int col = jc;
                 IntConsumer piece = u -> {
-                    int ic = u / groups * MC, g = u % groups, mc = Math.min(MC, m - ic);
-                    Operand block = sharedA != null ? new Operand(sharedA, ic * kc, kc, 1)
-                            : packA ? Packing.packA(a.at(ic, p0), mc, kc, BUFFERS.get().a(mc * kc), 0) : a.at(ic, p0);
-                    sweep(block, mc, kc, panels, strips * g / groups, strips * (g + 1) / groups, nc, alpha, betaK,
-                            c, cOff + ic * ldc + col, ldc, biasK, biasOff + col);
+                    int ic = u / groups * MC, g = u % groups;
+                    sweep(packedA, ic * kc, Math.min(MC, m - ic), kc, panels, strips * g / groups, strips * (g + 1) / groups, nc,
+                            alpha, betaK, c, cOff + ic * ldc + col, ldc, biasK, biasOff + col);
                 };
                 if (threads == 1) {
                     for (int u = 0; u < pieces; u++) piece.accept(u);
@@ -94,17 +77,17 @@ final class BlockedGemm {
     }
 
     /**
-     * The micro-kernel over one {@code mc x kc} block of A (row-major) and the packed B panels {@code [from, to)};
-     * {@code bias} (or null) holds the block's column biases from {@code biasOff}.
+     * The micro-kernel over one packed {@code mc x kc} block of A at {@code blockOff} and the packed B panels
+     * {@code [from, to)}; {@code bias} (or null) holds the block's column biases from {@code biasOff}.
      */
-    private static void sweep(Operand block, int mc, int kc, float[] panels, int from, int to, int nc,
+    private static void sweep(float[] block, int blockOff, int mc, int kc, float[] panels, int from, int to, int nc,
                               float alpha, float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff) {
         float[] tile = BUFFERS.get().tile;
         for (int s = from; s < to; s++) {
             int jr = s * NR, nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int ci = cOff + ir * ldc + jr, mr = Math.min(MR, mc - ir);
-                MicroKernel.multiply(kc, block.data(), block.index(ir, 0), block.rowStride(), panels, s * kc * NR,
+                MicroKernel.multiply(kc, block, blockOff + ir * kc, panels, s * kc * NR,
                         alpha, beta, c, ci, ldc, mr, nr, tile);
                 // the tile is still in L1: the bias costs no pass over C (the same axpy a separate pass would run)
                 if (bias != null) for (int r = 0; r < mr; r++) Elementwise.axpy(nr, 1f, bias, biasOff + jr, 1, c, ci + r * ldc, 1);
@@ -114,15 +97,10 @@ final class BlockedGemm {
 
     private static final class Buffers {
         final float[] tile = new float[MR * NR];
-        private float[] a = new float[0], b = new float[0], sharedA = new float[0];
-
-        float[] sharedA(int size) {
-            if (sharedA.length < size) sharedA = new float[size];
-            return sharedA;
-        }
+        private float[] a = new float[0], b = new float[0];
 
         float[] a(int size) {
-            if (a.length < size) a = new float[Math.max(size, MC * KC)];
+            if (a.length < size) a = new float[size];
             return a;
         }
 

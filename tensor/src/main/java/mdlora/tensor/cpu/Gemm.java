@@ -7,7 +7,7 @@ import mdlora.tensor.Parallel;
 /**
  * Single-precision matrix multiply, BLAS conventions on row-major storage:
  * {@code C = alpha * op(A) * op(B) + beta * C}, op(A) is m x k, op(B) is k x n; a transposed operand
- * is read in place through its leading dimension, never copied transposed. With {@code beta == 0}, C is
+ * is read through its leading dimension as it is packed, never transposed in a pass of its own. With {@code beta == 0}, C is
  * written without being read (NaN in it does not propagate); with {@code alpha == 0} or {@code k == 0},
  * A and B are not read.
  *
@@ -68,8 +68,7 @@ public final class Gemm {
             for (int p = 0; p < batch; p++) scale(beta, c, cOffs[p], m, n, ldc, bias, biasOff);
             return;
         }
-        boolean packA = BlockedGemm.packsA(n, Operand.of(a, 0, lda, transA));
-        Item item = (p, threads) -> BlockedGemm.multiply(packA, Operand.of(a, aOffs[p], lda, transA), Operand.of(b, bOffs[p], ldb, transB),
+        Item item = (p, threads) -> BlockedGemm.multiply(Operand.of(a, aOffs[p], lda, transA), Operand.of(b, bOffs[p], ldb, transB),
                 m, n, k, alpha, beta, c, cOffs[p], ldc, bias, biasOff, threads);
         long flops = 2L * m * n * k;
         int threads = flops * batch < PARALLEL_FLOPS ? 1 : Parallel.threads();

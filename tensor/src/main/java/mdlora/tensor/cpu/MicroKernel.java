@@ -11,14 +11,19 @@ import jdk.incubator.vector.FloatVector;
  * <p>Why 4 x (2 vectors): C2 schedules every broadcast of A ahead of the FMAs that use it, so a tile
  * of MR rows and V vectors needs MR*V accumulators + V loads of B + MR broadcasts live at once. On
  * AVX2's 16 registers only 4 x 2 (14 live) fits; 6 x 2 and 4 x 3 spill an accumulator to the stack
- * every step and run at less than half speed. From L1 the tile runs at 93-97 GFLOPS on one Zen 3
- * core, about what a hand-written FMA loop reaches. C2 does not unroll the loop (its body is past
- * LoopUnrollLimit), so each step also pays ~6 index and loop instructions.
+ * every step and run at less than half speed. C2 does not unroll the loop (its body is past
+ * LoopUnrollLimit), and unrolling it by hand makes C2 hoist twice the broadcasts, which spills too.
+ *
+ * <p>Why A comes packed k-major (the MR values of one step adjacent): a step is 8 FMAs, which the two
+ * FMA pipes retire in 4 cycles, and everything else must issue in the same 4 cycles' slots (6 a
+ * cycle on Zen 3). With A's MR rows as four streams every broadcast needs its own address
+ * computation (the row stride is not a constant), 24 instructions a step, which leaves the core no
+ * slack; from one k-major strip the four broadcasts share one address with constant displacements,
+ * and the kernel runs 7-20% faster in the full product (more the shorter k is).
  *
  * <p>Every index is the loop counter times a constant plus an invariant, so C2 hoists all bounds
  * checks out of the loop; with strides passed in as variables it keeps six checks and two multiplies
- * per step and loses a third of the speed. Hence A's rows must be contiguous (a packed block, or a
- * non-transposed A read in place) and B must be a packed panel.
+ * per step and loses a third of the speed.
  */
 final class MicroKernel {
     private static final int L = F.length();
@@ -30,29 +35,28 @@ final class MicroKernel {
     private MicroKernel() {}
 
     /**
-     * {@code C[0:mr, 0:nr] = alpha * A B + beta * C} for the row-major {@code MR x kc} strip of A at
-     * {@code ai} (leading dimension {@code lda}) and the packed {@code kc x NR} panel of B at {@code bi}.
-     * Rows of A past {@code mr} are not read (the first row stands in for them); columns of the panel
-     * past {@code nr} are computed but never stored. With {@code beta == 0} C is not read at all, so
-     * garbage (NaN) in it is overwritten. {@code tile} is scratch of {@code MR * NR} floats.
+     * {@code C[0:mr, 0:nr] = alpha * A B + beta * C} for the packed {@code kc x MR} strip of A at
+     * {@code ai} (step p's MR values at {@code ai + p * MR}) and the packed {@code kc x NR} panel of B at
+     * {@code bi}. Rows of the strip past {@code mr} and columns of the panel past {@code nr} are
+     * computed but never stored. With {@code beta == 0} C is not read at all, so garbage (NaN) in it is
+     * overwritten. {@code tile} is scratch of {@code MR * NR} floats.
      */
-    static void multiply(int kc, float[] a, int ai, int lda, float[] b, int bi,
+    static void multiply(int kc, float[] a, int ai, float[] b, int bi,
                          float alpha, float beta, float[] c, int ci, int ldc, int mr, int nr, float[] tile) {
-        int a0 = ai, a1 = mr > 1 ? ai + lda : ai, a2 = mr > 2 ? ai + 2 * lda : ai, a3 = mr > 3 ? ai + 3 * lda : ai;
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
-            int bp = bi + p * NR;
+            int ap = ai + p * MR, bp = bi + p * NR;
             FloatVector b0 = FloatVector.fromArray(F, b, bp), b1 = FloatVector.fromArray(F, b, bp + L);
-            FloatVector x = FloatVector.broadcast(F, a[a0 + p]);
+            FloatVector x = FloatVector.broadcast(F, a[ap]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F, a[a1 + p]);
+            x = FloatVector.broadcast(F, a[ap + 1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F, a[a2 + p]);
+            x = FloatVector.broadcast(F, a[ap + 2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F, a[a3 + p]);
+            x = FloatVector.broadcast(F, a[ap + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }

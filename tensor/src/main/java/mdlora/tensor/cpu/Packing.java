@@ -1,13 +1,14 @@
 package mdlora.tensor.cpu;
 
+import static mdlora.tensor.cpu.MicroKernel.MR;
 import static mdlora.tensor.cpu.MicroKernel.NR;
 import static mdlora.tensor.cpu.VectorMath.F;
 
 import jdk.incubator.vector.FloatVector;
 
 /**
- * Copies blocks of the operands into the layouts the micro-kernel streams through: A as a row-major
- * block, B as {@code kc x NR} panels. Reading through strides makes transposition part of the copy.
+ * Copies blocks of the operands into the layouts the micro-kernel streams through: A as k-major
+ * {@code kc x MR} strips, B as {@code kc x NR} panels. Reading through strides makes transposition part of the copy.
  */
 final class Packing {
     private static final int L = F.length();
@@ -15,20 +16,33 @@ final class Packing {
     private Packing() {}
 
     /**
-     * Copies the {@code mc x kc} block of A starting at its element (0, 0) into {@code dst} at {@code dOff},
-     * row-major with leading dimension kc, and returns that copy as an operand.
+     * Copies the {@code mc x kc} block of A starting at its element (0, 0) into {@code dst} at {@code dOff}
+     * as the micro-kernel reads it: MR-row strips, strip t at {@code dOff + t * MR * kc}, each k-major
+     * (the MR values of one column adjacent), with zeros in the rows past mc.
      */
-    static Operand packA(Operand a, int mc, int kc, float[] dst, int dOff) {
+    static void packA(Operand a, int mc, int kc, float[] dst, int dOff) {
         float[] src = a.data();
-        if (a.rowsContiguous()) {
-            for (int i = 0; i < mc; i++) System.arraycopy(src, a.index(i, 0), dst, dOff + i * kc, kc);
-        } else {
-            // A is transposed in storage: walk its stored rows (columns of op(A)) so reads stay sequential.
-            int rs = a.rowStride();
-            for (int p = 0; p < kc; p++)
-                for (int i = 0, s = a.index(0, p); i < mc; i++, s += rs) dst[dOff + i * kc + p] = src[s];
+        for (int r0 = 0; r0 < mc; r0 += MR) {
+            int mr = Math.min(MR, mc - r0), d = dOff + r0 * kc;
+            if (a.rowsContiguous() && mr == MR) {
+                // four row streams in, one interleaved stream out
+                for (int p = 0, i0 = a.index(r0, 0), i1 = a.index(r0 + 1, 0), i2 = a.index(r0 + 2, 0), i3 = a.index(r0 + 3, 0);
+                     p < kc; p++, d += MR) {
+                    dst[d] = src[i0 + p];
+                    dst[d + 1] = src[i1 + p];
+                    dst[d + 2] = src[i2 + p];
+                    dst[d + 3] = src[i3 + p];
+                }
+            } else {
+                // a transposed A (each column's MR values adjacent in storage, so this reads in order too) or the last strip
+                int rs = a.rowStride();
+                for (int p = 0; p < kc; p++, d += MR) {
+                    int s = a.index(r0, p), r = 0;
+                    for (; r < mr; r++, s += rs) dst[d + r] = src[s];
+                    for (; r < MR; r++) dst[d + r] = 0f;
+                }
+            }
         }
-        return new Operand(dst, dOff, kc, 1);
     }
 
     /**
