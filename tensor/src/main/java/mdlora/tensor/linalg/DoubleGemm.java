@@ -31,6 +31,24 @@ final class DoubleGemm {
     private DoubleGemm() {}
 
     /**
+     * Packing buffers kept per thread: the SVD makes hundreds of products, and fresh buffers would
+     * be ~100 MB of zeroed garbage per decomposition. Packing writes every entry the kernel reads
+     * (padding included), so a reused buffer needs no clearing. B's buffer belongs to the calling
+     * thread and is only read by the others; A's and the tile to the thread that packs them.
+     */
+    private enum Scratch {
+        A, B, TILE;
+
+        private final ThreadLocal<double[]> buffer = ThreadLocal.withInitial(() -> new double[0]);
+
+        double[] get(int size) {
+            double[] b = buffer.get();
+            if (b.length < size) buffer.set(b = new double[size]);
+            return b;
+        }
+    }
+
+    /**
      * A matrix view into an array of arrays: element (i, j) is {@code arrays[row + i][col + j]} when
      * {@code rows} (the arrays are its rows), else {@code arrays[col + j][row + i]} (its columns).
      *
@@ -73,15 +91,15 @@ final class DoubleGemm {
             return;
         }
         int panels = (n + NR - 1) / NR, blocks = (m + MC - 1) / MC;
-        double[] packedB = new double[Math.min(KC, k) * panels * NR];
+        double[] packedB = Scratch.B.get(Math.min(KC, k) * panels * NR);
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean add = accumulate || p0 > 0;
             packB(b, p0, kc, n, packedB);
             final int depth = p0;
             Parallel.range(blocks, 1, (s, e) -> {
-                double[] packedA = new double[MC * kc];
-                double[] tile = new double[MR * NR];
+                double[] packedA = Scratch.A.get(MC * kc);
+                double[] tile = Scratch.TILE.get(MR * NR);
                 for (int blk = s; blk < e; blk++) {
                     int i0 = blk * MC, mc = Math.min(MC, m - i0);
                     packA(a, i0, mc, depth, kc, packedA);
