@@ -40,7 +40,8 @@ final class GramPreconditioner {
         var tridiagonal = Tridiagonalization.reduce(g);
         double[][] c = Arrays.stream(b).map(double[]::clone).toArray(double[][]::new);
         // QL's serial recurrence runs as one task beside the row blocks of B Q (which do not need
-        // it), so that it occupies one thread while the others apply Q.
+        // it), so that it occupies one thread while the others apply Q. B Q is wasted when QL then
+        // finds B too ill-conditioned, but plain Jacobi costs ten times more in that case anyway.
         var solved = new TridiagonalQl[1];
         Parallel.forEach(ROW_BLOCKS + 1, task -> {
             if (task == 0) solved[0] = TridiagonalQl.solve(tridiagonal.diagonal(), tridiagonal.offDiagonal(), SPLIT);

@@ -1,6 +1,7 @@
 package mdlora.tensor.linalg;
 
 import java.util.Arrays;
+
 /**
  * Householder QR of a tall matrix held as columns: A = Q R with Q = H_0 H_1 ... H_{n-1}, each
  * H_k = I - tau_k v_k v_k^T (v_k[k] = 1, zeros above). Only R is kept (the SVD recovers U from A
@@ -45,11 +46,12 @@ final class HouseholderQr {
     static void applyToAll(BlockReflector block, double[][] columns, int from, int to, boolean transposed) {
         int count = to - from, width = block.width(), row = block.row(), m = columns[0].length;
         if (count <= 0) return;
-        // X = C^T Y, held as its width columns; then X := -X T^T (-X T for Q^T), so that C += Y X^T.
+        // X = C^T Y, held as its width columns; then X := -X T^T (-X T for the transpose), so that
+        // C += Y X^T.
         double[][] x = new double[width][count];
         DoubleGemm.multiply(count, width, m - row, 1, DoubleGemm.Operand.rows(columns).at(from, row),
                 DoubleGemm.Operand.columns(block.y()).at(row, 0), false, x, 0, 0);
-        block.multiplyRowsByT(x, transposed);
+        block.negateTimesT(x, !transposed);
         DoubleGemm.multiply(m - row, count, width, 1, DoubleGemm.Operand.columns(block.y()).at(row, 0),
                 DoubleGemm.Operand.rows(x), true, columns, row, from);
     }
@@ -108,29 +110,20 @@ final class HouseholderQr {
             return y.length;
         }
 
-        /** W := W T for the columns of W (width of them, any one length), in place: column j takes columns 0..j. */
-        void multiplyByT(double[][] w) {
-            int m = w[0].length;
-            for (int j = width() - 1; j >= 0; j--) {
-                Level1.scale(t[j][j], w[j], 0, m);
-                for (int l = 0; l < j; l++) Level1.axpy(t[l][j], w[l], w[j], 0, m);
-            }
-        }
-
         /**
-         * X := -X T^T, or -X T when {@code transposed}, for X held as its width columns (of any one
-         * length), in place: (-T (Y^T C))^T or (-T^T (Y^T C))^T from X = C^T Y.
+         * X := -X T, or -X T^T when {@code transposeT}, for X held as its width columns (of any one
+         * length), in place: the middle factor of the block reflector applied as products.
          */
-        void multiplyRowsByT(double[][] x, boolean transposed) {
+        void negateTimesT(double[][] x, boolean transposeT) {
             int width = width(), m = x[0].length;
             double[] scratch = new double[m];
-            // Column p of X T^T takes columns l >= p (T upper triangular): ascending p reads only
-            // columns not yet overwritten; X T takes l <= p, so descending.
+            // Column p of X T takes columns l <= p (T is upper triangular), so descending p reads
+            // only columns not yet overwritten; X T^T takes l >= p, so ascending.
             for (int q = 0; q < width; q++) {
-                int p = transposed ? width - 1 - q : q;
+                int p = transposeT ? q : width - 1 - q;
                 Arrays.fill(scratch, 0);
-                if (transposed) for (int l = 0; l <= p; l++) Level1.axpy(-t[l][p], x[l], scratch, 0, m);
-                else for (int l = p; l < width; l++) Level1.axpy(-t[p][l], x[l], scratch, 0, m);
+                if (transposeT) for (int l = p; l < width; l++) Level1.axpy(-t[p][l], x[l], scratch, 0, m);
+                else for (int l = 0; l <= p; l++) Level1.axpy(-t[l][p], x[l], scratch, 0, m);
                 System.arraycopy(scratch, 0, x[p], 0, m);
             }
         }

@@ -144,7 +144,7 @@ final class Tridiagonalization {
 
     /**
      * C := C Q on rows [from, to) of a matrix C held as its n columns (of any one length): C P =
-     * C - (C Y) T Y^T for each block reflector P = I - Y T Y^T in turn, both products on
+     * C + (-(C Y) T) Y^T for each block reflector P = I - Y T Y^T in turn, both products on
      * {@link DoubleGemm}. Y's rows above the panel's first are zero, so only C's columns from there
      * on take part. Rows are independent, so blocks of them can run as separate tasks.
      */
@@ -155,8 +155,8 @@ final class Tridiagonalization {
             double[][] w = new double[width][m];
             DoubleGemm.multiply(m, width, n - row, 1, DoubleGemm.Operand.columns(c).at(from, row),
                     DoubleGemm.Operand.columns(panel.y()).at(row, 0), false, w, 0, 0);
-            panel.multiplyByT(w);
-            DoubleGemm.multiply(m, n - row, width, -1, DoubleGemm.Operand.columns(w),
+            panel.negateTimesT(w, false);
+            DoubleGemm.multiply(m, n - row, width, 1, DoubleGemm.Operand.columns(w),
                     DoubleGemm.Operand.rows(panel.y()).at(0, row), true, c, from, row);
         }
     }
