@@ -11,8 +11,8 @@ import mdlora.tensor.Parallel;
  * that fixes the accuracy.
  *
  * <p>The eigenvectors come from a tridiagonal reduction and implicit QL, with V0 never formed:
- * C = (B Q) Z applies Q's block reflectors to B's columns as matrix products ({@link DoubleGemm})
- * and QL's rotations to the columns of B Q.
+ * C = (B Q) Z applies Q's block reflectors to B's columns as matrix products ({@link DoubleGemm}),
+ * each as soon as the reduction has made it, and QL's rotations to the columns of B Q.
  */
 final class GramPreconditioner {
     /**
@@ -28,25 +28,30 @@ final class GramPreconditioner {
      * about a tenth of QL's rotations.
      */
     private static final double SPLIT = 1e-10;
-    /** Row blocks of B Q, applied as independent tasks. */
-    private static final int ROW_BLOCKS = 8;
 
     private GramPreconditioner() {}
 
     /** C = B V0 as columns, for B given as n columns of length n; null when B is too ill-conditioned. */
     static double[][] rotate(double[][] b) {
-        int n = b.length;
         double[][] g = gram(b);
-        var tridiagonal = Tridiagonalization.reduce(g);
+        var tridiagonal = new Tridiagonalization(g);
         double[][] c = Arrays.stream(b).map(double[]::clone).toArray(double[][]::new);
-        // QL's serial recurrence runs as one task beside the row blocks of B Q (which do not need
-        // it), so that it occupies one thread while the others apply Q. B Q is wasted when QL then
-        // finds B too ill-conditioned, but plain Jacobi costs ten times more in that case anyway.
+        // Two tasks per panel: the reduction of panel p beside C := C P_{p-1} (the reduction's
+        // steps are too short to split over threads, and C Q needs only the panels done), then
+        // QL's serial recurrence beside the last panel's product. B Q is wasted when QL finds B too
+        // ill-conditioned, but plain Jacobi costs ten times more in that case anyway.
+        int panels = tridiagonal.panels();
+        var reflectors = new HouseholderQr.BlockReflector[panels];
         var solved = new TridiagonalQl[1];
-        Parallel.forEach(ROW_BLOCKS + 1, task -> {
-            if (task == 0) solved[0] = TridiagonalQl.solve(tridiagonal.diagonal(), tridiagonal.offDiagonal(), SPLIT);
-            else tridiagonal.applyQFromRight(c, n * (task - 1) / ROW_BLOCKS, n * task / ROW_BLOCKS);
-        });
+        for (int p = 0; p <= panels; p++) {
+            final int panel = p;
+            Parallel.forEach(2, task -> {
+                if (task == 1) {
+                    if (panel > 0) Tridiagonalization.applyFromRight(reflectors[panel - 1], c);
+                } else if (panel < panels) reflectors[panel] = tridiagonal.reducePanel();
+                else solved[0] = TridiagonalQl.solve(tridiagonal.diagonal(), tridiagonal.offDiagonal(), SPLIT);
+            });
+        }
         var ql = solved[0];
         if (ql == null || !wellConditioned(ql.eigenvalues())) return null;
         ql.rotate(c);

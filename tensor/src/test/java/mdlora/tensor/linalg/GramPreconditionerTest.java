@@ -85,7 +85,8 @@ class GramPreconditionerTest {
             trace += g[i][i];
             norm += Level1.dot(g[i], g[i], 0, n);
         }
-        var t = Tridiagonalization.reduce(g);
+        var t = new Tridiagonalization(g);
+        for (int p = 0; p < t.panels(); p++) t.reducePanel();
         double tTrace = Arrays.stream(t.diagonal()).sum();
         double tNorm = Arrays.stream(t.diagonal()).map(x -> x * x).sum() + 2 * Arrays.stream(t.offDiagonal()).map(x -> x * x).sum();
         assertEquals(trace, tTrace, 1e-10 * Math.sqrt(norm));

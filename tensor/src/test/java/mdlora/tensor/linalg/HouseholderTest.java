@@ -57,16 +57,15 @@ class HouseholderTest {
 
     @Test
     void tridiagonalReductionsQIsOrthogonalAndTridiagonalisesA() {
-        // Q = I Q from applyQFromRight, in two blocks of rows; then Q^T A Q must be T. n = 75 spans three panels.
+        // Q = I P_0 P_1 P_2, each panel applied as soon as it is reduced; then Q^T A Q must be T.
         int n = 75;
         double[][] b = Matrices.gaussian(n, n, 4), a = new double[n][n];
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++) a[j][i] = b[i][j] + b[j][i];
-        var t = Tridiagonalization.reduce(Matrices.copy(a));
+        var t = new Tridiagonalization(Matrices.copy(a));
         double[][] q = new double[n][n];
         for (int i = 0; i < n; i++) q[i][i] = 1;
-        t.applyQFromRight(q, 0, 40);
-        t.applyQFromRight(q, 40, n);
+        for (int p = 0; p < t.panels(); p++) Tridiagonalization.applyFromRight(t.reducePanel(), q);
         for (int i = 0; i < n; i++)
             for (int j = 0; j <= i; j++) {
                 assertEquals(i == j ? 1 : 0, Level1.dot(q[i], q[j], 0, n), 1e-13);
