@@ -8,9 +8,10 @@ import java.util.function.IntConsumer;
 import mdlora.tensor.Parallel;
 
 /**
- * One product cut into cache-sized blocks (the BLIS loop nest): each k-block of A is packed once, a
- * {@code KC x NC} block of B is packed and stays in L3, and the micro-kernel sweeps the {@code MR}-row
- * strips of an {@code MC x KC} block of A past one {@code KC x NR} panel of B.
+ * One product cut into cache-sized blocks (the BLIS loop nest): each k-block of A is packed once (or read
+ * in place, for a narrow product), a {@code KC x NC} block of B is packed and stays in L3, and the
+ * micro-kernel sweeps the {@code MR}-row strips of an {@code MC x KC} block of A past one {@code KC x NR}
+ * panel of B.
  *
  * <p>Sizes are for Zen 3 (32 KB L1d, 512 KB L2): the A block is 128 KB and a B panel 64 KB, both in L2.
  * KC is four times BLIS's 256, which would keep the B panel in L1, because Java cannot prefetch:
@@ -25,10 +26,24 @@ final class BlockedGemm {
     static final int KC = 1024;
     static final int MC = 8 * MR;
     static final int NC = 32 * NR;
+    /**
+     * A is read in place rather than packed when n is at most this: it is then reused by too few panels of B
+     * to repay the transposing copy (attention and LoRA-rank products).
+     */
+    static final int DIRECT_LIMIT = 128;
+
     /** Pack buffers, one set per thread, grown on demand so a steady state allocates nothing. */
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     private BlockedGemm() {}
+
+    /**
+     * Whether A is packed; decided from the whole product's shape so that every slice of it follows the
+     * same plan. B is always packed: the kernel needs its panels, and they are reused by every strip of A.
+     */
+    static boolean packsA(int n, Operand a) {
+        return n > DIRECT_LIMIT || !a.rowsContiguous();
+    }
 
     /**
      * {@code C = alpha * A B + beta * C} for the {@code m x n x k} product whose corners are a, b and
@@ -36,22 +51,24 @@ final class BlockedGemm {
      * and take (A block, group of B panels) pieces from a counter rather than fixed halves, so a
      * thread slowed by a busy core does less of the work instead of holding up the end.
      */
-    static void multiply(Operand a, Operand b, int m, int n, int k, float alpha, float beta,
+    static void multiply(boolean packA, Operand a, Operand b, int m, int n, int k, float alpha, float beta,
                          float[] c, int cOff, int ldc, float[] bias, int biasOff, int threads) {
         int kBlocks = Math.ceilDiv(k, KC), aBlocks = Math.ceilDiv(m, MC);
         int kcMax = Math.ceilDiv(k, kBlocks);
         Buffers buf = BUFFERS.get();
         float[] panels = buf.b(Math.ceilDiv(Math.min(n, NC), NR) * NR * kcMax);
-        float[] packedA = buf.a(aBlocks * MC * kcMax);
+        float[] packedA = packA ? buf.a(aBlocks * MC * kcMax) : null;
         for (int kb = 0; kb < kBlocks; kb++) {
             int p0 = (int) ((long) k * kb / kBlocks), kc = (int) ((long) k * (kb + 1) / kBlocks) - p0;
             float betaK = kb == 0 ? beta : 1f;
             // the bias joins the last k-block's stores, when each element of C is final
             float[] biasK = kb == kBlocks - 1 ? bias : null;
             // A is packed once a k-block, not once for each block of B's columns: the packing transposes, so it costs.
-            Parallel.range(aBlocks, threads == 1 ? aBlocks : 1, (s, e) -> {
-                for (int ib = s; ib < e; ib++) Packing.packA(a.at(ib * MC, p0), Math.min(MC, m - ib * MC), kc, packedA, ib * MC * kc);
-            });
+            if (packA)
+                Parallel.range(aBlocks, threads == 1 ? aBlocks : 1, (s, e) -> {
+                    for (int ib = s; ib < e; ib++) Packing.packA(a.at(ib * MC, p0), Math.min(MC, m - ib * MC), kc, packedA, ib * MC * kc);
+                });
+            Operand aBlock = packA ? null : a.at(0, p0);
             for (int jc = 0; jc < n; jc += NC) {
                 int nc = Math.min(NC, n - jc), strips = Math.ceilDiv(nc, NR);
                 // Enough pieces that the counter can even out the threads, few enough that each sweeps a long run.
@@ -61,7 +78,8 @@ final class BlockedGemm {
                 int col = jc;
                 IntConsumer piece = u -> {
                     int ic = u / groups * MC, g = u % groups;
-                    sweep(packedA, ic * kc, Math.min(MC, m - ic), kc, panels, strips * g / groups, strips * (g + 1) / groups, nc,
+                    Operand block = packA ? new Operand(packedA, ic * kc, MR, 1) : aBlock.at(ic, 0);
+                    sweep(packA, block, Math.min(MC, m - ic), kc, panels, strips * g / groups, strips * (g + 1) / groups, nc,
                             alpha, betaK, c, cOff + ic * ldc + col, ldc, biasK, biasOff + col);
                 };
                 if (threads == 1) {
@@ -77,18 +95,22 @@ final class BlockedGemm {
     }
 
     /**
-     * The micro-kernel over one packed {@code mc x kc} block of A at {@code blockOff} and the packed B panels
-     * {@code [from, to)}; {@code bias} (or null) holds the block's column biases from {@code biasOff}.
+     * The micro-kernel over one {@code mc x kc} block of A and the packed B panels {@code [from, to)}; the block
+     * is packed strips from {@code block}'s offset when {@code packed}, else A itself, read in place.
+     * {@code bias} (or null) holds the block's column biases from {@code biasOff}.
      */
-    private static void sweep(float[] block, int blockOff, int mc, int kc, float[] panels, int from, int to, int nc,
+    private static void sweep(boolean packed, Operand block, int mc, int kc, float[] panels, int from, int to, int nc,
                               float alpha, float beta, float[] c, int cOff, int ldc, float[] bias, int biasOff) {
         float[] tile = BUFFERS.get().tile;
         for (int s = from; s < to; s++) {
             int jr = s * NR, nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int ci = cOff + ir * ldc + jr, mr = Math.min(MR, mc - ir);
-                MicroKernel.multiply(kc, block, blockOff + ir * kc, panels, s * kc * NR,
-                        alpha, beta, c, ci, ldc, mr, nr, tile);
+                if (packed)
+                    MicroKernel.multiplyPacked(kc, block.data(), block.offset() + ir * kc, panels, s * kc * NR, alpha, beta, c, ci, ldc, mr, nr, tile);
+                else
+                    MicroKernel.multiplyInPlace(kc, block.data(), block.index(ir, 0), block.rowStride(), panels, s * kc * NR,
+                            alpha, beta, c, ci, ldc, mr, nr, tile);
                 // the tile is still in L1: the bias costs no pass over C (the same axpy a separate pass would run)
                 if (bias != null) for (int r = 0; r < mr; r++) Elementwise.axpy(nr, 1f, bias, biasOff + jr, 1, c, ci + r * ldc, 1);
             }

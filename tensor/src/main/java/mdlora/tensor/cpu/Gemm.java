@@ -68,7 +68,8 @@ public final class Gemm {
             for (int p = 0; p < batch; p++) scale(beta, c, cOffs[p], m, n, ldc, bias, biasOff);
             return;
         }
-        Item item = (p, threads) -> BlockedGemm.multiply(Operand.of(a, aOffs[p], lda, transA), Operand.of(b, bOffs[p], ldb, transB),
+        boolean packA = BlockedGemm.packsA(n, Operand.of(a, 0, lda, transA));
+        Item item = (p, threads) -> BlockedGemm.multiply(packA, Operand.of(a, aOffs[p], lda, transA), Operand.of(b, bOffs[p], ldb, transB),
                 m, n, k, alpha, beta, c, cOffs[p], ldc, bias, biasOff, threads);
         long flops = 2L * m * n * k;
         int threads = flops * batch < PARALLEL_FLOPS ? 1 : Parallel.threads();

@@ -41,8 +41,8 @@ final class MicroKernel {
      * computed but never stored. With {@code beta == 0} C is not read at all, so garbage (NaN) in it is
      * overwritten. {@code tile} is scratch of {@code MR * NR} floats.
      */
-    static void multiply(int kc, float[] a, int ai, float[] b, int bi,
-                         float alpha, float beta, float[] c, int ci, int ldc, int mr, int nr, float[] tile) {
+    static void multiplyPacked(int kc, float[] a, int ai, float[] b, int bi,
+                               float alpha, float beta, float[] c, int ci, int ldc, int mr, int nr, float[] tile) {
         FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int p = 0; p < kc; p++) {
             int ap = ai + p * MR, bp = bi + p * NR;
@@ -79,6 +79,63 @@ final class MicroKernel {
         c21.intoArray(tile, 2 * NR + L);
         c30.intoArray(tile, 3 * NR);
         c31.intoArray(tile, 3 * NR + L);
+        storeEdge(tile, alpha, beta, c, ci, ldc, mr, nr);
+    }
+
+    /**
+     * {@link #multiplyPacked} with A read in place: its MR rows start at {@code ai}, {@code ai + lda}, ...
+     * (rows past {@code mr} are not read; the first stands in for them). For products with few panels of
+     * B, where packing A, a transposing copy, would cost a quarter of the product. The same FMA chain as
+     * the packed kernel, so the two give the same bits.
+     */
+    static void multiplyInPlace(int kc, float[] a, int ai, int lda, float[] b, int bi,
+                                float alpha, float beta, float[] c, int ci, int ldc, int mr, int nr, float[] tile) {
+        int a0 = ai, a1 = mr > 1 ? ai + lda : ai, a2 = mr > 2 ? ai + 2 * lda : ai, a3 = mr > 3 ? ai + 3 * lda : ai;
+        FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bp = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(F, b, bp), b1 = FloatVector.fromArray(F, b, bp + L);
+            FloatVector x = FloatVector.broadcast(F, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, a[a1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, a[a2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, a[a3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        if (mr == MR && nr == NR) {
+            update(c00, c, ci, alpha, beta);
+            update(c01, c, ci + L, alpha, beta);
+            update(c10, c, ci + ldc, alpha, beta);
+            update(c11, c, ci + ldc + L, alpha, beta);
+            update(c20, c, ci + 2 * ldc, alpha, beta);
+            update(c21, c, ci + 2 * ldc + L, alpha, beta);
+            update(c30, c, ci + 3 * ldc, alpha, beta);
+            update(c31, c, ci + 3 * ldc + L, alpha, beta);
+            return;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        storeEdge(tile, alpha, beta, c, ci, ldc, mr, nr);
+    }
+
+    /**
+     * {@code C[0:mr, 0:nr] = fma(C, beta, alpha * tile)} element by element, for a tile cut by the edge of C.
+     * The kernels store whole tiles themselves: a vector passed to a method C2 does not inline is boxed, one
+     * allocation per vector per tile, and a whole tile stored through the scratch tile ran 10-25% slower.
+     */
+    private static void storeEdge(float[] tile, float alpha, float beta, float[] c, int ci, int ldc, int mr, int nr) {
         for (int r = 0; r < mr; r++)
             for (int j = 0; j < nr; j++) {
                 int i = ci + r * ldc + j;
@@ -87,7 +144,7 @@ final class MicroKernel {
             }
     }
 
-    /** The vector twin of the edge loop above, with the same rounding: {@code fma(C, beta, alpha * acc)}. */
+    /** The vector twin of {@link #storeEdge}, with the same rounding: {@code fma(C, beta, alpha * acc)}. */
     private static void update(FloatVector acc, float[] c, int i, float alpha, float beta) {
         FloatVector ab = acc.mul(alpha);
         if (beta != 0f) ab = FloatVector.fromArray(F, c, i).fma(FloatVector.broadcast(F, beta), ab);
