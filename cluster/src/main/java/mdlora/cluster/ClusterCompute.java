@@ -87,7 +87,7 @@ public final class ClusterCompute implements StepCompute, AutoCloseable {
                 .setIfMissing("spark.executorEnv.JAVA_HOME", System.getProperty("java.home"))
                 .set("spark.executorEnv.SPARK_SCALA_VERSION", "2.13")
                 .set("spark.executor.extraJavaOptions", (conf.get("spark.executor.extraJavaOptions", "")
-                        + " --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseG1GC").strip())
+                        + " --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC").strip())
                 // tasks read no cached blocks: waiting for a "preferred" executor would only delay the step
                 .set("spark.locality.wait", "0");
         if (settings.inProcess() || settings.localCluster()) conf.set("spark.ui.enabled", "false");
