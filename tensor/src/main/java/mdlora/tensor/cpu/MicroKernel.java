@@ -24,6 +24,12 @@ import jdk.incubator.vector.FloatVector;
  * <p>Every index is the loop counter times a constant plus an invariant, so C2 hoists all bounds
  * checks out of the loop; with strides passed in as variables it keeps six checks and two multiplies
  * per step and loses a third of the speed.
+ *
+ * <p>Why two kernels that differ only in how they index A: narrow products read A in place (packing,
+ * a transposing copy, would cost them a quarter of their time), and neither shape of A can be indexed
+ * through the other's constants. One kernel choosing its indexing by a flag inside the loop, which C2
+ * unswitches, ran narrow products 8-21% slower. Their stores cannot be shared either: a method C2 does
+ * not inline boxes every vector passed to it, one allocation per vector per tile.
  */
 final class MicroKernel {
     private static final int L = F.length();
@@ -132,8 +138,7 @@ final class MicroKernel {
 
     /**
      * {@code C[0:mr, 0:nr] = fma(C, beta, alpha * tile)} element by element, for a tile cut by the edge of C.
-     * The kernels store whole tiles themselves: a vector passed to a method C2 does not inline is boxed, one
-     * allocation per vector per tile, and a whole tile stored through the scratch tile ran 10-25% slower.
+     * The kernels store whole tiles from registers themselves: through the scratch tile they ran 10-25% slower.
      */
     private static void storeEdge(float[] tile, float alpha, float beta, float[] c, int ci, int ldc, int mr, int nr) {
         for (int r = 0; r < mr; r++)
