@@ -32,7 +32,10 @@ final class BlockedGemm {
      */
     static final int DIRECT_LIMIT = 128;
 
-    /** Pack buffers, one set per thread, grown on demand so a steady state allocates nothing. */
+    /**
+     * Pack buffers, one set per thread, grown on demand so a steady state allocates nothing. A's holds a whole
+     * k-block of the largest product the thread has run: 52 MB for ViT-B at 8 clips x 8 frames.
+     */
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     private BlockedGemm() {}

@@ -7,9 +7,9 @@ import mdlora.tensor.Parallel;
 /**
  * Single-precision matrix multiply, BLAS conventions on row-major storage:
  * {@code C = alpha * op(A) * op(B) + beta * C}, op(A) is m x k, op(B) is k x n; a transposed operand
- * is read through its leading dimension as it is packed, never transposed in a pass of its own. With {@code beta == 0}, C is
- * written without being read (NaN in it does not propagate); with {@code alpha == 0} or {@code k == 0},
- * A and B are not read.
+ * is read through its leading dimension as it is packed, never transposed in a pass of its own. With
+ * {@code beta == 0}, C is written without being read (NaN in it does not propagate); with
+ * {@code alpha == 0} or {@code k == 0}, A and B are not read.
  *
  * <p>Work is split over {@link Parallel}'s threads by whole products of a batch or by blocks of one
  * product, and every element is computed by the same sequence of operations however the split falls,
