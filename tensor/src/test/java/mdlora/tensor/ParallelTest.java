@@ -1,9 +1,11 @@
 package mdlora.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.lang.ref.WeakReference;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -40,9 +42,12 @@ class ParallelTest {
         assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
     }
 
-    /** Each worker has its own name, so a profile or a thread dump shows how the work was shared. */
+    /**
+     * The caller takes chunks itself, and each worker has its own name, so a profile or a thread dump shows how
+     * the work was shared.
+     */
     @Test
-    void workersHaveDistinctNames() throws InterruptedException {
+    void callerAndNamedWorkerShareTheChunks() throws InterruptedException {
         Parallel.setThreads(2);
         CountDownLatch bothRunning = new CountDownLatch(2);
         Set<String> names = ConcurrentHashMap.newKeySet();
@@ -56,7 +61,92 @@ class ParallelTest {
                 Thread.currentThread().interrupt();
             }
         });
-        assertEquals(Set.of("mdlora-0", "mdlora-1"), names);
+        assertEquals(Set.of(Thread.currentThread().getName(), "mdlora-1"), names);
+    }
+
+    /** Workers that have parked after their spin wake for the next job. */
+    @Test
+    void parkedWorkersWakeForTheNextJob() throws InterruptedException {
+        Parallel.setThreads(2);
+        for (int round = 0; round < 3; round++) {
+            Thread.sleep(3 * Parallel.SPIN_NANOS / 1_000_000 + 5);
+            Set<String> names = ConcurrentHashMap.newKeySet();
+            CountDownLatch bothRunning = new CountDownLatch(2);
+            Parallel.range(2, 1, (s, e) -> {
+                names.add(Thread.currentThread().getName());
+                bothRunning.countDown();
+                try {
+                    bothRunning.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertEquals(2, names.size(), "round " + round);
+        }
+    }
+
+    /** A chunk's failure reaches the caller, whichever thread ran it, after every other chunk has finished; the pool goes on working. */
+    @Test
+    void aFailingChunkIsRethrownAndThePoolRecovers() {
+        Parallel.setThreads(2);
+        for (int failing = 0; failing < 2; failing++) {
+            int bad = failing;
+            AtomicIntegerArray ran = new AtomicIntegerArray(2);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.range(2, 1, (s, end) -> {
+                ran.set(s, 1);
+                if (s == bad) throw new IllegalStateException("chunk " + s);
+            }));
+            assertEquals("chunk " + bad, e.getMessage());
+            assertEquals(1, ran.get(1 - bad), "the other chunk ran to its end");
+        }
+        AtomicIntegerArray hits = new AtomicIntegerArray(1000);
+        Parallel.range(1000, 1, (s, e) -> { for (int i = s; i < e; i++) hits.incrementAndGet(i); });
+        for (int i = 0; i < 1000; i++) assertEquals(1, hits.get(i));
+    }
+
+    /** A second thread whose range meets a busy pool runs it on its own thread rather than waiting for, or joining, the other job. */
+    @Test
+    void aSecondCallerRunsInlineWhileThePoolIsBusy() throws Exception {
+        Parallel.setThreads(2);
+        CountDownLatch firstRunning = new CountDownLatch(1), secondDone = new CountDownLatch(1);
+        Set<String> secondNames = ConcurrentHashMap.newKeySet();
+        Thread second = new Thread(() -> {
+            try {
+                firstRunning.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException ex) {
+                return;
+            }
+            Parallel.range(4, 1, (s, e) -> secondNames.add(Thread.currentThread().getName()));
+            secondDone.countDown();
+        }, "second-caller");
+        second.start();
+        Parallel.range(2, 1, (s, e) -> {
+            firstRunning.countDown();
+            try {
+                secondDone.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        second.join(10_000);
+        assertEquals(Set.of("second-caller"), secondNames);
+    }
+
+    /** Between jobs the pool holds no reference to the last one, so what its body captured can be collected. */
+    @Test
+    void theLastJobIsNotKeptReachable() throws InterruptedException {
+        Parallel.setThreads(2);
+        WeakReference<float[]> ref = runJobCapturing(new float[1 << 20]);
+        for (int i = 0; i < 10 && ref.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertTrue(ref.get() == null, "the last job's body is still reachable");
+    }
+
+    private static WeakReference<float[]> runJobCapturing(float[] captured) {
+        Parallel.range(2, 1, (s, e) -> assertEquals(1 << 20, captured.length));
+        return new WeakReference<>(captured);
     }
 
     /**
