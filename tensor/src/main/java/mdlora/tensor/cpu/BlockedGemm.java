@@ -31,6 +31,11 @@ final class BlockedGemm {
      * to repay the transposing copy (attention and LoRA-rank products).
      */
     static final int DIRECT_LIMIT = 128;
+    /**
+     * Up to this many MC-row blocks of A (m <= 128: the LoRA factors' gradients), a product is split by panels of
+     * B alone, each packed by the thread that uses it (see {@link #multiply}).
+     */
+    static final int FEW_A_BLOCKS = 4;
 
     /**
      * Pack buffers, one set per thread, grown on demand so a steady state allocates nothing. A's holds a whole
@@ -51,8 +56,8 @@ final class BlockedGemm {
     /**
      * {@code C = alpha * A B + beta * C} for the {@code m x n x k} product whose corners are a, b and
      * {@code c[cOff]}, on up to {@code threads} of the pool. The threads share each packed block of B
-     * and take (A block, group of B panels) pieces from a counter rather than fixed halves, so a
-     * thread slowed by a busy core does less of the work instead of holding up the end.
+     * and take (A block, group of B panels) pieces from a counter; when A has few blocks, a piece is one
+     * panel of B, packed by the thread that sweeps all of A past it.
      */
     static void multiply(boolean packA, Operand a, Operand b, int m, int n, int k, float alpha, float beta,
                          float[] c, int cOff, int ldc, float[] bias, int biasOff, int threads) {
@@ -73,28 +78,49 @@ final class BlockedGemm {
                 });
             Operand aBlock = packA ? null : a.at(0, p0);
             for (int jc = 0; jc < n; jc += NC) {
-                int nc = Math.min(NC, n - jc), strips = Math.ceilDiv(nc, NR);
-                // Enough pieces that the counter can even out the threads, few enough that each sweeps a long run.
-                int groups = threads == 1 ? 1 : Math.min(strips, Math.ceilDiv(4 * threads, aBlocks)), pieces = aBlocks * groups;
+                int nc = Math.min(NC, n - jc), strips = Math.ceilDiv(nc, NR), col = jc;
                 Operand bBlock = b.at(p0, jc);
+                if (aBlocks <= FEW_A_BLOCKS) {
+                    // Few strips of A reuse each panel: the thread that packs a panel sweeps all of A past it, so
+                    // no packed panel crosses to the other core's cache (packing them all first, split in halves,
+                    // ran these products no faster on two threads than on one).
+                    runPieces(strips, threads, s -> {
+                        Packing.packB(bBlock, kc, nc, s, s + 1, panels);
+                        for (int ic = 0; ic < m; ic += MC) {
+                            Operand block = packA ? new Operand(packedA, ic * kc, MR, 1) : aBlock.at(ic, 0);
+                            sweep(packA, block, Math.min(MC, m - ic), kc, panels, s, s + 1, nc,
+                                    alpha, betaK, c, cOff + ic * ldc + col, ldc, biasK, biasOff + col);
+                        }
+                    });
+                    continue;
+                }
+                // Enough pieces that the counter can even out the threads, few enough that each sweeps a long run.
+                int groups = threads == 1 ? 1 : Math.min(strips, Math.ceilDiv(4 * threads, aBlocks));
                 Parallel.range(strips, threads == 1 ? strips : 1, (s, e) -> Packing.packB(bBlock, kc, nc, s, e, panels));
-                int col = jc;
-                IntConsumer piece = u -> {
+                runPieces(aBlocks * groups, threads, u -> {
                     int ic = u / groups * MC, g = u % groups;
                     Operand block = packA ? new Operand(packedA, ic * kc, MR, 1) : aBlock.at(ic, 0);
                     sweep(packA, block, Math.min(MC, m - ic), kc, panels, strips * g / groups, strips * (g + 1) / groups, nc,
                             alpha, betaK, c, cOff + ic * ldc + col, ldc, biasK, biasOff + col);
-                };
-                if (threads == 1) {
-                    for (int u = 0; u < pieces; u++) piece.accept(u);
-                } else {
-                    AtomicInteger next = new AtomicInteger();
-                    Parallel.range(threads, 1, (s, e) -> {
-                        for (int u; (u = next.getAndIncrement()) < pieces; ) piece.accept(u);
-                    });
-                }
+                });
             }
         }
+    }
+
+    /**
+     * Runs {@code piece(u)} for u in {@code [0, pieces)} on up to {@code threads} threads, each taking the next
+     * piece from a counter rather than a fixed share, so a thread slowed by a busy core does less of the work
+     * instead of holding up the end.
+     */
+    private static void runPieces(int pieces, int threads, IntConsumer piece) {
+        if (threads == 1) {
+            for (int u = 0; u < pieces; u++) piece.accept(u);
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        Parallel.range(threads, 1, (s, e) -> {
+            for (int u; (u = next.getAndIncrement()) < pieces; ) piece.accept(u);
+        });
     }
 
     /**

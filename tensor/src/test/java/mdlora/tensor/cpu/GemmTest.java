@@ -154,8 +154,8 @@ class GemmTest {
     void resultsAreIdenticalOnOneAndTwoThreads() {
         int before = Parallel.threads();
         try {
-            // {m, n, k}; the last is a LoRA factor's gradient: few rows of a transposed A, shared by the threads'
-            // pieces (packed once up front), over two column blocks of B and two k-blocks
+            // {m, n, k}; the last two split by panels of B alone (few blocks of A), the last a LoRA factor's gradient:
+            // few rows of a transposed A over two column blocks of B and two k-blocks
             for (int[] s : new int[][] {{200, 150, 300}, {30, 700, 100}, {64, 600, 1100}}) {
                 for (boolean tb : new boolean[] {false, true}) {
                     Case t = Case.random(new SplittableRandom(6), s[0] == 64, tb, s[0], s[1], s[2], 1f, 0f);
