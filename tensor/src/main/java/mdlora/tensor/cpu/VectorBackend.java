@@ -10,7 +10,7 @@ import mdlora.tensor.Tensor;
 import mdlora.tensor.UnaryOp;
 
 /**
- * The CPU backend: JDK Vector API kernels over the shared fork-join pool. Products, elementwise maps,
+ * The CPU backend: JDK Vector API kernels on {@link mdlora.tensor.Parallel}'s threads. Products, elementwise maps,
  * copies and reductions are here (their inner loops in {@link Gemm}, {@link Elementwise} and
  * {@link Reductions}); each fused operation's forward and backward kernels sit together in its own class.
  */
