@@ -1,6 +1,7 @@
 package mdlora.bench;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,15 +9,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code ./mdlora bench [W1|W2|W3|W4|W5|W6|all] [--json] [--no-torch]}: runs the reference workloads and,
- * when the system Python has PyTorch, its yardstick in the same sitting, and prints both side by side.
+ * {@code ./mdlora bench [W1|W2|W3|W4|W5|W6|all] [--json] [--no-torch] [--rounds N]}: runs the reference workloads
+ * and, when the system Python has PyTorch, its yardstick in the same sitting, and prints both side by side;
+ * with {@code --rounds N} both sides run N times in turn and each keeps its best figures ({@link Rounds}).
  */
 public final class Bench {
     /** Every workload, in the order {@code all} runs them. */
     private static final List<Workload> WORKLOADS = List.of(
             new MatmulWorkload(), new SvdWorkload(), new TrainStepWorkload(), new InferenceWorkload(), new DecodeWorkload(), new VitBaseWorkload());
 
-    private static final String USAGE = "usage: ./mdlora bench [W1|W2|W3|W4|W5|W6|all]... [--json] [--no-torch]";
+    private static final String USAGE = "usage: ./mdlora bench [W1|W2|W3|W4|W5|W6|all]... [--json] [--no-torch] [--rounds N]";
 
     private Bench() {}
 
@@ -38,11 +40,14 @@ public final class Bench {
 
     static int run(String[] args) {
         boolean json = false, torch = true;
+        int rounds = 1;
         Set<Workload> selected = new LinkedHashSet<>();
-        for (String a : args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
             switch (a) {
                 case "--json" -> json = true;
                 case "--no-torch" -> torch = false;
+                case "--rounds" -> rounds = rounds(i + 1 < args.length ? args[++i] : null);
                 case "all" -> selected.addAll(WORKLOADS);
                 case "-h", "--help" -> {
                     System.out.println(USAGE);
@@ -55,15 +60,32 @@ public final class Bench {
             }
         }
         if (selected.isEmpty()) selected.addAll(WORKLOADS);
-        Map<Workload, List<Figure>> results = new LinkedHashMap<>();
-        for (Workload w : selected) {
-            System.err.println("mdlora bench: running " + w.id() + " (" + w.description() + ")");
-            results.put(w, w.run());
+        List<Map<Workload, List<Figure>>> ours = new ArrayList<>();
+        List<Map<String, Double>> theirs = new ArrayList<>();
+        for (int r = 1; r <= rounds; r++) {
+            Map<Workload, List<Figure>> results = new LinkedHashMap<>();
+            for (Workload w : selected) {
+                System.err.println("mdlora bench: " + (rounds > 1 ? "round " + r + " of " + rounds + ": " : "") + "running " + w.id() + " (" + w.description() + ")");
+                results.put(w, w.run());
+            }
+            ours.add(results);
+            if (torch) theirs.add(torchFigures(selected));
         }
-        Map<String, Double> reference = torch ? torchFigures(selected) : Map.of();
+        Map<Workload, List<Figure>> results = Rounds.best(ours);
+        Map<String, Double> reference = theirs.isEmpty() ? Map.of() : Rounds.bestReference(theirs, results.values());
         if (json) Report.json(System.out, results, reference);
         else Report.table(System.out, results, reference);
         return 0;
+    }
+
+    private static int rounds(String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1) return n;
+        } catch (NumberFormatException ignored) {
+            // the message below says what is wanted
+        }
+        throw new UsageError("--rounds needs a positive whole number, got " + (value == null ? "nothing" : "'" + value + "'"));
     }
 
     private static Workload workload(String id) {

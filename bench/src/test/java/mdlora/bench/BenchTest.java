@@ -70,6 +70,43 @@ class BenchTest {
     }
 
     @Test
+    void roundsAreAUserErrorUnlessAPositiveWholeNumber() {
+        for (String[] args : new String[][] {{"W1", "--rounds", "0"}, {"W1", "--rounds", "three"}, {"W1", "--rounds"}}) {
+            var e = assertThrows(Bench.UsageError.class, () -> Bench.run(args));
+            assertTrue(e.getMessage().startsWith("--rounds needs a positive whole number"), e.getMessage());
+        }
+    }
+
+    /** Each side keeps its best of every round: the highest rate, the lowest cost, a number over NaN. */
+    @Test
+    void roundsKeepEachFiguresBest() {
+        Workload w = FAKE;
+        List<Map<Workload, List<Figure>>> rounds = List.of(
+                Map.of(w, List.of(Figure.rate("W0_gflops", 120, "sgemm_gflops"), Figure.cost("W0_ms", Double.NaN, "sgemm_ms"))),
+                Map.of(w, List.of(Figure.rate("W0_gflops", 150, "sgemm_gflops"), Figure.cost("W0_ms", 9, "sgemm_ms"))),
+                Map.of(w, List.of(Figure.rate("W0_gflops", 130, "sgemm_gflops"), Figure.cost("W0_ms", 12, "sgemm_ms"))));
+        List<Figure> best = Rounds.best(rounds).get(w);
+        assertEquals(List.of(150.0, 9.0), best.stream().map(Figure::value).toList());
+    }
+
+    /**
+     * PyTorch's best is judged by the figure it is compared with: the highest GFLOPS, the lowest time, and the lowest
+     * time behind an MFU too (a higher-is-better figure whose PyTorch twin is a time); a figure nothing is compared
+     * with keeps its first value.
+     */
+    @Test
+    void roundsKeepPyTorchsBestAsItsComparisonJudgesIt() {
+        List<Figure> figures = List.of(Figure.rate("W0_gflops", 1, "sgemm_gflops"), Figure.cost("W0_ms", 1, "step_ms"),
+                new Figure("W0_mfu", 1, "folded_ms", ms -> 1000 / ms, true));
+        List<Map<String, Double>> rounds = List.of(
+                Map.of("sgemm_gflops", 120.0, "step_ms", 30.0, "folded_ms", 50.0, "params", 7.0),
+                Map.of("sgemm_gflops", 140.0, "step_ms", 25.0, "folded_ms", 40.0, "params", 8.0),
+                Map.of("sgemm_gflops", 130.0, "step_ms", 28.0, "folded_ms", 45.0, "params", 9.0));
+        assertEquals(Map.of("sgemm_gflops", 140.0, "step_ms", 25.0, "folded_ms", 40.0, "params", 7.0),
+                Rounds.bestReference(rounds, List.of(figures)));
+    }
+
+    @Test
     void parsesTheYardsticksOutput() {
         Map<String, Double> figures = TorchReference.parse("{\n \"sgemm_1024x1024x1024_gflops\": 141.2,\n \"svd_768x768_ms\": 9.4e1\n}");
         assertEquals(Map.of("sgemm_1024x1024x1024_gflops", 141.2, "svd_768x768_ms", 94.0), figures);
