@@ -23,8 +23,10 @@ import mdlora.tensor.Tensor;
  *
  * <p>Why not the batched GEMM: at ViT sizes (N = 50 or 197, head dim 64) each product is a few hundred
  * kFLOP, and the general product's blocking and packing of both operands cost most of its time (W3's
- * three products ran at 69-118 GFLOPS against the kernel's ~200). Every pair is computed by one thread
- * in a fixed order, so the results do not depend on the thread count.
+ * three products ran at 69-118 GFLOPS against the kernel's ~200). Long sequences need no GEMM path
+ * either: at N = 512 and 1024 this one ran the forward as fast as the batched GEMM (0.97-1.25x) and the
+ * backward 1.1-1.75x faster. Every pair is computed by one thread in a fixed order, so the results do
+ * not depend on the thread count.
  */
 final class AttentionKernels implements Backend.SelfAttention {
     static final AttentionKernels INSTANCE = new AttentionKernels();
@@ -48,15 +50,15 @@ final class AttentionKernels implements Backend.SelfAttention {
     /** One pair's probabilities and context: per strip of query rows, scores into scratch, softmax into probs, then P V. */
     private static void forwardPair(Layout at, int pair, float scale, float[] probs, float[] out, Scratch w) {
         int n = at.n, hd = at.hd, ld = at.ld, q = at.q(pair), p = pair * n * n, o = at.out(pair);
-        Packing.packB(Operand.of(at.x, q + at.d, ld, true), hd, n, 0, strips(n), w.keys);
-        Packing.packB(Operand.of(at.x, q + 2 * at.d, ld, false), n, hd, 0, strips(hd), w.values);
+        Packing.packB(Operand.of(at.x, q + at.d, ld, true), hd, n, 0, strips(n), w.wide);
+        Packing.packB(Operand.of(at.x, q + 2 * at.d, ld, false), n, hd, 0, strips(hd), w.narrow);
         for (int i = 0; i < n; i += MR) {
             int mr = Math.min(MR, n - i);
             for (int s = 0; s < strips(n); s++)
-                MicroKernel.multiplyInPlace(hd, at.x, q + i * ld, ld, w.keys, s * hd * NR, scale, 0f, w.rows, s * NR, w.width, mr, NR, w.tile);
+                MicroKernel.multiplyInPlace(hd, at.x, q + i * ld, ld, w.wide, s * hd * NR, scale, 0f, w.rows, s * NR, w.width, mr, NR, w.tile);
             for (int r = 0; r < mr; r++) softmaxRow(w.rows, r * w.width, w.width, n, probs, p + (i + r) * n);
             for (int s = 0; s < strips(hd); s++)
-                MicroKernel.multiplyInPlace(n, probs, p + i * n, n, w.values, s * n * NR, 1f, 0f, out, o + i * at.d + s * NR, at.d, mr, width(hd, s), w.tile);
+                MicroKernel.multiplyInPlace(n, probs, p + i * n, n, w.narrow, s * n * NR, 1f, 0f, out, o + i * at.d + s * NR, at.d, mr, width(hd, s), w.tile);
         }
     }
 
@@ -103,31 +105,31 @@ final class AttentionKernels implements Backend.SelfAttention {
      */
     private static void backwardPair(Layout at, int pair, float scale, float[] probs, int p, float[] dout, int go, float[] dqkv, Scratch w) {
         int n = at.n, hd = at.hd, ld = at.ld, q = at.q(pair), dq = q - at.x0;
-        Packing.packB(Operand.of(at.x, q + 2 * at.d, ld, true), hd, n, 0, strips(n), w.values);
-        Packing.packB(Operand.of(at.x, q + at.d, ld, false), n, hd, 0, strips(hd), w.keys);
+        Packing.packB(Operand.of(at.x, q + 2 * at.d, ld, true), hd, n, 0, strips(n), w.wide);
+        Packing.packB(Operand.of(at.x, q + at.d, ld, false), n, hd, 0, strips(hd), w.narrow);
         for (int i = 0; i < n; i += MR) {
             int mr = Math.min(MR, n - i), row = i * w.width;
             for (int s = 0; s < strips(n); s++)
-                MicroKernel.multiplyInPlace(hd, dout, go + i * at.d, at.d, w.values, s * hd * NR, 1f, 0f, w.rows, row + s * NR, w.width, mr, NR, w.tile);
+                MicroKernel.multiplyInPlace(hd, dout, go + i * at.d, at.d, w.wide, s * hd * NR, 1f, 0f, w.rows, row + s * NR, w.width, mr, NR, w.tile);
             for (int r = 0; r < mr; r++)
                 SoftmaxKernels.backwardRow(probs, p + (i + r) * n, w.rows, row + r * w.width, w.rows, row + r * w.width, n);
             for (int s = 0; s < strips(hd); s++)
-                MicroKernel.multiplyInPlace(n, w.rows, row, w.width, w.keys, s * n * NR, scale, 0f, dqkv, dq + i * ld + s * NR, ld, mr, width(hd, s), w.tile);
+                MicroKernel.multiplyInPlace(n, w.rows, row, w.width, w.narrow, s * n * NR, scale, 0f, dqkv, dq + i * ld + s * NR, ld, mr, width(hd, s), w.tile);
         }
         Packing.packA(Operand.of(w.rows, 0, w.width, true), n, n, w.transposed, 0);
-        Packing.packB(Operand.of(at.x, q, ld, false), n, hd, 0, strips(hd), w.keys);
+        Packing.packB(Operand.of(at.x, q, ld, false), n, hd, 0, strips(hd), w.narrow);
         transposedProduct(at, w, scale, dqkv, dq + at.d);
         Packing.packA(Operand.of(probs, p, n, true), n, n, w.transposed, 0);
-        Packing.packB(Operand.of(dout, go, at.d, false), n, hd, 0, strips(hd), w.keys);
+        Packing.packB(Operand.of(dout, go, at.d, false), n, hd, 0, strips(hd), w.narrow);
         transposedProduct(at, w, 1f, dqkv, dq + 2 * at.d);
     }
 
-    /** {@code C = alpha * X^T Y} into dqkv at {@code c} (row stride 3D), X^T packed in {@code w.transposed}, Y's panels in {@code w.keys}. */
+    /** {@code C = alpha * X^T Y} into dqkv at {@code c} (row stride 3D), X^T packed in {@code w.transposed}, Y's panels in {@code w.narrow}. */
     private static void transposedProduct(Layout at, Scratch w, float alpha, float[] dqkv, int c) {
         int n = at.n, hd = at.hd, ld = at.ld;
         for (int j = 0; j < n; j += MR)
             for (int s = 0; s < strips(hd); s++)
-                MicroKernel.multiplyPacked(n, w.transposed, j * n, w.keys, s * n * NR, alpha, 0f, dqkv, c + j * ld + s * NR, ld, Math.min(MR, n - j), width(hd, s), w.tile);
+                MicroKernel.multiplyPacked(n, w.transposed, j * n, w.narrow, s * n * NR, alpha, 0f, dqkv, c + j * ld + s * NR, ld, Math.min(MR, n - j), width(hd, s), w.tile);
     }
 
     /** The number of NR-wide panels that cover {@code cols} columns. */
@@ -168,20 +170,20 @@ final class AttentionKernels implements Backend.SelfAttention {
     }
 
     /**
-     * One thread's working arrays. {@code keys} and {@code values} hold panels of K, V and (backward) Q
-     * or dO; {@code rows} holds scores (forward: one strip of rows) or dS (backward: all N rows) at
-     * {@code width}, a whole number of panels, so the micro-kernel stores whole tiles; {@code transposed}
-     * holds P^T or dS^T as k-major strips.
+     * One thread's working arrays. {@code wide} holds the panels of a [head dim, N] operand (K^T forward,
+     * V^T backward), {@code narrow} those of an [N, head dim] one (V forward; K, Q, dO in turn backward);
+     * {@code rows} holds scores (forward: one strip of rows) or dS (backward: all N rows) at {@code width},
+     * a whole number of panels, so the micro-kernel stores whole tiles; {@code transposed} holds P^T or
+     * dS^T as k-major strips.
      */
     private static final class Scratch {
         final int width;
-        final float[] keys, values, rows, transposed, tile = new float[MR * NR];
+        final float[] wide, narrow, rows, transposed, tile = new float[MR * NR];
 
         Scratch(Layout at, boolean backward) {
             width = strips(at.n) * NR;
-            int panels = Math.max(strips(at.n) * NR * at.hd, strips(at.hd) * NR * at.n);
-            keys = new float[panels];
-            values = new float[panels];
+            wide = new float[width * at.hd];
+            narrow = new float[strips(at.hd) * NR * at.n];
             rows = new float[(backward ? at.n : MR) * width];
             transposed = new float[backward ? (at.n + MR - 1) / MR * MR * at.n : 0];
         }
