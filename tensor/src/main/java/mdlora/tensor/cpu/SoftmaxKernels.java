@@ -30,16 +30,6 @@ final class SoftmaxKernels implements Backend.Softmax {
         return Tensor.of(out, x.shape());
     }
 
-    /**
-     * Softmax over the last axis of a contiguous tensor, written over it: attention's scores become its
-     * probabilities without a second [B, heads, N, N] array.
-     */
-    static void inPlace(Tensor x) {
-        if (!x.isContiguous()) throw new IllegalArgumentException("softmax in place needs a contiguous tensor");
-        float[] d = x.storage();
-        rows(d, x.offset(), d, x.offset(), x.numel(), x.size(-1), false);
-    }
-
     /** (Log-)softmax of the {@code numel / n} rows of {@code n} from {@code in[inBase]} into {@code out[outBase]}. */
     private static void rows(float[] in, int inBase, float[] out, int outBase, int numel, int n, boolean log) {
         int count = n == 0 ? 0 : numel / n;
@@ -88,23 +78,8 @@ final class SoftmaxKernels implements Backend.Softmax {
         return Tensor.of(out, y.shape());
     }
 
-    /**
-     * Softmax's gradient over the last axis written over {@code g} (contiguous, same shape as {@code y}):
-     * each row's dot product is taken before the row is overwritten.
-     */
-    static void backwardInPlace(Tensor y, Tensor g) {
-        Shape.requireSame("softmax backward", y.shape(), g.shape());
-        if (!g.isContiguous()) throw new IllegalArgumentException("softmax backward in place needs a contiguous gradient");
-        Tensor yc = y.contiguous();
-        int n = y.size(-1), rows = n == 0 ? 0 : y.numel() / n;
-        float[] yd = yc.storage(), gd = g.storage();
-        int yo = yc.offset(), go = g.offset();
-        Parallel.range(rows, Math.max(1, StridedLoop.GRAIN / Math.max(n, 1)), (s, e) -> {
-            for (int r = s; r < e; r++) backwardRow(yd, yo + r * n, gd, go + r * n, gd, go + r * n, n);
-        });
-    }
-
-    private static void backwardRow(float[] y, int yr, float[] g, int gr, float[] out, int o, int n) {
+    /** Softmax's gradient for one row: {@code out = (g - <y, g>) * y}; {@code out} may be {@code g}, the dot product is taken first. */
+    static void backwardRow(float[] y, int yr, float[] g, int gr, float[] out, int o, int n) {
         int i = 0;
         FloatVector acc = FloatVector.zero(F);
         for (int up = F.loopBound(n); i < up; i += L)

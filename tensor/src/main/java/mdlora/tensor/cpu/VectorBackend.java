@@ -15,8 +15,6 @@ import mdlora.tensor.UnaryOp;
  * {@link Reductions}); each fused operation's forward and backward kernels sit together in its own class.
  */
 public final class VectorBackend implements Backend {
-    private final AttentionKernels attention = new AttentionKernels(this);
-
     @Override
     public String name() {
         return "cpu-vector" + VectorMath.F.vectorBitSize();
@@ -289,6 +287,6 @@ public final class VectorBackend implements Backend {
 
     @Override
     public SelfAttention selfAttention() {
-        return attention;
+        return AttentionKernels.INSTANCE;
     }
 }
