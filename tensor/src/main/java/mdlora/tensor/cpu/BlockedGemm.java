@@ -28,7 +28,7 @@ final class BlockedGemm {
     static final int NC = 32 * NR;
     /**
      * A is read in place rather than packed when n is at most this: it is then reused by too few panels of B
-     * to repay the transposing copy (attention and LoRA-rank products).
+     * to repay the transposing copy (LoRA-rank products).
      */
     static final int DIRECT_LIMIT = 128;
     /**
