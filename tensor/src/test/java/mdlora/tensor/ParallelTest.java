@@ -47,21 +47,9 @@ class ParallelTest {
      * the work was shared.
      */
     @Test
-    void callerAndNamedWorkerShareTheChunks() throws InterruptedException {
+    void callerAndNamedWorkerShareTheChunks() {
         Parallel.setThreads(2);
-        CountDownLatch bothRunning = new CountDownLatch(2);
-        Set<String> names = ConcurrentHashMap.newKeySet();
-        Parallel.range(2, 1, (s, e) -> {
-            names.add(Thread.currentThread().getName());
-            bothRunning.countDown();
-            try {
-                // hold this chunk until the other one runs, so the two cannot share a thread
-                bothRunning.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        assertEquals(Set.of(Thread.currentThread().getName(), "mdlora-1"), names);
+        assertEquals(Set.of(Thread.currentThread().getName(), "mdlora-1"), threadsOfTwoChunks());
     }
 
     /** Workers that have parked after their spin wake for the next job. */
@@ -70,19 +58,24 @@ class ParallelTest {
         Parallel.setThreads(2);
         for (int round = 0; round < 3; round++) {
             Thread.sleep(3 * Parallel.SPIN_NANOS / 1_000_000 + 5);
-            Set<String> names = ConcurrentHashMap.newKeySet();
-            CountDownLatch bothRunning = new CountDownLatch(2);
-            Parallel.range(2, 1, (s, e) -> {
-                names.add(Thread.currentThread().getName());
-                bothRunning.countDown();
-                try {
-                    bothRunning.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            assertEquals(2, names.size(), "round " + round);
+            assertEquals(2, threadsOfTwoChunks().size(), "round " + round);
         }
+    }
+
+    /** The names of the threads that ran a range of two chunks, each held until the other runs so they cannot share a thread. */
+    private static Set<String> threadsOfTwoChunks() {
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        Set<String> names = ConcurrentHashMap.newKeySet();
+        Parallel.range(2, 1, (s, e) -> {
+            names.add(Thread.currentThread().getName());
+            bothRunning.countDown();
+            try {
+                bothRunning.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return names;
     }
 
     /** A chunk's failure reaches the caller, whichever thread ran it, after every other chunk has finished; the pool goes on working. */
