@@ -205,7 +205,8 @@ public final class Parallel {
                 for (Job job; !stopped; ) {
                     if ((job = current) != null && job.serial != done) return job;
                     if (System.nanoTime() < spinUntil) {
-                        Thread.onSpinWait();
+                        // zeroing the caller's next outputs here takes that serial work off the caller
+                        if (!ZeroedArrays.makeOne()) Thread.onSpinWait();
                         continue;
                     }
                     // the caller publishes the job before it reads parked, and this re-reads the job after setting parked

@@ -69,7 +69,7 @@ public final class Tensor {
      * @return a new contiguous tensor
      */
     public static Tensor zeros(int... shape) {
-        return of(new float[Shape.numel(shape)], shape);
+        return of(ZeroedArrays.take(Shape.numel(shape)), shape);
     }
 
     /**

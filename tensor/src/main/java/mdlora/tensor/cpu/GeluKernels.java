@@ -22,7 +22,7 @@ final class GeluKernels implements Backend.Gelu {
     @Override
     public Tensor forward(Tensor x) {
         Tensor c = x.contiguous();
-        float[] in = c.storage(), out = new float[x.numel()];
+        float[] in = c.storage(), out = Tensor.zeros(x.numel()).storage();
         int base = c.offset();
         Parallel.range(out.length, StridedLoop.GRAIN, (s, e) -> {
             int i = s;
@@ -37,7 +37,7 @@ final class GeluKernels implements Backend.Gelu {
         Shape.requireSame("gelu backward", x.shape(), g.shape());
         Shape.requireSame("gelu backward (output)", x.shape(), y.shape());
         Tensor xc = x.contiguous(), yc = y.contiguous(), gc = g.contiguous();
-        float[] xd = xc.storage(), yd = yc.storage(), gd = gc.storage(), out = new float[x.numel()];
+        float[] xd = xc.storage(), yd = yc.storage(), gd = gc.storage(), out = Tensor.zeros(x.numel()).storage();
         int xo = xc.offset(), yo = yc.offset(), go = gc.offset();
         Parallel.range(out.length, StridedLoop.GRAIN, (s, e) -> {
             int i = s;

@@ -28,7 +28,7 @@ final class LayerNormKernels implements Backend.LayerNorm {
         checkStats("mean", meanOut, rows);
         checkStats("rstd", rstdOut, rows);
         Tensor c = x.contiguous();
-        float[] in = c.storage(), out = new float[x.numel()];
+        float[] in = c.storage(), out = Tensor.zeros(x.numel()).storage();
         int base = c.offset();
         // absent affine parameters become ones and zeros: one branch-free loop serves every case
         float[] w = weight == null ? Tensor.ones(n).storage() : weight.contiguousData();
@@ -88,7 +88,7 @@ final class LayerNormKernels implements Backend.LayerNorm {
         Shape.requireSame("layerNorm backward", x.shape(), g.shape());
         int n = x.size(-1), rows = n == 0 ? 0 : x.numel() / n;
         Tensor xc = x.contiguous(), gc = g.contiguous();
-        float[] xd = xc.storage(), gd = gc.storage(), dx = new float[x.numel()];
+        float[] xd = xc.storage(), gd = gc.storage(), dx = Tensor.zeros(x.numel()).storage();
         float[] md = mean.contiguousData(), rd = rstd.contiguousData();
         float[] w = weight == null ? null : weight.contiguousData();
         int xo = xc.offset(), go = gc.offset();

@@ -25,7 +25,7 @@ final class SoftmaxKernels implements Backend.Softmax {
         int last = x.rank() - 1;
         if (axis != last) return forward(x.transpose(axis, last), last, log).transpose(axis, last).contiguous();
         Tensor c = x.contiguous();
-        float[] out = new float[x.numel()];
+        float[] out = Tensor.zeros(x.numel()).storage();
         rows(c.storage(), c.offset(), out, 0, x.numel(), x.size(last), log);
         return Tensor.of(out, x.shape());
     }
@@ -66,7 +66,7 @@ final class SoftmaxKernels implements Backend.Softmax {
             return backward(y.transpose(axis, last), g.transpose(axis, last), last, log).transpose(axis, last).contiguous();
         Tensor yc = y.contiguous(), gc = g.contiguous();
         int n = y.size(last), rows = n == 0 ? 0 : y.numel() / n;
-        float[] yd = yc.storage(), gd = gc.storage(), out = new float[y.numel()];
+        float[] yd = yc.storage(), gd = gc.storage(), out = Tensor.zeros(y.numel()).storage();
         int yo = yc.offset(), go = gc.offset();
         Parallel.range(rows, Math.max(1, StridedLoop.GRAIN / Math.max(n, 1)), (s, e) -> {
             for (int r = s; r < e; r++) {
