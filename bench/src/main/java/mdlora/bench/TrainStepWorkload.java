@@ -18,7 +18,7 @@ public final class TrainStepWorkload implements Workload {
     public List<Figure> run() {
         VideoLoraModel m = new VideoLoraModel(VideoLoraModel.Setting.TINY);
         double seconds = Timing.bestOf(5, m::trainStep);
-        double flops = 2 * VideoLoraModel.Setting.TINY.forwardFlops();
+        double flops = VideoLoraModel.Setting.TINY.trainFlops();
         return List.of(
                 Figure.cost("W3_step_ms", seconds * 1e3, "vit_tiny_mdlora_train_step_4x8x112_ms"),
                 Figure.cost("W3_step_vs_folded_ms", seconds * 1e3, "vit_tiny_mdlora_train_step_4x8x112_folded_ms"),

@@ -34,16 +34,16 @@ final class VideoLoraModel {
         /** W6: ViT-B/16 at 224 px, 2 clips, upper-heavy. */
         static final Setting BASE = new Setting(ViTConfig.base16().withNumClasses(0), 2, Placement.upperHeavy());
 
-        /**
-         * Useful FLOPs of one forward pass, counted from the shapes (WORKLOADS.md): 2 x the multiply-adds of the
-         * patch embedding, qkv, attention scores and values, proj, fc1, fc2 and heads per image, plus the LoRA
-         * products, which the engine computes once per layer (the update added to W) rather than per token.
-         */
         /** The same model and placement with a batch of {@code n} clips. */
         Setting withClips(int n) {
             return new Setting(vit, n, placement);
         }
 
+        /**
+         * Useful FLOPs of one forward pass, counted from the shapes (WORKLOADS.md): 2 x the multiply-adds of the
+         * patch embedding, qkv, attention scores and values, proj, fc1, fc2 and heads per image, plus the LoRA
+         * products, which the engine computes once per layer (the update added to W) rather than per token.
+         */
         double forwardFlops() {
             double n = vit.numPatches() + 1, d = vit.width(), mlp = vit.mlpDim(), p = vit.patchSize();
             double perBlock = n * d * 3 * d + 2 * n * n * d + n * d * d + 2 * n * d * mlp;
@@ -54,6 +54,23 @@ final class VideoLoraModel {
             double loraPerBlock = RANK * (d * 3 * d + d * d + 2 * d * mlp);
             double lora = vit.depth() * loraPerBlock * (everyBlockBoth ? 2 : 1) + (everyBlockBoth ? 0 : RANK * (d * d + 2 * d * mlp));
             return 2 * (clips * FRAMES * perImage + heads + lora);
+        }
+
+        /**
+         * Useful FLOPs of one training step (WORKLOADS.md): the forward and the gradients of the activations,
+         * 2 x {@link #forwardFlops}, plus the LoRA factors' own gradients. Those are four products over the
+         * tokens per adapted layer, x A^T and g U (U = s P B M, the factor after A) and their products with g
+         * and x, 2 x tokens x r x (in + out) multiply-adds in all. With r = 64 (shared + domain) on ViT-Tiny's
+         * 192-wide layers they are 29% of the step's work; on ViT-B (r = 32 on 768-wide layers) 5%.
+         */
+        double trainFlops() {
+            double tokens = clips * FRAMES * (vit.numPatches() + 1), d = vit.width(), mlp = vit.mlpDim();
+            double everyLayer = (d + 3 * d) + (d + d) + 2 * (d + mlp);   // in + out of qkv, proj, fc1, fc2
+            double domainLayers = (d + d) + 2 * (d + mlp);                // proj, fc1, fc2: upper-heavy's last block
+            boolean everyBlockBoth = placement.name().equals("all-flat");
+            double rankTimesWidth = everyBlockBoth ? vit.depth() * 2 * RANK * everyLayer
+                    : vit.depth() * RANK * everyLayer + RANK * domainLayers;
+            return 2 * forwardFlops() + 2 * 2 * tokens * rankTimesWidth;
         }
     }
 

@@ -33,7 +33,7 @@ public final class VitBaseWorkload implements Workload {
         double paperHeap = VideoLoraModel.peakHeapMib(paperBatch::trainStep);
         return List.of(
                 Figure.cost("W6_step_ms", step * 1e3, "vit_b16_mdlora_train_step_2x8x224_ms"),
-                Figure.mfu("W6_mfu", 2 * setting.forwardFlops(), step, "vit_b16_mdlora_train_step_2x8x224_ms"),
+                Figure.mfu("W6_mfu", setting.trainFlops(), step, "vit_b16_mdlora_train_step_2x8x224_ms"),
                 Figure.cost("W6_infer_ms", infer * 1e3, "vit_b16_mdlora_infer_2x8x224_ms"),
                 Figure.mfu("W6_infer_mfu", setting.forwardFlops(), infer, "vit_b16_mdlora_infer_2x8x224_ms"),
                 Figure.cost("W6_peak_heap_mib", peakHeap, TorchReference.PEAK_RSS_KEY),
