@@ -32,6 +32,10 @@ final class ZeroedArrays {
 
     private static final ConcurrentHashMap<Integer, Spares> BY_LENGTH = new ConcurrentHashMap<>();
     private static final AtomicLong WANTED_BYTES = new AtomicLong();
+    /** Large arrays taken so far; a length can fall short of spares only when this moves. */
+    private static final AtomicLong TAKEN = new AtomicLong();
+    /** {@link #TAKEN} when the workers last found no length short: until it moves they need not look again. */
+    private static volatile long checkedAt = -1;
 
     private ZeroedArrays() {}
 
@@ -41,6 +45,7 @@ final class ZeroedArrays {
         Spares spares = BY_LENGTH.get(n);
         if (spares == null && BY_LENGTH.size() < MAX_LENGTHS) spares = BY_LENGTH.computeIfAbsent(n, Spares::new);
         if (spares == null) return new float[n];
+        TAKEN.incrementAndGet();
         float[] a = spares.poll();
         if (a != null) return a;
         spares.missed();
@@ -53,7 +58,10 @@ final class ZeroedArrays {
      * @return false when no length is short, so the caller can wait instead
      */
     static boolean makeOne() {
+        long taken = TAKEN.get();
+        if (taken == checkedAt) return false;
         for (Spares s : BY_LENGTH.values()) if (s.fillOne()) return true;
+        checkedAt = taken;
         return false;
     }
 
